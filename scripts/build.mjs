@@ -1,0 +1,21 @@
+// Bundles the two faces with esbuild: the extension (loaded by VS Code) and the CLI.
+// Dependencies are bundled so the VSIX ships no node_modules; native optional bits stay external.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: process.argv.includes('--minify') || process.env.BLUEGREEN_MINIFY === '1',
+  sourcemap: false,
+  logLevel: 'warning',
+  // ssh2 (via docker-modem) probes for these optional native modules; they are not needed.
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  loader: { '.node': 'empty' },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
