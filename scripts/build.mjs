@@ -1,6 +1,9 @@
 // Bundles the two faces with esbuild: the extension (loaded by VS Code) and the CLI.
 // Dependencies are bundled so the VSIX ships no node_modules; native optional bits stay external.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
   bundle: true,
@@ -13,6 +16,7 @@ const common = {
   // ssh2 (via docker-modem) probes for these optional native modules; they are not needed.
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   loader: { '.node': 'empty' },
+  define: { BLUEGREEN_VERSION: JSON.stringify(version) },
 };
 
 await Promise.all([

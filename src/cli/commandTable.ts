@@ -1,0 +1,18 @@
+// One line per command: each command lives in its own file and registers itself here.
+import { Command } from 'commander';
+import { GlobalOptions } from './context';
+import { Output } from './output';
+import { registerValidate } from './commands/validate';
+import { registerRender } from './commands/render';
+
+export interface CommandContext {
+  globals(): GlobalOptions;
+  output(): Output;
+}
+
+export type Registrar = (program: Command, ctx: CommandContext) => void;
+
+export const commandTable: Registrar[] = [
+  registerValidate,
+  registerRender,
+];

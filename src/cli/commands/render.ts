@@ -1,0 +1,78 @@
+import { Command, Option } from 'commander';
+import * as os from 'node:os';
+import { COLORS, Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../core/model';
+import { InputError } from '../../core/errors';
+import { initialState, nextState, renderRouterFiles, validatePlan } from '../../core/router';
+import { topologyOf } from '../../core/topology';
+import { CommandContext } from '../commandTable';
+import { environmentOf, loadConfigOrThrow } from '../context';
+
+interface RenderOptions {
+  mode: RoutingMode;
+  weights?: string;
+  segment: string[];
+  part: 'all' | 'base' | 'script' | 'state' | 'fallback';
+  listen: string;
+}
+
+export function registerRender(program: Command, ctx: CommandContext): void {
+  program
+    .command('render')
+    .description("print what the environment's routers would carry: the base nginx config, the routing script, the state document, the reload fallback")
+    .addOption(new Option('--mode <mode>', 'routing mode').choices(['njs', 'reload']).default('njs'))
+    .option('--weights <blue:green>', 'the split to render, e.g. 90:10 (default: traffic.initial)')
+    .option('--segment <name=color>', 'route a segment to a color (repeatable)', collect, [])
+    .addOption(new Option('--part <part>', 'print only one file').choices(['all', 'base', 'script', 'state', 'fallback']).default('all'))
+    .option('--listen <port>', 'the port routers listen on', '80')
+    .action(async (options: RenderOptions) => {
+      const globals = ctx.globals();
+      const out = ctx.output();
+      const config = await loadConfigOrThrow(globals.config);
+      const env = environmentOf(config, globals.env);
+      const plan = planFromOptions(options, config.traffic.initial);
+      const planErrors = validatePlan(plan, config.traffic);
+      if (planErrors.length) throw new InputError(`invalid plan: ${planErrors.join('; ')}`);
+
+      const versions = { blue: {}, green: {} } as Record<Color, Record<string, string>>;
+      const changedBy = `${os.userInfo().username}@${os.hostname()}`;
+      const first = initialState(config.traffic, versions, changedBy, 'render');
+      const state = options.weights || options.segment.length ? nextState(first, plan, { changedBy, stage: 'render' }) : first;
+      const listenPort = Number(options.listen);
+      if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) throw new InputError(`--listen must be a port number, got "${options.listen}"`);
+      const files = renderRouterFiles(
+        { apps: config.apps, traffic: config.traffic, topology: topologyOf(config, env), mode: options.mode, paths: DEFAULT_ROUTER_PATHS, listenPort },
+        state,
+      );
+      const sections: Array<[RenderOptions['part'], string, string | undefined]> = [
+        ['base', DEFAULT_ROUTER_PATHS.baseConfig, files.baseConfig],
+        ['script', DEFAULT_ROUTER_PATHS.routingScript, files.routingScript],
+        ['state', DEFAULT_ROUTER_PATHS.state, files.state],
+        ['fallback', DEFAULT_ROUTER_PATHS.fallbackPlan, files.fallbackPlan],
+      ];
+      const shown = sections.filter(([part, , text]) => text !== undefined && (options.part === 'all' || options.part === part));
+      if (!shown.length) throw new InputError(`--part ${options.part} does not exist in ${options.mode} mode`);
+      const text = options.part === 'all'
+        ? shown.map(([, file, body]) => `# ---- ${file}\n${body}`).join('\n')
+        : shown[0][2] as string;
+      out.result({ environment: env.name, mode: options.mode, files: Object.fromEntries(shown.map(([, file, body]) => [file, body])) }, text);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function planFromOptions(options: RenderOptions, initial: TrafficPlan['weights']): TrafficPlan {
+  let weights = { ...initial };
+  if (options.weights) {
+    const match = /^(\d{1,3}):(\d{1,3})$/.exec(options.weights);
+    if (!match) throw new InputError(`--weights must look like 90:10 (blue:green), got "${options.weights}"`);
+    weights = { blue: Number(match[1]), green: Number(match[2]) };
+  }
+  const segments = options.segment.map((spec) => {
+    const [name, color] = spec.split('=');
+    if (!name || !COLORS.includes(color as Color)) throw new InputError(`--segment must look like mobile=green, got "${spec}"`);
+    return { name, color: color as Color };
+  });
+  return { weights, segments };
+}

@@ -1,0 +1,46 @@
+// What every command needs: the config file to use, the loaded config, and the output.
+import * as path from 'node:path';
+import { findConfigFile, loadConfig, formatConfigError } from '../core/config';
+import { BluegreenConfig, Environment } from '../core/model';
+import { InputError, PrerequisiteError } from '../core/errors';
+
+export interface GlobalOptions {
+  config?: string;
+  env: string;
+  json: boolean;
+  yes: boolean;
+}
+
+export function resolveConfigFile(explicit: string | undefined): string {
+  if (explicit) return path.resolve(explicit);
+  const found = findConfigFile(process.cwd());
+  if (!found) {
+    throw new PrerequisiteError(
+      `no bluegreen.yaml found in ${process.cwd()} or any folder above it`,
+      'create one (see docs/config.md) or pass --config FILE',
+    );
+  }
+  return found;
+}
+
+/** Loads and validates the config; a broken file is bad input (exit 2) with every error listed. */
+export async function loadConfigOrThrow(explicit: string | undefined): Promise<BluegreenConfig> {
+  const file = resolveConfigFile(explicit);
+  const result = await loadConfig(file);
+  if (!result.ok) {
+    throw new InputError(
+      `${path.relative(process.cwd(), file) || file} is not valid:\n${result.errors.map((e) => `  ${formatConfigError(e)}`).join('\n')}`,
+      'fix the lines above and run `bluegreen validate`',
+    );
+  }
+  return result.config;
+}
+
+export function environmentOf(config: BluegreenConfig, name: string): Environment {
+  const env = config.environments[name];
+  if (!env) {
+    const known = Object.keys(config.environments).join(', ');
+    throw new InputError(`unknown environment "${name}"`, `environments in ${path.basename(config.file)}: ${known}`);
+  }
+  return env;
+}
