@@ -1,0 +1,213 @@
+// Reaches a sandbox container through the Docker engine's exec API: no sshd, no published port.
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { Writable, type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { clientDeadlineMs, shellArgv, TIMEOUT_EXIT_CODE } from './commandLine';
+import { OutputCollector } from './outputCollector';
+import { shellJoin } from './shellQuote';
+import { createTar } from './tar';
+import type { ExecOptions, ExecResult, OutputStream, PutOptions, Transport } from './transport';
+import { TransportError } from './transportError';
+
+export interface DockerTransportOptions {
+  /** The host's name in the topology; defaults to the container name. */
+  host?: string;
+}
+
+interface DockerApiError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  json?: { message?: string };
+}
+
+export class DockerTransport implements Transport {
+  readonly host: string;
+
+  constructor(
+    private readonly docker: Docker,
+    readonly containerName: string,
+    options: DockerTransportOptions = {},
+  ) {
+    this.host = options.host ?? containerName;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    options.signal?.throwIfAborted();
+    const started = performance.now();
+    const hasInput = options.input !== undefined;
+    const container = this.docker.getContainer(this.containerName);
+    let stream: Duplex;
+    let execId: Docker.Exec;
+    try {
+      execId = await container.exec({
+        Cmd: shellArgv(command, options.timeoutMs),
+        AttachStdin: hasInput,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        // A container's default user may not be root; `sudo` means root, as over SSH.
+        ...(options.sudo ? { User: 'root' } : {}),
+      });
+      stream = await execId.start({ hijack: true, stdin: hasInput });
+    } catch (error) {
+      throw this.toTransportError(error);
+    }
+
+    const output = new OutputCollector(options.onOutput);
+    const sink = (name: OutputStream) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          output.push(name, chunk);
+          done();
+        },
+      });
+    this.docker.modem.demuxStream(stream, sink('stdout'), sink('stderr'));
+
+    const ended = await this.waitForEnd(stream, options, () => {
+      if (hasInput) stream.end(options.input);
+    });
+    const { stdout, stderr } = output.finish();
+    const durationMs = performance.now() - started;
+    if (ended === 'deadline') {
+      return { code: TIMEOUT_EXIT_CODE, stdout, stderr, durationMs, timedOut: true };
+    }
+    const code = await this.exitCode(execId);
+    const timedOut = options.timeoutMs !== undefined && code === TIMEOUT_EXIT_CODE && durationMs >= options.timeoutMs;
+    return { code, stdout, stderr, durationMs, ...(timedOut ? { timedOut } : {}) };
+  }
+
+  async put(path: string, data: string | Buffer, options: PutOptions = {}): Promise<void> {
+    const directory = posix.dirname(path);
+    const temp = `.${posix.basename(path)}.bluegreen-${randomBytes(6).toString('hex')}`;
+    const archive = createTar([{ name: temp, data: Buffer.isBuffer(data) ? data : Buffer.from(data), mode: options.mode ?? 0o644 }]);
+    const container = this.docker.getContainer(this.containerName);
+    try {
+      await container.putArchive(archive, { path: directory });
+    } catch (error) {
+      const status = (error as DockerApiError).statusCode;
+      // 404 is a missing directory when the container itself exists: create it and try once more.
+      if (status !== 404 || !(await this.containerRunning())) throw this.toTransportError(error);
+      await this.run(`mkdir -p ${shellJoin([directory])}`, 'create the directory', options.sudo);
+      try {
+        await container.putArchive(archive, { path: directory });
+      } catch (retryError) {
+        throw this.toTransportError(retryError);
+      }
+    }
+    // rename(2) within one directory: a reader sees the old file or the new one, never half.
+    const tempPath = posix.join(directory, temp);
+    await this.run(`mv -f ${shellJoin([tempPath, path])} || { rm -f ${shellJoin([tempPath])}; exit 1; }`, `write ${path}`, options.sudo);
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open between commands: every exec is its own request.
+  }
+
+  private async run(command: string, what: string, sudo?: boolean): Promise<void> {
+    const result = await this.exec(command, { sudo });
+    if (result.code !== 0) {
+      throw new TransportError({
+        host: this.host,
+        kind: 'put-failed',
+        message: `could not ${what} in container ${this.containerName}: ${result.stderr.trim() || `exit ${result.code}`}`,
+        hint: 'Check that the path is writable in the container (or pass sudo: true).',
+        detail: result.stderr,
+      });
+    }
+  }
+
+  /** Resolves when the exec's output ends, or 'deadline' when the client-side limit passed first. */
+  private waitForEnd(stream: Duplex, options: ExecOptions, begin: () => void): Promise<'end' | 'deadline'> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (how: 'end' | 'deadline' | Error) => {
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        stream.off('end', onEnd).off('close', onEnd).off('error', onError);
+        if (how instanceof Error) reject(how);
+        else resolve(how);
+      };
+      const onEnd = () => finish('end');
+      const onError = (error: Error) => finish(this.toTransportError(error));
+      const onAbort = () => {
+        stream.destroy();
+        finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+      };
+      stream.on('end', onEnd).on('close', onEnd).on('error', onError);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeoutMs !== undefined) {
+        // The `timeout` wrapper in the container should end the command first; this covers
+        // containers without it, so the caller is never left waiting.
+        timer = setTimeout(() => {
+          stream.destroy();
+          finish('deadline');
+        }, clientDeadlineMs(options.timeoutMs));
+      }
+      begin();
+    });
+  }
+
+  /** The exit code from exec inspect; the engine may need a moment to record it after the stream ends. */
+  private async exitCode(exec: Docker.Exec): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      let info: Docker.ExecInspectInfo;
+      try {
+        info = await exec.inspect();
+      } catch (error) {
+        throw this.toTransportError(error);
+      }
+      if (!info.Running && info.ExitCode !== null && info.ExitCode !== undefined) return info.ExitCode;
+      if (attempt >= 100) {
+        throw new TransportError({
+          host: this.host,
+          kind: 'other',
+          message: `the Docker engine did not report an exit code for a command in ${this.containerName}`,
+          hint: 'Check the engine (`docker info`) and the container (`docker ps`).',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async containerRunning(): Promise<boolean> {
+    try {
+      const info = await this.docker.getContainer(this.containerName).inspect();
+      return info.State.Running;
+    } catch {
+      return false;
+    }
+  }
+
+  private toTransportError(error: unknown): TransportError {
+    if (error instanceof TransportError) return error;
+    const e = (error ?? {}) as DockerApiError;
+    const reason = e.json?.message ?? e.message ?? String(error);
+    if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'EACCES') {
+      return new TransportError({
+        host: this.host,
+        kind: 'engine',
+        message: `the Docker engine does not answer (${e.code})`,
+        hint: 'Start Docker (or dockerd) and check `docker info`; set DOCKER_HOST if the engine is elsewhere.',
+        cause: error,
+      });
+    }
+    if (e.statusCode === 404 || e.statusCode === 409) {
+      return new TransportError({
+        host: this.host,
+        kind: 'unreachable',
+        message: `container ${this.containerName} is missing or not running: ${reason}`,
+        hint: 'Start or recreate the sandbox, and check `docker ps -a` for the container.',
+        cause: error,
+      });
+    }
+    return new TransportError({
+      host: this.host,
+      kind: 'other',
+      message: `Docker request failed: ${reason}`,
+      hint: 'Check the engine (`docker info`) and the container (`docker ps -a`).',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { OutputStream } from './transport';
+
+/** Gathers a command's output as UTF-8 text, forwarding each decoded piece as it arrives. */
+export class OutputCollector {
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly text = { stdout: '', stderr: '' };
+
+  constructor(private readonly onOutput?: (stream: OutputStream, text: string) => void) {}
+
+  push(stream: OutputStream, chunk: Buffer): void {
+    this.append(stream, this.decoders[stream].write(chunk));
+  }
+
+  /** Flushes a multi-byte character split across the last chunks. */
+  finish(): { stdout: string; stderr: string } {
+    this.append('stdout', this.decoders.stdout.end());
+    this.append('stderr', this.decoders.stderr.end());
+    return { ...this.text };
+  }
+
+  private append(stream: OutputStream, text: string): void {
+    if (!text) return;
+    this.text[stream] += text;
+    this.onOutput?.(stream, text);
+  }
+}
