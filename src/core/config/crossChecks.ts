@@ -1,0 +1,172 @@
+// The rules a schema cannot say: relations between fields. They run on the plain data even
+// when the schema found problems (so every error is reported at once), and skip any part whose
+// shape is wrong, since the schema check has already reported it.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ConfigIssue, PathSegment } from './configPath';
+
+type Data = Record<string, unknown>;
+
+function record(value: unknown): Data | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Data) : undefined;
+}
+
+function list(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+const has = (data: Data, key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+
+/** Keys an environment may have only when it is reached over SSH. */
+const SSH_ONLY_KEYS = ['hosts', 'routers', 'colors', 'database'] as const;
+
+export function checkCrossFields(data: unknown, configFile: string): ConfigIssue[] {
+  const root = record(data);
+  if (!root) return [];
+  const issues: ConfigIssue[] = [];
+  const appNames = Object.keys(record(root.apps) ?? {});
+  checkApps(record(root.apps), path.dirname(configFile), issues);
+  const traffic = record(root.traffic);
+  checkTraffic(traffic, issues);
+  checkRunbook(list(root.release), Object.keys(record(traffic?.segments) ?? {}), issues);
+  const environments = record(root.environments) ?? {};
+  for (const [name, env] of Object.entries(environments)) {
+    const environment = record(env);
+    if (environment) checkEnvironment(['environments', name], environment, appNames, issues);
+  }
+  return issues;
+}
+
+function checkApps(apps: Data | undefined, baseDir: string, issues: ConfigIssue[]): void {
+  if (!apps) return;
+  const routeOwner = new Map<string, string>();
+  for (const [name, value] of Object.entries(apps)) {
+    const app = record(value);
+    if (!app) continue;
+    if (typeof app.route === 'string') {
+      const owner = routeOwner.get(app.route);
+      if (owner) issues.push({ path: ['apps', name, 'route'], message: `route "${app.route}" is also the route of app "${owner}"` });
+      else routeOwner.set(app.route, name);
+    }
+    const context = record(app.build)?.context;
+    if (typeof context === 'string' && context !== '') {
+      const dir = path.resolve(baseDir, context);
+      if (!isDirectory(dir)) {
+        issues.push({ path: ['apps', name, 'build', 'context'], message: `build context "${context}" is not a folder (looked for ${dir})` });
+      }
+    }
+  }
+  if (Object.keys(apps).length > 0 && !routeOwner.has('/')) {
+    issues.push({ path: ['apps'], message: 'no app has route "/": one app must answer the requests no other route matches' });
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function checkTraffic(traffic: Data | undefined, issues: ConfigIssue[]): void {
+  if (!traffic) return;
+  const initial = record(traffic.initial);
+  if (initial && Number.isInteger(initial.blue) && Number.isInteger(initial.green)) {
+    const blue = initial.blue as number;
+    const green = initial.green as number;
+    if (blue + green !== 100) {
+      issues.push({ path: ['traffic', 'initial'], message: `weights must sum to 100, got blue ${blue} + green ${green} = ${blue + green}` });
+    }
+  }
+  const preview = record(traffic.preview);
+  const previewCookie = typeof preview?.cookie === 'string' ? preview.cookie : 'bluegreen_preview';
+  const stickyCookie = typeof traffic.stickyCookie === 'string' ? traffic.stickyCookie : 'bluegreen_split';
+  if (previewCookie === stickyCookie) {
+    const where: PathSegment[] = has(traffic, 'stickyCookie') ? ['traffic', 'stickyCookie'] : ['traffic', 'preview', 'cookie'];
+    issues.push({ path: where, message: `the sticky cookie and the preview cookie are both "${stickyCookie}"; they must differ` });
+  }
+}
+
+function checkRunbook(steps: unknown[] | undefined, segmentNames: string[], issues: ConfigIssue[]): void {
+  steps?.forEach((value, index) => {
+    const canary = record(record(value)?.canary);
+    if (!canary) return;
+    const at: PathSegment[] = ['release', index, 'canary'];
+    const hasSegment = has(canary, 'segment');
+    const hasPercent = has(canary, 'percent');
+    if (hasSegment === hasPercent) {
+      issues.push({ path: at, message: 'a canary step needs exactly one of segment or percent' });
+    }
+    if (typeof canary.segment === 'string' && !segmentNames.includes(canary.segment)) {
+      const known = segmentNames.length ? `defined segments: ${segmentNames.join(', ')}` : 'no segments are defined under traffic.segments';
+      issues.push({ path: [...at, 'segment'], message: `unknown segment "${canary.segment}" (${known})` });
+    }
+  });
+}
+
+function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], issues: ConfigIssue[]): void {
+  const isDocker = has(env, 'docker');
+  const isSsh = has(env, 'ssh');
+  if (isDocker && isSsh) {
+    issues.push({ path: [...at, 'ssh'], message: 'an environment has either docker (the sandbox) or ssh (real hosts), not both' });
+    return;
+  }
+  if (!isDocker && !isSsh) {
+    issues.push({ path: at, message: 'an environment needs docker (the local sandbox) or ssh (real hosts)' });
+    return;
+  }
+  if (isDocker) {
+    for (const key of SSH_ONLY_KEYS) {
+      if (has(env, key)) issues.push({ path: [...at, key], message: `"${key}" is only for ssh environments: the sandbox creates its own`, at: 'key' });
+    }
+    return;
+  }
+  checkSshTopology(at, env, appNames, issues);
+}
+
+function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], issues: ConfigIssue[]): void {
+  const hosts = record(env.hosts);
+  const knownHost = (name: string): boolean => !hosts || has(hosts, name);
+  const unknownHost = (name: string): string => `unknown host "${name}"`;
+
+  const seenRouters = new Set<string>();
+  list(env.routers)?.forEach((router, index) => {
+    if (typeof router !== 'string') return;
+    if (seenRouters.has(router)) issues.push({ path: [...at, 'routers', index], message: `router "${router}" is listed twice` });
+    else if (!knownHost(router)) issues.push({ path: [...at, 'routers', index], message: unknownHost(router) });
+    seenRouters.add(router);
+  });
+
+  const colors = record(env.colors);
+  if (!colors) return;
+  const colorOfHost = new Map<string, string>();
+  for (const color of ['blue', 'green']) {
+    const byApp = record(colors[color]);
+    if (!byApp) continue;
+    const colorPath = [...at, 'colors', color];
+    const missing = appNames.filter((app) => !has(byApp, app));
+    if (missing.length) {
+      issues.push({ path: colorPath, message: `missing app${missing.length > 1 ? 's' : ''} ${missing.map((a) => `"${a}"`).join(', ')}: every app needs hosts in both colors` });
+    }
+    const hostsOfThisColor = new Set<string>();
+    for (const [app, hostList] of Object.entries(byApp)) {
+      if (!appNames.includes(app)) {
+        issues.push({ path: [...colorPath, app], message: `unknown app "${app}" (apps: ${appNames.join(', ')})`, at: 'key' });
+      }
+      const seenInList = new Set<string>();
+      list(hostList)?.forEach((host, index) => {
+        if (typeof host !== 'string') return;
+        const hostPath = [...colorPath, app, index];
+        const otherColor = colorOfHost.get(host);
+        if (seenInList.has(host)) issues.push({ path: hostPath, message: `host "${host}" is listed twice for app "${app}"` });
+        else if (otherColor && otherColor !== color) issues.push({ path: hostPath, message: `host "${host}" is also in ${otherColor}: a host belongs to one color` });
+        else if (!knownHost(host)) issues.push({ path: hostPath, message: unknownHost(host) });
+        seenInList.add(host);
+        hostsOfThisColor.add(host);
+      });
+    }
+    for (const host of hostsOfThisColor) if (!colorOfHost.has(host)) colorOfHost.set(host, color);
+  }
+}

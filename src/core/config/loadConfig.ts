@@ -1,0 +1,50 @@
+// Reading the config from disk: finding it, loading it, and failing loudly when it is broken.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BluegreenConfig } from '../model';
+import { ConfigInvalid } from './errors';
+import type { ConfigError, ConfigResult } from './errors';
+import { parseConfig } from './parseConfig';
+
+export const CONFIG_FILE_NAME = 'bluegreen.yaml';
+
+/** Reads and validates a config file; an unreadable file is one error at 1:1 saying why. */
+export async function loadConfig(file: string): Promise<ConfigResult> {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? `config file not found: ${absolute}`
+      : code === 'EISDIR' ? `config file is a folder: ${absolute}`
+      : `cannot read config file ${absolute}: ${(error as Error).message}`;
+    return { ok: false, errors: [fileError(absolute, message)] };
+  }
+  return parseConfig(text, absolute);
+}
+
+/** The nearest bluegreen.yaml in startDir or a folder above it. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Loads a config or throws ConfigInvalid carrying every error. */
+export async function requireConfig(file: string): Promise<BluegreenConfig> {
+  const result = await loadConfig(file);
+  if (!result.ok) throw new ConfigInvalid(result.errors);
+  return result.config;
+}
+
+function fileError(file: string, message: string): ConfigError {
+  return { path: '', message, file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
+}

@@ -1,0 +1,39 @@
+// YAML text → BluegreenConfig, or every error found, each pinned to its line and column.
+
+import { compareConfigErrors } from './errors';
+import type { ConfigError, ConfigResult } from './errors';
+import { checkCrossFields } from './crossChecks';
+import { checkSchema } from './schemaCheck';
+import { toModel } from './toModel';
+import { YamlSource } from './yamlSource';
+
+/**
+ * Parses and validates a config. `file` is where the text came from: it names the file in the
+ * errors and anchors relative paths (build contexts). All errors are returned together, sorted
+ * by position. When the YAML itself is broken (beyond duplicate keys), only the YAML errors are
+ * returned: a shape check on a half-parsed tree would report errors that are not there.
+ */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const source = new YamlSource(text, file);
+  const errors: ConfigError[] = [...source.yamlErrors];
+  if (source.treeIsReliable) {
+    if (source.data === undefined || source.data === null) {
+      errors.push(source.locate({ path: [], message: 'the config is empty: it needs at least apps and environments' }));
+    } else {
+      const issues = [...checkSchema(source.data), ...checkCrossFields(source.data, file)];
+      errors.push(...issues.map((issue) => source.locate(issue)));
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: dedupe(errors).sort(compareConfigErrors) };
+  return { ok: true, config: toModel(source.data, file) };
+}
+
+function dedupe(errors: ConfigError[]): ConfigError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.offset}\u0000${e.path}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
