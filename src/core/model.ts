@@ -176,6 +176,13 @@ export interface RouterState {
   changedAt: string;
   /** The stage that made this change, e.g. `canary green --percent 10`. */
   stage: string;
+  /** When each color was last deployed and verified (ISO 8601): a switch warns when unverified. */
+  checks?: Partial<Record<Color, ColorChecks>>;
+}
+
+export interface ColorChecks {
+  deployedAt?: string;
+  verifiedAt?: string;
 }
 
 /** A color has live traffic when it has weight above 0 or a segment (DESIGN §2). */

@@ -1,0 +1,80 @@
+// Opens an environment: one transport per host (Docker exec for the sandbox, system ssh for real
+// hosts) behind the same interface, so every stage below runs the same commands in both.
+import { BluegreenConfig, DEFAULT_ROUTER_PATHS, Environment, Topology } from '../model';
+import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '../transport';
+import { connectDocker } from '../docker/connect';
+import { topologyOf } from '../topology';
+import { RouterHandle } from '../fleet/routerHandle';
+import { InputError } from '../errors';
+
+export interface EnvironmentHandle {
+  config: BluegreenConfig;
+  env: Environment;
+  topology: Topology;
+  routers: RouterHandle[];
+  /** The transport of an app host (or a router) by its topology name. */
+  host(name: string): Transport;
+  /** Whether commands on app hosts need sudo (real hosts reached as a non-root user). */
+  sudo: boolean;
+  /** The port routers listen on, reached from the router itself for smoke checks. */
+  routerPort: number;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Every command and its output, per host (the CLI's --verbose, the editor's output channel). */
+  hostLog?: HostLogSink;
+  /** ssh binary; the editor's setting. */
+  sshPath?: string;
+}
+
+export function openEnvironment(config: BluegreenConfig, envName: string, options: OpenOptions = {}): EnvironmentHandle {
+  const env = config.environments[envName];
+  if (!env) {
+    throw new InputError(`unknown environment "${envName}"`, `environments in the config: ${Object.keys(config.environments).join(', ')}`);
+  }
+  const topology = topologyOf(config, env);
+  const transports = new Map<string, Transport>();
+  const make = makeTransportFactory(env, options);
+  const host = (name: string): Transport => {
+    let transport = transports.get(name);
+    if (!transport) {
+      transport = make(name);
+      if (options.hostLog) transport = withLog(transport, options.hostLog);
+      transports.set(name, transport);
+    }
+    return transport;
+  };
+  const sudo = env.kind === 'ssh' && env.ssh.sudo;
+  return {
+    config,
+    env,
+    topology,
+    routers: topology.routers.map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo })),
+    host,
+    sudo,
+    routerPort: 80,
+    close: async () => {
+      await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
+    },
+  };
+}
+
+function makeTransportFactory(env: Environment, options: OpenOptions): (name: string) => Transport {
+  if (env.kind === 'docker') {
+    const docker = connectDocker(env.dockerHost);
+    return (name) => new DockerTransport(docker, name);
+  }
+  return (name) => {
+    const spec = env.hosts[name];
+    return new SshTransport({
+      host: name,
+      target: spec?.sshTarget ?? name,
+      user: env.ssh.user,
+      port: spec?.port ?? env.ssh.port,
+      identityFile: env.ssh.identityFile,
+      options: env.ssh.options,
+      sshPath: options.sshPath,
+    });
+  };
+}

@@ -1,0 +1,139 @@
+// A router change applied to every router of an environment together (DESIGN §2): write every
+// file beside the live one, validate on every router, then make it live on every router; if any
+// step fails, put the previous files back everywhere. The state history is written last.
+//
+// njs mode: making it live is an atomic rename of the state document — the routing logic reads it
+// per request, so no reload and no lost request. Reload mode: the plan's directives are swapped in,
+// `nginx -t` checks them on every router before any reload, then each router reloads.
+import { AppSpec, RouterState, Topology, TrafficSpec, RoutingMode } from '../model';
+import { parseState, renderFallbackPlan, renderState } from '../router';
+import { shellQuote } from '../transport';
+import { StageError } from '../errors';
+import { RouterHandle, dataFile, onRouters } from './routerHandle';
+import { RouterReading } from './readRouters';
+
+export interface ApplyInput {
+  routers: RouterHandle[];
+  /** What each router carries now (from readRouters), so failures restore exactly that. */
+  readings: RouterReading[];
+  next: RouterState;
+  /** For rendering the reload fallback. */
+  render: { apps: AppSpec[]; traffic: TrafficSpec; topology: Topology; listenPort: number };
+  onProgress?: (line: string) => void;
+  /** False when only the record changes (versions, checks): reload-mode routers are not reloaded. */
+  planChanged?: boolean;
+}
+
+export interface ApplyReport {
+  routers: Array<{ router: string; mode: RoutingMode; durationMs: number }>;
+}
+
+export async function applyState(input: ApplyInput): Promise<ApplyReport> {
+  const { routers, readings, next } = input;
+  const progress = input.onProgress ?? (() => undefined);
+  const stateText = renderState(next);
+  // Validate the exact bytes we are about to write, the way a router will read them.
+  parseState(stateText);
+  const modeOf = (r: RouterHandle): RoutingMode => readings.find((x) => x.router === r.name)?.mode ?? 'njs';
+  // A reload can drop requests, so reload-mode routers only reload when the plan itself changes.
+  const reloads = (r: RouterHandle): boolean => modeOf(r) === 'reload' && input.planChanged !== false;
+  const started = new Map<string, number>();
+
+  // 1. Write every router's new files beside the live ones. Live traffic is untouched.
+  progress(`writing state #${next.serial} to ${routers.length} router(s)`);
+  await everyRouter(routers, 'write', async (router) => {
+    started.set(router.name, Date.now());
+    await router.transport.put(`${router.paths.state}.next`, stateText, { sudo: router.sudo });
+    if (reloads(router)) {
+      const planText = renderFallbackPlan(next, { ...input.render, mode: 'reload', paths: router.paths });
+      await router.transport.put(`${router.paths.fallbackPlan}.next`, planText, { sudo: router.sudo });
+    }
+  }, () => cleanupNext(routers));
+
+  // 2. Validate on every router: the bytes arrived intact; in reload mode nginx accepts them.
+  progress('validating on every router');
+  const swapped: RouterHandle[] = [];
+  await everyRouter(routers, 'validate', async (router) => {
+    const check = await sh(router, `cmp -s ${q(router.paths.state + '.next')} /dev/stdin`, stateText);
+    if (check.code !== 0) throw new Error('the state document read back differs from what was written');
+    if (reloads(router)) {
+      const plan = router.paths.fallbackPlan;
+      // nginx -t reads the live path, so swap the plan in (no reload yet: traffic is untouched).
+      const test = await sh(router, `cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && nginx -t 2>&1`);
+      swapped.push(router);
+      if (test.code !== 0) throw new Error(`nginx -t refused the new plan:\n${tail(test.stdout + test.stderr)}`);
+    }
+  }, async () => {
+    await restorePlans(swapped);
+    await cleanupNext(routers);
+  });
+
+  // 3. Make it live on every router.
+  progress('applying on every router');
+  const applied: RouterHandle[] = [];
+  await everyRouter(routers, 'apply', async (router) => {
+    const reload = reloads(router) ? ' && nginx -s reload' : '';
+    const result = await sh(router, `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload} 2>&1`);
+    if (result.code !== 0) throw new Error(tail(result.stdout + result.stderr));
+    applied.push(router);
+  }, async () => {
+    // Put the previous state back wherever the new one went live, and the previous plans.
+    await onRouters(applied, async (router) => {
+      const previous = readings.find((x) => x.router === router.name)?.stateText;
+      if (previous !== undefined) await router.transport.put(router.paths.state, previous, { sudo: router.sudo });
+    });
+    await restorePlans(swapped, true);
+    await cleanupNext(routers);
+  });
+
+  // 4. History last: it records what is live, never what was only attempted.
+  const line = `${JSON.stringify(next)}\n`;
+  await onRouters(routers, (router) => {
+    return sh(router, `mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(dataFile(router, 'history.jsonl'))}`, line);
+  });
+
+  return {
+    routers: routers.map((r) => ({ router: r.name, mode: modeOf(r), durationMs: Date.now() - (started.get(r.name) ?? Date.now()) })),
+  };
+
+  async function restorePlans(list: RouterHandle[], reload = false): Promise<void> {
+    await onRouters(list, (router) => {
+      const plan = router.paths.fallbackPlan;
+      return sh(router, `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ' && nginx -s reload' : ''}`);
+    });
+  }
+}
+
+/** Runs one step on every router in parallel; if any fails, undoes and throws naming each failure. */
+async function everyRouter(
+  routers: RouterHandle[],
+  step: string,
+  fn: (router: RouterHandle) => Promise<void>,
+  undo: () => Promise<unknown>,
+): Promise<void> {
+  const results = await onRouters(routers, fn);
+  const failed = results.filter((r) => !r.ok);
+  if (!failed.length) return;
+  await undo().catch(() => undefined);
+  const detail = failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message}`).join('\n');
+  throw new StageError(
+    `router change failed at the ${step} step; the previous plan is in place on every router\n${detail}`,
+    'fix the router named above (bluegreen status shows each one) and run the stage again',
+  );
+}
+
+function cleanupNext(routers: RouterHandle[]): Promise<unknown> {
+  return onRouters(routers, (router) => {
+    return sh(router, `rm -f ${q(router.paths.state + '.next')} ${q(router.paths.fallbackPlan + '.next')}`);
+  });
+}
+
+function sh(router: RouterHandle, command: string, input?: string) {
+  return router.transport.exec(command, { sudo: router.sudo, input, timeoutMs: 30_000 });
+}
+
+const q = shellQuote;
+
+function tail(text: string, lines = 8): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}

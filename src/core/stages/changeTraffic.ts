@@ -1,0 +1,73 @@
+// The one path by which a stage moves traffic: read the routers, gate on the health of every
+// color that will receive users, confirm with what will change, apply atomically to all routers.
+import { COLORS, Color, RouterState, TrafficPlan, hasLiveTraffic } from '../model';
+import { nextState, validatePlan } from '../router';
+import { readRouters, currentState } from '../fleet/readRouters';
+import { applyState } from '../fleet/applyState';
+import { RefusedError, InputError } from '../errors';
+import { StageContext } from './stageContext';
+import { checkColorHealth, describeUnhealthy } from './health';
+import { describeChange, samePlan } from './describePlan';
+import { confirmOrStop } from './confirm';
+
+export interface TrafficChange {
+  /** The stage as typed, e.g. `switch green`: recorded in the state document. */
+  stage: string;
+  plan: (current: RouterState) => TrafficPlan;
+  /** Extra fields for the next state (versions, checks). */
+  amend?: (next: RouterState) => RouterState;
+  /** Skip the health gate (drain moves traffic away, it needs the other color healthy only). */
+  skipHealthGate?: boolean;
+  /** Skip the confirmation (a rollback driven by the canary analysis). */
+  noConfirm?: boolean;
+}
+
+export interface TrafficChangeResult {
+  previous: RouterState;
+  next: RouterState;
+  changed: boolean;
+  warnings: string[];
+}
+
+export async function changeTraffic(ctx: StageContext, change: TrafficChange): Promise<TrafficChangeResult> {
+  const { handle } = ctx;
+  const readings = await readRouters(handle.routers);
+  const { state: previous, stale } = currentState(readings);
+  const warnings: string[] = [];
+  if (stale.length) warnings.push(`router(s) ${stale.join(', ')} carried an older state; this change rewrites them`);
+
+  const plan = change.plan(previous);
+  const problems = validatePlan(plan, handle.config.traffic);
+  if (problems.length) throw new InputError(`invalid traffic plan: ${problems.join('; ')}`);
+
+  if (!change.skipHealthGate) {
+    const receiving = COLORS.filter((c: Color) => hasLiveTraffic(plan, c));
+    for (const color of receiving) {
+      ctx.progress(`checking ${color} health on every host`);
+      const health = await checkColorHealth(handle, color);
+      if (!health.healthy) {
+        throw new RefusedError(`${describeUnhealthy(health)}; traffic was not moved`, `deploy a working version to ${color} (bluegreen deploy ${color} VERSION) and verify it`);
+      }
+    }
+  }
+
+  const unchanged = samePlan(previous.plan, plan) && !stale.length && !change.amend;
+  if (unchanged) return { previous, next: previous, changed: false, warnings: [...warnings, 'the routers already carry this plan; nothing to do'] };
+
+  if (!change.noConfirm && !samePlan(previous.plan, plan)) {
+    const verb = change.stage.split(' ')[0];
+    await confirmOrStop(ctx, `${verb[0].toUpperCase()}${verb.slice(1)} ${describeChange(handle.env.name, previous.plan, plan)}?`);
+  }
+
+  let next = nextState(previous, plan, { changedBy: ctx.actor, stage: change.stage });
+  if (change.amend) next = change.amend(next);
+  await applyState({
+    routers: handle.routers,
+    readings,
+    next,
+    render: { apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, listenPort: handle.routerPort },
+    onProgress: ctx.progress,
+    planChanged: !samePlan(previous.plan, plan),
+  });
+  return { previous, next, changed: true, warnings };
+}

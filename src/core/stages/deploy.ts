@@ -1,0 +1,115 @@
+// deploy <color> <version>: build each app's artifact for the version (or reuse it), put it on
+// every host of the color, run the config's deploy commands there, read the versions back.
+// Refused on a color with live traffic unless forced; allowed on an unhealthy idle color, since
+// deploying again is how a failed deploy is fixed. Never touches the routers' plan.
+import { AppSpec, Color, VERSION_PATTERN, hasLiveTraffic } from '../model';
+import { InputError, RefusedError, StageError } from '../errors';
+import { shellQuote } from '../transport';
+import { readRouters, currentState } from '../fleet/readRouters';
+import { buildArtifact } from '../sandbox/artifacts';
+import { changeTraffic } from './changeTraffic';
+import { checkColorHealth, describeUnhealthy } from './health';
+import { describePlan } from './describePlan';
+import { StageContext, StageResult } from './stageContext';
+import { promises as fs } from 'node:fs';
+
+export function artifactPath(app: string, version: string): string {
+  return `/opt/${app}/artifacts/${app}-${version}.tar.gz`;
+}
+
+/** The config's deploy commands with the placeholders filled in, shell-quoted. */
+export function deployCommands(app: AppSpec, version: string, artifact: string | undefined): string[] {
+  return app.deploy.map((command) => command
+    .replaceAll('{{version}}', shellQuote(version))
+    .replaceAll('{{artifact}}', artifact ? shellQuote(artifact) : "''"));
+}
+
+export async function deploy(ctx: StageContext, color: Color, version: string): Promise<StageResult> {
+  const started = Date.now();
+  const stage = `deploy ${color} ${version}`;
+  if (!VERSION_PATTERN.test(version)) {
+    throw new InputError(`version "${version}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -)`);
+  }
+  const { handle } = ctx;
+  const { state } = currentState(await readRouters(handle.routers));
+  if (hasLiveTraffic(state.plan, color)) {
+    if (!ctx.force) {
+      throw new RefusedError(
+        `${color} has live traffic (${describePlan(state.plan)}); deploying there would hit users`,
+        `drain it first (bluegreen drain ${color}) or pass --force`,
+      );
+    }
+    ctx.progress(`warning: deploying to ${color} while it has live traffic (--force)`);
+  }
+
+  // Artifacts are built once, locally, and the same bytes go to every host.
+  const artifacts = new Map<string, string>();
+  for (const app of handle.config.apps) {
+    if (!app.build) continue;
+    ctx.progress(`building ${app.name} ${version}`);
+    const artifact = await buildArtifact(handle.config, app, version, {
+      signal: ctx.signal,
+      onProgress: (p) => { if (p.step !== 'build') ctx.progress(`  ${p.detail}`); },
+    });
+    artifacts.set(app.name, artifact.file);
+  }
+
+  const jobs = handle.config.apps.flatMap((app) =>
+    (handle.topology.colors[color][app.name] ?? []).map((host) => ({ app, host })));
+  ctx.progress(`deploying ${version} to ${jobs.length} host(s) of ${color}`);
+  const outcomes = await Promise.all(jobs.map(async ({ app, host }) => {
+    const transport = handle.host(host);
+    try {
+      const local = artifacts.get(app.name);
+      const remote = local ? artifactPath(app.name, version) : undefined;
+      if (local && remote) {
+        ctx.progress(`  ${host}: putting ${app.name}-${version}.tar.gz`);
+        await transport.exec(`mkdir -p ${shellQuote(`/opt/${app.name}/artifacts`)}`, { sudo: handle.sudo });
+        await transport.put(remote, await fs.readFile(local), { sudo: handle.sudo });
+      }
+      for (const command of deployCommands(app, version, remote)) {
+        ctx.progress(`  ${host}: ${command}`);
+        const result = await transport.exec(command, { sudo: handle.sudo, timeoutMs: 180_000, signal: ctx.signal });
+        if (result.code !== 0) {
+          const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n    ');
+          return { host, app: app.name, ok: false, detail: `\`${command}\` exited ${result.code}:\n    ${tail}` };
+        }
+      }
+      return { host, app: app.name, ok: true, detail: 'deployed' };
+    } catch (error) {
+      return { host, app: app.name, ok: false, detail: (error as Error).message };
+    }
+  }));
+
+  // Record what the hosts really run now, even after a failure: the tree must show it.
+  const health = await checkColorHealth(handle, color);
+  const versions = Object.fromEntries(Object.entries(health.versions).map(([app, list]) => [app, list.join(',')]));
+  await changeTraffic(ctx, {
+    stage,
+    skipHealthGate: true,
+    noConfirm: true,
+    plan: (current) => current.plan,
+    amend: (next) => ({
+      ...next,
+      versions: { ...next.versions, [color]: versions },
+      checks: { ...next.checks, [color]: { deployedAt: next.changedAt } },
+    }),
+  });
+
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length) {
+    throw new StageError(
+      `deploy of ${version} to ${color} failed on ${failed.length} of ${outcomes.length} host(s); live traffic was not touched\n`
+        + failed.map((f) => `  ${f.host} (${f.app}): ${f.detail}`).join('\n'),
+      `fix the cause and deploy again: bluegreen deploy ${color} VERSION`,
+    );
+  }
+  if (!health.healthy) throw new StageError(`${describeUnhealthy(health)} after the deploy; live traffic was not touched`, `deploy a working version to ${color}`);
+  return {
+    stage,
+    summary: `${color} runs ${version} on ${outcomes.length} host(s), healthy`,
+    warnings: [],
+    durationMs: Date.now() - started,
+    details: { hosts: outcomes, versions },
+  };
+}

@@ -1,0 +1,90 @@
+// release <version>: walks the config's runbook under one lock — the story's release as data.
+// Pause points stop for a person (or --yes); a failed step stops the walk where it is, with live
+// traffic as the last successful step left it, and says how to resume.
+import { RunbookStep } from '../model';
+import { acquireLock, releaseLock } from '../fleet/lock';
+import { appendAudit } from '../fleet/audit';
+import { StageError, RefusedError } from '../errors';
+import { StageContext, StageResult } from './stageContext';
+import { runStage } from './runStage';
+import { drain } from './drain';
+import { deploy } from './deploy';
+import { verify } from './verify';
+import { canary } from './canary';
+import { switchTo } from './switch';
+import { restore } from './restore';
+import { confirmOrStop } from './confirm';
+
+export interface ReleaseOptions {
+  /** 1-based step to start from (to resume after a stop). */
+  from?: number;
+  /** Runs migrations; provided by the database module when it is configured. */
+  migrate?: (ctx: StageContext) => Promise<StageResult>;
+  /** Called before and after each step, for progress in the faces and the rehearsal report. */
+  onStep?: (event: { index: number; step: RunbookStep; phase: 'start' | 'done' | 'failed'; result?: StageResult; error?: Error }) => void;
+}
+
+export function describeStep(step: RunbookStep): string {
+  switch (step.stage) {
+    case 'migrate': case 'restore': return step.stage;
+    case 'pause': return `pause: ${step.message}`;
+    case 'canary': return `canary ${step.color} ${step.segment !== undefined ? `--segment ${step.segment}` : `--percent ${step.percent}`}`;
+    default: return `${step.stage} ${step.color}`;
+  }
+}
+
+export async function release(ctx: StageContext, version: string, options: ReleaseOptions = {}): Promise<StageResult[]> {
+  const { handle } = ctx;
+  const steps = handle.config.release;
+  const from = options.from ?? 1;
+  if (!steps.length) throw new StageError('the config has no release runbook', 'add a `release:` list to bluegreen.yaml (docs/config.md)');
+  const label = `release ${version}`;
+  await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
+  const results: StageResult[] = [];
+  try {
+    for (let i = from - 1; i < steps.length; i++) {
+      const step = steps[i];
+      const index = i + 1;
+      const name = describeStep(step);
+      ctx.progress(`\n[${index}/${steps.length}] ${name}`);
+      options.onStep?.({ index, step, phase: 'start' });
+      try {
+        const result = step.stage === 'pause'
+          ? await pause(ctx, step.message, version, index)
+          : await runStage(ctx, `${name}${step.stage === 'deploy' ? ` ${version}` : ''} (${label}, step ${index})`, () => runStep(ctx, step, version, options), { lockHeld: true });
+        results.push(result);
+        options.onStep?.({ index, step, phase: 'done', result });
+      } catch (error) {
+        options.onStep?.({ index, step, phase: 'failed', error: error as Error });
+        const resume = `fix the cause, then resume: bluegreen release ${version} --from ${index} --env ${handle.env.name}`;
+        if (error instanceof RefusedError) throw new RefusedError(`${label} stopped at step ${index} (${name}): ${error.message}`, error.hint ?? resume);
+        throw new StageError(`${label} stopped at step ${index} (${name}): ${(error as Error).message}`, resume);
+      }
+    }
+    await appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result: 'ok', detail: `${steps.length - from + 1} step(s)` });
+    return results;
+  } finally {
+    await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
+  }
+}
+
+async function runStep(ctx: StageContext, step: RunbookStep, version: string, options: ReleaseOptions): Promise<StageResult> {
+  switch (step.stage) {
+    case 'migrate':
+      if (!options.migrate) return { stage: 'migrate', summary: 'no migrations configured', warnings: [], durationMs: 0 };
+      return options.migrate(ctx);
+    case 'drain': return drain(ctx, step.color);
+    case 'deploy': return deploy(ctx, step.color, version);
+    case 'verify': return verify(ctx, step.color);
+    case 'canary': return canary(ctx, step.color, { percent: step.percent, segment: step.segment });
+    case 'switch': return switchTo(ctx, step.color);
+    case 'restore': return restore(ctx);
+    case 'pause': throw new Error('unreachable: pauses are handled by the walk');
+  }
+}
+
+async function pause(ctx: StageContext, message: string, version: string, index: number): Promise<StageResult> {
+  const started = Date.now();
+  await confirmOrStop(ctx, `${message} Continue?`, `continue with: bluegreen release ${version} --from ${index + 1} --env ${ctx.handle.env.name} (or pass --yes)`);
+  return { stage: 'pause', summary: `continued: ${message}`, warnings: [], durationMs: Date.now() - started };
+}

@@ -1,0 +1,36 @@
+// Every stage runs under the release lock and leaves an audit line, whatever its outcome.
+import { appendAudit } from '../fleet/audit';
+import { acquireLock, releaseLock } from '../fleet/lock';
+import { RefusedError } from '../errors';
+import { StageContext, StageResult } from './stageContext';
+
+export interface RunStageOptions {
+  /** The lock is already held by this run (the release runbook holds it across its stages). */
+  lockHeld?: boolean;
+  message?: string;
+}
+
+export async function runStage(
+  ctx: StageContext,
+  label: string,
+  body: () => Promise<StageResult>,
+  options: RunStageOptions = {},
+): Promise<StageResult> {
+  const { handle } = ctx;
+  if (!options.lockHeld) {
+    await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid });
+  }
+  const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
+    appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result, detail })
+      .catch((error: Error) => ctx.progress(`warning: could not write the audit line: ${error.message}`));
+  try {
+    const result = await body();
+    await audit('ok', result.summary);
+    return result;
+  } catch (error) {
+    await audit(error instanceof RefusedError ? 'refused' : 'failed', (error as Error).message.split('\n')[0]);
+    throw error;
+  } finally {
+    if (!options.lockHeld) await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
+  }
+}

@@ -1,0 +1,33 @@
+// switch <color>: every user to one color. Warns when that color was not verified since its
+// last deploy — the story's team tested green before they switched.
+import { Color, otherColor, RouterState } from '../model';
+import { changeTraffic } from './changeTraffic';
+import { describePlan } from './describePlan';
+import { StageContext, StageResult } from './stageContext';
+
+export async function switchTo(ctx: StageContext, color: Color): Promise<StageResult> {
+  const started = Date.now();
+  const stage = `switch ${color}`;
+  const warnings: string[] = [];
+  const result = await changeTraffic(ctx, {
+    stage,
+    plan: (current) => {
+      const warning = unverifiedWarning(current, color);
+      if (warning) {
+        warnings.push(warning);
+        ctx.progress(`warning: ${warning}`);
+      }
+      return { weights: { [color]: 100, [otherColor(color)]: 0 } as Record<Color, number>, segments: [] };
+    },
+  });
+  return { stage, summary: `switched to ${color}: ${describePlan(result.next.plan)}`, warnings: [...warnings, ...result.warnings], durationMs: Date.now() - started };
+}
+
+export function unverifiedWarning(state: RouterState, color: Color): string | undefined {
+  const checks = state.checks?.[color];
+  if (!checks?.deployedAt) return undefined;
+  if (!checks.verifiedAt || checks.verifiedAt < checks.deployedAt) {
+    return `${color} was deployed at ${checks.deployedAt} and not verified since (bluegreen verify ${color})`;
+  }
+  return undefined;
+}
