@@ -1,0 +1,32 @@
+// Everything one router needs, as the exact bytes the stages write to `input.paths`.
+
+import type { RouterState } from '../model';
+import { renderBaseConfig, type RenderInput } from './baseConfig';
+import { RouterRenderError } from './escape';
+import { renderFallbackPlan } from './fallbackPlan';
+import { renderRoutingScript } from './routingScript';
+import { renderState } from './state';
+
+export interface RouterFiles {
+  /** To `paths.baseConfig`. */
+  baseConfig: string;
+  /** To `paths.routingScript` (mode njs only). */
+  routingScript?: string;
+  /** To `paths.fallbackPlan` (mode reload only). */
+  fallbackPlan?: string;
+  /** To `paths.state` (both modes: the routers are the source of truth). */
+  state: string;
+}
+
+export function renderRouterFiles(input: RenderInput, state: RouterState): RouterFiles {
+  // The base config's fallback and the state must agree on the cookie that keeps clients sticky.
+  if (state.stickyCookie !== input.traffic.stickyCookie) {
+    throw new RouterRenderError(
+      `state document uses sticky cookie "${state.stickyCookie}" but the config says "${input.traffic.stickyCookie}"`,
+    );
+  }
+  const files: RouterFiles = { baseConfig: renderBaseConfig(input), state: renderState(state) };
+  if (input.mode === 'njs') files.routingScript = renderRoutingScript();
+  else files.fallbackPlan = renderFallbackPlan(state, input);
+  return files;
+}
