@@ -4,6 +4,8 @@ import { GlobalOptions } from './context';
 import { Output } from './output';
 import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
+import { registerStages } from './commands/stages';
+import { registerLockAndAudit } from './commands/lockAndAudit';
 
 export interface CommandContext {
   globals(): GlobalOptions;
@@ -15,4 +17,6 @@ export type Registrar = (program: Command, ctx: CommandContext) => void;
 export const commandTable: Registrar[] = [
   registerValidate,
   registerRender,
+  registerStages,
+  registerLockAndAudit,
 ];

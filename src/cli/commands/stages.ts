@@ -1,0 +1,110 @@
+// The release stages as top-level commands: status, drain, deploy, verify, canary, switch,
+// restore, rollback, release. Each one is a line here and a function in src/core/stages.
+import { Command, Option } from 'commander';
+import { COLORS, Color } from '../../core/model';
+import { InputError } from '../../core/errors';
+import { StageContext, StageResult } from '../../core/stages/stageContext';
+import { runStage } from '../../core/stages/runStage';
+import { readStatus, formatStatus } from '../../core/stages/status';
+import { drain } from '../../core/stages/drain';
+import { deploy } from '../../core/stages/deploy';
+import { verify } from '../../core/stages/verify';
+import { canary } from '../../core/stages/canary';
+import { switchTo } from '../../core/stages/switch';
+import { restore } from '../../core/stages/restore';
+import { rollback } from '../../core/stages/rollback';
+import { release, describeStep } from '../../core/stages/release';
+import { CommandContext } from '../commandTable';
+import { withStageSession } from '../stageSession';
+
+function parseColor(value: string): Color {
+  if (!COLORS.includes(value as Color)) throw new InputError(`unknown color "${value}"`, 'colors are blue and green');
+  return value as Color;
+}
+
+export function registerStages(program: Command, ctx: CommandContext): void {
+  const verbose = new Option('-v, --verbose', 'print every host command and its output');
+
+  const run = (label: (args: string[]) => string, body: (stage: StageContext, args: string[], options: Record<string, unknown>) => Promise<StageResult>, force = false) =>
+    async (...raw: unknown[]) => {
+      const command = raw[raw.length - 1] as Command;
+      const options = command.opts();
+      const args = command.args;
+      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose) }, async (stage) => {
+        const result = await runStage(stage, label(args), () => body(stage, args, options));
+        printResult(ctx, result);
+      });
+    };
+
+  program.command('status').description('what the routers carry, each color\'s health and version, the lock')
+    .addOption(verbose)
+    .action(async (options: { verbose?: boolean }) => {
+      await withStageSession(ctx, { verbose: options.verbose }, async (_stage, handle) => {
+        const status = await readStatus(handle);
+        ctx.output().result(status, formatStatus(status));
+      });
+    });
+
+  program.command('drain').description('send every user to the other color').argument('<color>', 'blue or green')
+    .addOption(verbose)
+    .action(run(([c]) => `drain ${c}`, (s, [c]) => drain(s, parseColor(c))));
+
+  program.command('deploy').description('build, ship and start a version on every host of an idle color')
+    .argument('<color>', 'blue or green').argument('<version>', 'the version to deploy')
+    .option('--force', 'deploy even though the color has live traffic')
+    .addOption(verbose)
+    .action(run(([c, v]) => `deploy ${c} ${v}`, (s, [c, v]) => deploy(s, parseColor(c), v), true));
+
+  program.command('verify').description('health on every host and the smoke requests through every router, with the preview rule')
+    .argument('<color>', 'blue or green').addOption(verbose)
+    .action(run(([c]) => `verify ${c}`, (s, [c]) => verify(s, parseColor(c))));
+
+  program.command('canary').description('send a slice of users (a percentage or a segment) to a color, then watch it and roll back on a breach')
+    .argument('<color>', 'blue or green')
+    .option('--percent <n>', 'share of users, 0–100')
+    .option('--segment <name>', 'a segment from traffic.segments, e.g. mobile')
+    .option('--no-analysis', 'do not watch the access log afterwards')
+    .option('--window <seconds>', 'how long to watch (default: traffic.canary.window)')
+    .addOption(verbose)
+    .action(run(([c]) => `canary ${c}`, (s, [c], o) => canary(s, parseColor(c), {
+      percent: o.percent === undefined ? undefined : parseNumber(String(o.percent), '--percent'),
+      segment: o.segment as string | undefined,
+      analyze: o.analysis !== false,
+      windowSeconds: o.window === undefined ? undefined : parseNumber(String(o.window), '--window'),
+    })));
+
+  program.command('switch').description('send every user to a color').argument('<color>', 'blue or green').addOption(verbose)
+    .action(run(([c]) => `switch ${c}`, (s, [c]) => switchTo(s, parseColor(c))));
+
+  program.command('restore').description('put traffic.initial back on every router').addOption(verbose)
+    .action(run(() => 'restore', (s) => restore(s)));
+
+  program.command('rollback').description('move traffic back to the last known-good plan (does not redeploy)').addOption(verbose)
+    .action(run(() => 'rollback', (s) => rollback(s)));
+
+  program.command('release').description('walk the runbook in the config for a version, stopping at pause points')
+    .argument('<version>', 'the version to release')
+    .option('--from <step>', 'resume at this step (1-based)')
+    .addOption(verbose)
+    .action(async (version: string, options: { from?: string; verbose?: boolean }) => {
+      await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
+        const from = options.from === undefined ? 1 : parseNumber(options.from, '--from');
+        if (from < 1 || from > handle.config.release.length) throw new InputError(`--from must be between 1 and ${handle.config.release.length}`);
+        const results = await release(stage, version, { from });
+        const text = results.map((r, i) => `${String(i + from).padStart(2)}. ${describeStep(handle.config.release[i + from - 1])}: ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');
+        ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
+      });
+    });
+}
+
+function parseNumber(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new InputError(`${name} must be a number, got "${text}"`);
+  return n;
+}
+
+function printResult(ctx: CommandContext, result: StageResult): void {
+  const out = ctx.output();
+  for (const w of result.warnings) out.progress(`warning: ${w}`);
+  out.result(result, `${result.summary} (${(result.durationMs / 1000).toFixed(1)} s)`);
+}
