@@ -1,0 +1,13 @@
+// Workbench selectors in one place: ARIA roles and labels VS Code sets for accessibility, which
+// change far less between releases than its class names.
+export const WORKBENCH = {
+  /** The workbench has rendered its parts. */
+  ready: '.monaco-workbench .part.activitybar',
+  activityBarItem: (title: string) => `.part.activitybar [role="tab"][aria-label^="${title}"], .part.activitybar a[aria-label^="${title}"]`,
+  viewPane: (name: string) => `.pane-header[aria-label^="${name}"]`,
+  /** Rows of a tree view, by the view's name. */
+  treeRows: (view: string) => `.pane:has(.pane-header[aria-label^="${view}"]) [role="treeitem"]`,
+  quickInput: '.quick-input-widget input[type="text"]',
+  quickPickRow: (label: string) => `.quick-input-list [role="option"][aria-label*="${label}"]`,
+  notification: '.notifications-toasts .notification-list-item',
+} as const;

@@ -1,0 +1,27 @@
+// Shared by the extension-host tests: the activated extension's API and waiting.
+import * as vscode from 'vscode';
+import type { BluegreenApi } from '../../../src/extension/extension';
+
+export const EXTENSION_ID = 'bluegreen-releases.bluegreen';
+
+export async function activatedApi(): Promise<BluegreenApi> {
+  const extension = vscode.extensions.getExtension<BluegreenApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+export function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the suite needs a workspace folder');
+  return folder.uri;
+}
+
+export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
