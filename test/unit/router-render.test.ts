@@ -65,8 +65,8 @@ describe('router escaping', () => {
 describe('router rendering', () => {
   it('renders upstreams per app per color, longest route first, and the JSON log format', () => {
     const config = renderBaseConfig(input());
-    assert.match(config, /upstream web_blue \{\n    server 10\.0\.0\.1:3000 [^\n]*\n    server app2:3000 /);
-    assert.match(config, /upstream api_green \{\n    server \[fd00::3\]:8080 /);
+    assert.match(config, /upstream web_blue \{\n {4}server 10\.0\.0\.1:3000 [^\n]*\n {4}server app2:3000 /);
+    assert.match(config, /upstream api_green \{\n {4}server \[fd00::3\]:8080 /);
     assert.ok(config.indexOf('location "/api/"') < config.indexOf('location "/"'));
     assert.match(config, /proxy_pass http:\/\/api_\$bg_color;/);
     assert.match(config, /js_set \$bg_decision bluegreen_routing\.decide;/);
