@@ -124,10 +124,13 @@ export async function ensureAppImage(
   return ensureBuilt(docker, context, tag, {}, options);
 }
 
-/** The router: its own folder plus the host tooling under `host/` in the build context. */
+/**
+ * The router, built as `docker build -f sandbox/router/Dockerfile sandbox` would, with only the
+ * two folders it uses (router/ and host/) in the context.
+ */
 export async function ensureRouterImage(docker: Docker, assets: SandboxAssets, options: SandboxRunOptions): Promise<string> {
-  const context = await (await BuildContext.fromFolder(assets.router)).addFolder(assets.host, 'host');
-  return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, {}, options);
+  const context = await (await BuildContext.fromFolder(assets.router, 'router')).addFolder(assets.host, 'host');
+  return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, { dockerfile: 'router/Dockerfile' }, options);
 }
 
 export async function ensureDbImage(docker: Docker, assets: SandboxAssets, options: SandboxRunOptions): Promise<string> {

@@ -1,0 +1,68 @@
+// Sandbox timings: warm `up` (images present) to all healthy after a `down`, median of 3; cold
+// `up` (every bluegreen/* image and the artifact cache removed, the base image kept); `down`.
+// Goals: warm ≤ 5 s, cold ≤ 90 s. Run with `npx tsx bench/sandbox.ts`; writes bench/sandbox.json.
+import Docker from 'dockerode';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { requireConfig } from '../src/core/config';
+import { DockerEnvironment } from '../src/core/model';
+import { IMAGE_PREFIX, artifactCacheDir, down, up } from '../src/core/sandbox';
+
+const ENV = 'bench';
+const WARM_RUNS = 3;
+const GOALS = { warmUpMs: 5_000, coldUpMs: 90_000 };
+
+async function main(): Promise<void> {
+  const config = await requireConfig(path.resolve(__dirname, '../bluegreen.yaml'));
+  const base = Object.values(config.environments).find((e): e is DockerEnvironment => e.kind === 'docker');
+  if (!base) throw new Error('bluegreen.yaml has no docker environment');
+  const env: DockerEnvironment = { ...base, name: ENV, basePort: 0 };
+  const docker = new Docker();
+  const quiet = { onProgress: process.env.BENCH_PROGRESS ? (p: { step: string; detail: string }) => console.error(`  ${p.step}: ${p.detail}`) : undefined };
+  const timed = async (what: () => Promise<unknown>) => {
+    const started = performance.now();
+    await what();
+    return Math.round(performance.now() - started);
+  };
+
+  await down(config, env, { volumes: true });
+  console.error('preparing: building whatever is missing …');
+  const prepareMs = await timed(() => up(config, env, quiet));
+  const downs: number[] = [await timed(() => down(config, env))];
+
+  const warm: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    warm.push(await timed(() => up(config, env, quiet)));
+    downs.push(await timed(() => down(config, env)));
+    console.error(`warm up ${i + 1}: ${warm[i]} ms`);
+  }
+
+  const images = (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX)));
+  for (const image of images) await docker.getImage(image.Id).remove({ force: true });
+  await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
+  console.error(`cold: removed ${images.length} bluegreen/* images and the artifact cache`);
+  const coldMs = await timed(() => up(config, env, quiet));
+  downs.push(await timed(() => down(config, env, { volumes: true })));
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const result = {
+    when: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length },
+    topology: { routers: env.routers, hostsPerColor: env.hostsPerColor, apps: config.apps.map((a) => a.name) },
+    prepareMs,
+    warmUpMs: { runs: warm, median: median(warm), goal: GOALS.warmUpMs },
+    coldUpMs: { value: coldMs, goal: GOALS.coldUpMs },
+    downMs: { runs: downs, median: median(downs) },
+  };
+  console.table({
+    'warm up (median of 3)': { ms: result.warmUpMs.median, goal: GOALS.warmUpMs, met: result.warmUpMs.median <= GOALS.warmUpMs },
+    'cold up': { ms: coldMs, goal: GOALS.coldUpMs, met: coldMs <= GOALS.coldUpMs },
+    'down (median)': { ms: result.downMs.median, goal: '-', met: '-' },
+  });
+  await fs.writeFile(path.join(__dirname, 'sandbox.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

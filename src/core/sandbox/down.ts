@@ -1,0 +1,60 @@
+// `sandbox down`: removes every container and the network carrying the sandbox's label; the db
+// volume (the rehearsal's data) stays unless asked. Nothing up is not an error.
+import { BluegreenConfig, DockerEnvironment } from '../model';
+import { requireEngine } from '../docker/connect';
+import { containerName, listContainersByLabel, removeContainer } from '../docker/resources';
+import { LABEL_SANDBOX, dbVolumeName, dockerEnvironment } from './naming';
+import { SandboxRunOptions, report } from './progress';
+
+export interface DownOptions extends SandboxRunOptions {
+  /** Also remove the db volume `bg-<env>-db` (the sandbox's data). */
+  volumes?: boolean;
+}
+
+export interface DownResult {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+/** Removes the sandbox `envName`: containers and network by label, the db volume with `volumes`. */
+export async function down(config: BluegreenConfig, envName: string | DockerEnvironment, options: DownOptions = {}): Promise<DownResult> {
+  const sandbox = dockerEnvironment(config, envName);
+  const docker = await requireEngine(sandbox.dockerHost);
+  const label = { [LABEL_SANDBOX]: sandbox.name };
+  const result: DownResult = { containers: [], networks: [], volumes: [] };
+
+  const containers = await listContainersByLabel(docker, label);
+  await Promise.all(
+    containers.map(async (info) => {
+      report(options, 'down', `removing ${containerName(info)}`);
+      await removeContainer(docker, info.Id);
+      result.containers.push(containerName(info));
+    }),
+  );
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL_SANDBOX}=${sandbox.name}`] } });
+  for (const network of networks) {
+    report(options, 'down', `removing network ${network.Name}`);
+    await docker.getNetwork(network.Id).remove().catch(ignoreNotFound);
+    result.networks.push(network.Name);
+  }
+  if (options.volumes) {
+    const volumes = await docker.listVolumes({ filters: { label: [`${LABEL_SANDBOX}=${sandbox.name}`] } });
+    const names = new Set([...(volumes.Volumes ?? []).map((v) => v.Name), dbVolumeName(sandbox.name)]);
+    for (const name of names) {
+      const removed = await docker.getVolume(name).remove().then(() => true, (error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return false;
+        throw error;
+      });
+      if (removed) {
+        report(options, 'down', `removing volume ${name}`);
+        result.volumes.push(name);
+      }
+    }
+  }
+  return result;
+}
+
+function ignoreNotFound(error: { statusCode?: number }): void {
+  if (error.statusCode !== 404) throw error;
+}

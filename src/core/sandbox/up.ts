@@ -1,0 +1,222 @@
+// `sandbox up`: builds what is missing, then creates (or adopts) the network, the db, the app
+// hosts and the routers of a Docker sandbox and waits until every one is healthy. Idempotent: a
+// second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
+import type Docker from 'dockerode';
+import os from 'node:os';
+import { BluegreenConfig, COLORS, Color, DEFAULT_ROUTER_PATHS, DockerEnvironment, RouterState } from '../model';
+import { StageError } from '../errors';
+import { requireEngine } from '../docker/connect';
+import { execIn, putFiles } from '../docker/containers';
+import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
+import { initialState, parseState, renderRouterFiles } from '../router';
+import { buildArtifact } from './artifacts';
+import { SandboxAssets, sandboxAssets } from './assets';
+import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
+import { waitHealthy, pollUntil } from './health';
+import { probeFor, readVersion } from './hostChecks';
+import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
+import { LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
+import { requirePortsFree } from './ports';
+import { SandboxRunOptions, report } from './progress';
+import { ensureSshKey, pinHostKeys, readHostKey } from './ssh';
+import { SandboxStatus, status } from './status';
+
+export interface UpOptions extends SandboxRunOptions {
+  /** How long an app host may take to answer its health path (default 120 s: a JVM on 2 cores). */
+  appHealthTimeoutMs?: number;
+  /** How long the db and each router may take to get healthy (default 60 s). */
+  healthTimeoutMs?: number;
+  /** Where router/, db/ and host/ are; found next to the engine by default. */
+  assets?: SandboxAssets;
+}
+
+export interface UpResult {
+  status: SandboxStatus;
+  /** Container names created by this run (new or replacing a leftover). */
+  created: string[];
+  /** Leftover containers kept as they were. */
+  adopted: string[];
+  /** Containers removed (unhealthy or outdated leftovers, or no longer in the topology). */
+  removed: string[];
+}
+
+interface Placed {
+  spec: ContainerSpec;
+  container: Docker.Container;
+  ports: Record<number, number>;
+  adopted: boolean;
+}
+
+/**
+ * Brings the Docker sandbox `envName` up and waits until every container is healthy.
+ * Progress goes to `options.onProgress`; `options.signal` cancels between steps, stops builds
+ * and health waits (containers made so far stay; `down` removes them, a new `up` adopts them).
+ * Throws PrerequisiteError (no engine, no base image), InputError (bad config, a taken port) or
+ * StageError (a failed build; a host never healthy, with its last log lines).
+ */
+export async function up(config: BluegreenConfig, envName: string | DockerEnvironment, options: UpOptions = {}): Promise<UpResult> {
+  const sandbox = dockerEnvironment(config, envName);
+  const env = sandbox.name;
+  report(options, 'engine', sandbox.dockerHost || 'default socket');
+  const docker = await requireEngine(sandbox.dockerHost);
+  const assets = options.assets ?? sandboxAssets();
+  const appTimeout = options.appHealthTimeoutMs ?? 120_000;
+  const otherTimeout = options.healthTimeoutMs ?? 60_000;
+  const result: UpResult = { status: undefined as unknown as SandboxStatus, created: [], adopted: [], removed: [] };
+
+  // Check every app's sources before building anything: a wrong path fails in a second.
+  const sources = await Promise.all(config.apps.map((app) => appSources(config, app)));
+  await ensureBaseImage(docker, options);
+  const images = { db: await ensureDbImage(docker, assets, options), router: await ensureRouterImage(docker, assets, options), apps: {} as Record<string, string> };
+  for (const source of sources) {
+    const runtime = await ensureRuntimeImage(docker, source, options);
+    const artifact = await buildArtifact(config, source.app, sandbox.initialVersion, { ...options, docker, sources: source });
+    images.apps[source.app.name] = await ensureAppImage(docker, assets, source, runtime, artifact.file, sandbox.initialVersion, options);
+  }
+  const sshPublicKey = sandbox.ssh ? await ensureSshKey(config) : undefined;
+  options.signal?.throwIfAborted();
+
+  const labels = { [LABEL_SANDBOX]: env };
+  if (await ensureNetwork(docker, networkName(env), labels)) report(options, 'network', `created ${networkName(env)}`);
+  if (await ensureVolume(docker, dbVolumeName(env), labels)) report(options, 'db', `created volume ${dbVolumeName(env)}`);
+
+  const specs = sandboxHosts(config, sandbox).map((host) => containerSpec(host, { config, sandbox, images, sshPublicKey }));
+  const leftovers = await listContainersByLabel(docker, labels);
+  for (const info of leftovers) {
+    if (!specs.some((s) => s.host.name === containerName(info))) {
+      report(options, 'remove', `${containerName(info)} is no longer part of the sandbox`);
+      await removeContainer(docker, info.Id);
+      result.removed.push(containerName(info));
+    }
+  }
+  const leftoverOf = (spec: ContainerSpec) => leftovers.find((info) => containerName(info) === spec.host.name);
+  const timeoutOf = (host: SandboxHost) => (host.role === 'app' ? appTimeout : otherTimeout);
+
+  /** Adopts a running leftover made from the same spec that gets healthy; otherwise (re)creates. */
+  const place = async (spec: ContainerSpec, beforeStart?: (c: Docker.Container) => Promise<void>): Promise<Placed> => {
+    options.signal?.throwIfAborted();
+    const leftover = leftoverOf(spec);
+    if (leftover) {
+      const container = docker.getContainer(leftover.Id);
+      const info = await container.inspect();
+      if (leftover.Labels[LABEL_SPEC] === spec.hash && info.State.Running) {
+        const ports = publishedPorts(info);
+        // A leftover still starting gets the rest of its start-up window; an old one must answer now.
+        const age = Date.now() - Date.parse(info.State.StartedAt);
+        const reason = await pollUntil(probeFor(config, spec.host, container, ports), {
+          timeoutMs: Math.max(3000, timeoutOf(spec.host) - age),
+          signal: options.signal,
+        });
+        if (reason === undefined) {
+          report(options, spec.host.role, `${spec.host.name} is up already; kept`);
+          result.adopted.push(spec.host.name);
+          return { spec, container, ports, adopted: true };
+        }
+        report(options, spec.host.role, `${spec.host.name} is unhealthy (${reason}); replacing it`);
+      } else {
+        report(options, spec.host.role, `${spec.host.name} is outdated or stopped; replacing it`);
+      }
+      await removeContainer(docker, leftover.Id);
+      result.removed.push(spec.host.name);
+    }
+    await requirePortsFree(docker, Object.values(spec.host.ports));
+    report(options, spec.host.role, `creating ${spec.host.name} from ${spec.image}`);
+    const container = await docker.createContainer(createOptions(spec, sandbox));
+    await beforeStart?.(container);
+    await container.start();
+    result.created.push(spec.host.name);
+    return { spec, container, ports: publishedPorts(await container.inspect()), adopted: false };
+  };
+  const waitFor = async (placed: Placed) => {
+    if (placed.adopted) return;
+    report(options, 'health', `waiting for ${placed.spec.host.name}`);
+    await waitHealthy(placed.container, placed.spec.host.name, placed.spec.host.role === 'db' ? 'pg_isready' : 'health check',
+      probeFor(config, placed.spec.host, placed.container, placed.ports), { timeoutMs: timeoutOf(placed.spec.host), signal: options.signal });
+  };
+
+  // The db first (the apps retry, but start cleaner with it), then the apps, then the routers:
+  // nginx resolves its upstream names when it loads the config, so the app hosts must exist.
+  const dbSpec = specs.find((s) => s.host.role === 'db') as ContainerSpec;
+  const db = await place(dbSpec);
+  const appPlaced: Placed[] = [];
+  for (const spec of specs.filter((s) => s.host.role === 'app')) appPlaced.push(await place(spec));
+  await waitFor(db);
+  await Promise.all(appPlaced.map(waitFor));
+
+  const routerSpecs = specs.filter((s) => s.host.role === 'router');
+  const routerFiles = await routerFilesFor(config, sandbox, docker, routerSpecs, appPlaced);
+  const routersPlaced: Placed[] = [];
+  for (const spec of routerSpecs) {
+    routersPlaced.push(
+      await place(spec, (container) =>
+        putFiles(container, [
+          { path: DEFAULT_ROUTER_PATHS.baseConfig, content: routerFiles.baseConfig },
+          { path: DEFAULT_ROUTER_PATHS.state, content: routerFiles.state },
+          ...(routerFiles.routingScript ? [{ path: DEFAULT_ROUTER_PATHS.routingScript, content: routerFiles.routingScript }] : []),
+        ])),
+    );
+  }
+  // Kept routers resolved the app hosts' addresses when they started; new app hosts have new ones.
+  if (appPlaced.some((p) => !p.adopted)) {
+    for (const router of routersPlaced.filter((p) => p.adopted)) await reloadRouter(router, options);
+  }
+  await Promise.all(routersPlaced.map(waitFor));
+
+  if (sandbox.ssh) {
+    report(options, 'ssh', 'pinning host keys in .bluegreen/ssh/known_hosts');
+    const keys = [];
+    for (const placed of [...routersPlaced, ...appPlaced].filter((p) => hasSsh(p.spec.host))) {
+      const key = await readHostKey(placed.container, placed.spec.host.name, otherTimeout, options.signal);
+      keys.push({ port: placed.ports[SSH_PORT], key });
+    }
+    await pinHostKeys(config, keys);
+  }
+  result.status = await status(config, sandbox, { docker });
+  report(options, 'done', `${env} is up: ${result.created.length} created, ${result.adopted.length} kept`);
+  return result;
+}
+
+/**
+ * The files a new router starts with. The state comes from a router that is already up when
+ * there is one (the routers are the source of truth); otherwise from `traffic.initial` and the
+ * versions the app hosts really run.
+ */
+async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironment, docker: Docker, routerSpecs: ContainerSpec[], apps: Placed[]) {
+  let state: RouterState | undefined;
+  const running = await listContainersByLabel(docker, { [LABEL_SANDBOX]: sandbox.name, 'bluegreen.role': 'router' });
+  for (const info of running.filter((i) => i.State === 'running' && routerSpecs.some((s) => s.host.name === containerName(i)))) {
+    const read = await execIn(docker.getContainer(info.Id), ['cat', DEFAULT_ROUTER_PATHS.state]).catch(() => undefined);
+    if (read?.exitCode === 0) {
+      try {
+        state = parseState(read.stdout);
+        break;
+      } catch {
+        // An unreadable state is not worth keeping: that router will be judged by its health.
+      }
+    }
+  }
+  if (!state) {
+    const versions = { blue: {}, green: {} } as Record<Color, Record<string, string>>;
+    for (const color of COLORS) {
+      for (const app of config.apps) {
+        const host = apps.find((p) => p.spec.host.color === color && p.spec.host.app === app.name);
+        const version = host && (await readVersion(host.container, app.name));
+        if (!version) throw new StageError(`${host?.spec.host.name ?? `${color} ${app.name}`} runs no release of ${app.name}`);
+        versions[color][app.name] = version;
+      }
+    }
+    state = initialState(config.traffic, versions, `${os.userInfo().username}@${os.hostname()}`, 'sandbox up');
+  }
+  return renderRouterFiles(
+    { apps: config.apps, traffic: config.traffic, topology: sandboxTopology(config, sandbox), mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80 },
+    state,
+  );
+}
+
+async function reloadRouter(router: Placed, options: SandboxRunOptions): Promise<void> {
+  report(options, 'router', `reloading ${router.spec.host.name} (app hosts were replaced)`);
+  const test = await execIn(router.container, ['nginx', '-t', '-q']);
+  if (test.exitCode !== 0) throw new StageError(`nginx -t failed on ${router.spec.host.name}: ${test.stderr.trim()}`);
+  const reload = await execIn(router.container, ['nginx', '-s', 'reload']);
+  if (reload.exitCode !== 0) throw new StageError(`nginx -s reload failed on ${router.spec.host.name}: ${reload.stderr.trim()}`);
+}

@@ -1,0 +1,67 @@
+// The sandbox's failure paths with the real engine: each must end in a clear message, not a
+// socket error or a silent hang.
+import assert from 'node:assert/strict';
+import Docker from 'dockerode';
+import { InputError, PrerequisiteError, StageError } from '../../src/core/errors';
+import { requireEngine } from '../../src/core/docker/connect';
+import { down, up } from '../../src/core/sandbox';
+import { SANDBOX_UP_TIMEOUT_MS, progressPrinter, testSandbox } from '../helpers/sandbox';
+
+describe('sandbox faults (real Docker engine)', function () {
+  this.timeout(60_000);
+
+  it('says how to start an engine when none answers', async () => {
+    const error = await requireEngine('unix:///tmp/bluegreen-no-such-docker.sock', 2000).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof PrerequisiteError, String(error));
+    assert.match(error.message, /No Docker engine answers at unix:\/\/\/tmp\/bluegreen-no-such-docker\.sock/);
+    assert.match(error.hint ?? '', /dockerd/);
+    assert.match(error.hint ?? '', /systemctl start docker/);
+    assert.match(error.hint ?? '', /DOCKER_HOST/);
+  });
+
+  it('takes down a sandbox that is not up without an error', async () => {
+    const { config, env } = await testSandbox('itest-none');
+    const result = await down(config, env, { volumes: true });
+    assert.deepEqual(result, { containers: [], networks: [], volumes: [] });
+  });
+
+  it('refuses a build context folder that does not exist, naming the config path', async () => {
+    const { config, env } = await testSandbox('itest-nocontext');
+    const apps = config.apps.map((a) => (a.name === 'api' ? { ...a, build: { context: 'sandbox/no-such-app', dockerfile: 'Dockerfile' } } : a));
+    const error = await up({ ...config, apps }, env).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof InputError, String(error));
+    assert.match(error.message, /^apps\/api\/build\/context: folder .*sandbox\/no-such-app does not exist/);
+  });
+
+  it('refuses a Dockerfile that does not exist, naming the config path', async () => {
+    const { config, env } = await testSandbox('itest-nodockerfile');
+    const apps = config.apps.map((a) => (a.name === 'web' ? { ...a, build: { context: 'sandbox/node-app', dockerfile: 'Missing.Dockerfile' } } : a));
+    const error = await up({ ...config, apps }, env).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof InputError, String(error));
+    assert.match(error.message, /^apps\/web\/build\/dockerfile: .*sandbox\/node-app\/Missing\.Dockerfile does not exist/);
+  });
+
+  describe('a host that never gets healthy', function () {
+    this.timeout(SANDBOX_UP_TIMEOUT_MS);
+    const name = 'itest-broken';
+
+    after(async () => {
+      const { config, env } = await testSandbox(name);
+      await down(config, env, { volumes: true });
+    });
+
+    it('fails after its timeout and shows the container’s last log lines', async () => {
+      // The sample apps exit at start-up when their version contains `broken`.
+      const { config, env } = await testSandbox(name, { initialVersion: '1.0.0-broken', routers: 1 });
+      const webOnly = { ...config, apps: config.apps.filter((a) => a.name === 'web') };
+      const error = await up(webOnly, env, { appHealthTimeoutMs: 15_000, onProgress: progressPrinter(name) }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof StageError, String(error));
+      assert.match(error.message, /^bg-itest-broken-blue-web-1 did not become healthy within 15 s/);
+      assert.match(error.message, /Last log lines:\n {2}\| /);
+      assert.match(error.message, /broken/i);
+      // No router was started on top of a broken app host.
+      const routers = await new Docker().listContainers({ all: true, filters: { label: [`bluegreen.sandbox=${name}`, 'bluegreen.role=router'] } });
+      assert.equal(routers.length, 0);
+    });
+  });
+});
