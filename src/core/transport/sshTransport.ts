@@ -1,0 +1,200 @@
+// Reaches a real host with the system `ssh` binary, so the user's ~/.ssh/config, agent,
+// known_hosts, bastions and hardware keys all work as in their terminal. One master connection
+// per transport (ControlMaster) makes the many short commands of a stage cheap.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { clientDeadlineMs, shellCommandLine, TIMEOUT_EXIT_CODE } from './commandLine';
+import { OutputCollector } from './outputCollector';
+import { shellJoin } from './shellQuote';
+import { assertHostKeyCheckingKept, buildSshControlArgs, buildSshExecArgs, type SshConnectionOptions } from './sshArgs';
+import { classifySshFailure } from './sshErrors';
+import type { ExecOptions, ExecResult, PutOptions, Transport } from './transport';
+import { TransportError } from './transportError';
+
+export interface SshTransportOptions extends Omit<SshConnectionOptions, 'target'> {
+  /** The host's name in the topology. */
+  host: string;
+  /** What ssh connects to (an alias from ~/.ssh/config, or a host name); defaults to `host`. */
+  target?: string;
+  /** The ssh client; default `ssh` from PATH. */
+  sshPath?: string;
+}
+
+// A unix socket path must fit in sun_path (104 bytes on macOS, 108 on Linux), and ssh first
+// binds `<ControlPath>.<16 random chars>`; keep the directory short.
+const MAX_CONTROL_PATH = 80;
+const SOCKET_NAME = 'cm';
+
+const liveControlDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveControlDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function makeControlDir(): string {
+  const base = tmpdir();
+  const parent = join(base, 'bg-XXXXXX', SOCKET_NAME).length <= MAX_CONTROL_PATH || !existsSync('/tmp') ? base : '/tmp';
+  const dir = mkdtempSync(join(parent, 'bg-')); // mode 0700: the socket grants a logged-in session
+  liveControlDirs.add(dir);
+  return dir;
+}
+
+interface SpawnOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  deadline: boolean;
+}
+
+export class SshTransport implements Transport {
+  readonly host: string;
+  private readonly connection: SshConnectionOptions;
+  private readonly sshPath: string;
+  private controlDir: string | undefined;
+
+  constructor(options: SshTransportOptions) {
+    assertHostKeyCheckingKept(options.options);
+    this.host = options.host;
+    this.sshPath = options.sshPath ?? 'ssh';
+    this.connection = {
+      target: options.target ?? options.host,
+      user: options.user,
+      port: options.port,
+      identityFile: options.identityFile,
+      options: options.options,
+      connectTimeoutSeconds: options.connectTimeoutSeconds,
+      controlPersist: options.controlPersist,
+    };
+  }
+
+  /** Where the master connection's socket lives (it exists while the master runs). */
+  get controlPath(): string {
+    this.controlDir ??= makeControlDir();
+    return join(this.controlDir, SOCKET_NAME);
+  }
+
+  /** The full argv for one remote command — what `exec` runs, for logs and tests. */
+  commandArgs(command: string, options: { timeoutMs?: number; sudo?: boolean } = {}): string[] {
+    return buildSshExecArgs(this.connection, this.controlPath, shellCommandLine(command, options));
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    options.signal?.throwIfAborted();
+    const outcome = await this.spawnSsh(this.commandArgs(command, options), options);
+    if (outcome.deadline) {
+      return { code: TIMEOUT_EXIT_CODE, stdout: outcome.stdout, stderr: outcome.stderr, durationMs: outcome.durationMs, timedOut: true };
+    }
+    if (outcome.code === 255) throw this.sshFailure(outcome.stderr);
+    const code = outcome.code ?? 1;
+    const timedOut = options.timeoutMs !== undefined && code === TIMEOUT_EXIT_CODE && outcome.durationMs >= options.timeoutMs;
+    return { code, stdout: outcome.stdout, stderr: outcome.stderr, durationMs: outcome.durationMs, ...(timedOut ? { timedOut } : {}) };
+  }
+
+  async put(path: string, data: string | Buffer, options: PutOptions = {}): Promise<void> {
+    const directory = posix.dirname(path);
+    const temp = posix.join(directory, `.${posix.basename(path)}.bluegreen-${randomBytes(6).toString('hex')}`);
+    const mode = (options.mode ?? 0o644).toString(8);
+    // The bytes travel over stdin on the same (multiplexed) connection; rename(2) within the
+    // directory makes the switch atomic, and a failure leaves no temp file behind.
+    const script =
+      `mkdir -p ${shellJoin([directory])} && cat > ${shellJoin([temp])} && chmod ${mode} ${shellJoin([temp])} && ` +
+      `mv -f ${shellJoin([temp, path])} || { rc=$?; rm -f ${shellJoin([temp])}; exit $rc; }`;
+    const result = await this.exec(script, { input: Buffer.isBuffer(data) ? data : Buffer.from(data), sudo: options.sudo });
+    if (result.code !== 0) {
+      const reason = result.stderr.trim() || `exit ${result.code}`;
+      throw new TransportError({
+        host: this.host,
+        kind: 'put-failed',
+        message: `could not write ${path}: ${reason}`,
+        hint: /permission denied|read-only/i.test(reason)
+          ? 'Write somewhere the ssh user may write, or use sudo (the environment\'s `ssh.sudo: true`, with passwordless sudo on the host).'
+          : /sudo/i.test(reason)
+            ? 'sudo -n needs passwordless sudo for this user on the host (a sudoers NOPASSWD rule).'
+            : 'Check the path and the free space on the host.',
+        detail: result.stderr,
+      });
+    }
+  }
+
+  /** Whether a master connection is up (`ssh -O check`). */
+  async masterRunning(): Promise<boolean> {
+    if (!this.controlDir || !existsSync(this.controlPath)) return false;
+    const outcome = await this.spawnSsh(buildSshControlArgs(this.connection, this.controlPath, 'check'), {});
+    return outcome.code === 0;
+  }
+
+  /** Ends the master connection (`ssh -O exit`) and removes its private directory. */
+  async close(): Promise<void> {
+    const dir = this.controlDir;
+    if (!dir) return;
+    if (existsSync(this.controlPath)) {
+      await this.spawnSsh(buildSshControlArgs(this.connection, this.controlPath, 'exit'), { timeoutMs: 5000 }).catch(() => undefined);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    liveControlDirs.delete(dir);
+    this.controlDir = undefined;
+  }
+
+  private sshFailure(stderr: string): TransportError {
+    const failure = classifySshFailure(stderr, this.connection);
+    return new TransportError({ host: this.host, ...failure, detail: stderr });
+  }
+
+  private spawnSsh(args: string[], options: ExecOptions): Promise<SpawnOutcome> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(this.sshPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+      const output = new OutputCollector(options.onOutput);
+      let deadline = false;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = () => {
+        settled = true;
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        child.kill('SIGTERM');
+        cleanup();
+        reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+      };
+      child.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
+      child.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
+      // The remote end may close stdin early (a command that does not read it): not our error.
+      child.stdin.on('error', () => undefined);
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (settled) return;
+        cleanup();
+        reject(
+          error.code === 'ENOENT'
+            ? new TransportError({
+                host: this.host,
+                kind: 'client-missing',
+                message: `the ssh client "${this.sshPath}" was not found`,
+                hint: 'Install OpenSSH\'s client (e.g. `apt-get install openssh-client`) or set the path of ssh in the settings.',
+                cause: error,
+              })
+            : new TransportError({ host: this.host, kind: 'other', message: `could not start ssh: ${error.message}`, hint: 'Check the ssh client path and permissions.', cause: error }),
+        );
+      });
+      child.on('close', (code) => {
+        if (settled) return;
+        cleanup();
+        const { stdout, stderr } = output.finish();
+        resolve({ code, stdout, stderr, durationMs: performance.now() - started, deadline });
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeoutMs !== undefined) {
+        // The host-side `timeout` should end the command first; this bounds a dead link too.
+        timer = setTimeout(() => {
+          deadline = true;
+          child.kill('SIGKILL');
+        }, clientDeadlineMs(options.timeoutMs));
+      }
+      child.stdin.end(options.input ?? '');
+    });
+  }
+}
