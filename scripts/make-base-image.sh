@@ -89,7 +89,25 @@ security=$(find_mirror "$suite-security" | head -n 1)
   echo "deb $mirror $suite-updates main"
   if [ -n "$security" ]; then echo "deb $security $suite-security main"; fi
 } > "$rootfs/etc/apt/sources.list"
-# Lean like the official slim image: no downloaded packages, no package lists (builds update).
+# Lean like the official slim image: apt keeps no packages, caches or translations, dpkg
+# installs no documentation, man pages or translations (copyright files stay).
+cat > "$rootfs/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+echo 'Acquire::Languages "none";' > "$rootfs/etc/apt/apt.conf.d/docker-no-languages"
+cat > "$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/lintian/*
+EOF
+rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
+find "$rootfs/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 
 say "tar -C $rootfs -c . | docker import - $tag"
