@@ -161,12 +161,13 @@ function propertiesCountMessage(schemaNode: Record<string, unknown>): string {
   return `must have at most ${schemaNode.maxProperties} entries`;
 }
 
-/** `did you mean "port"?` for a key one or two edits away from a known one. */
+/** `did you mean "port"?` for a key one or two edits away from a known one, or extending it. */
 function suggestion(key: string, known: string[]): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const [a, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    const distance = a.startsWith(b) || b.startsWith(a) ? 1 : editDistance(a, b);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -27,7 +27,10 @@ export class YamlSource {
     readonly file: string,
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    for (const error of [...this.doc.errors, ...this.doc.warnings]) {
+    // A tab in the indentation derails the parser; the errors after it are echoes of the tab.
+    const tabs = this.doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+    const reported = tabs.length > 0 ? tabs : [...this.doc.errors, ...this.doc.warnings];
+    for (const error of reported) {
       const [start, end] = error.pos;
       const message = yamlMessage(error.code, error.message);
       this.yamlErrors.push(this.errorAt(this.pathAtOffset(start, error.code === 'DUPLICATE_KEY'), message, [start, Math.max(end, start + 1)]));
@@ -103,27 +106,48 @@ export class YamlSource {
     return node ?? undefined;
   }
 
-  /** The path of the innermost node at an offset: where a YAML error is. */
+  /**
+   * The path of the innermost node at an offset: where a YAML error is. An error right at the end
+   * of a node belongs to that node, not to the one after it; and an error at the end of a flow
+   * collection (`{ a: 1` never closed) is about the collection, not its last item.
+   */
   private pathAtOffset(offset: number, preferKey: boolean): PathSegment[] {
     const path: PathSegment[] = [];
     let node: Node | undefined = this.doc.contents ?? undefined;
     for (;;) {
       if (isMap(node)) {
-        const pairs = node.items.filter((p) => pairStart(p) <= offset);
-        const pair = preferKey ? pairs.find((p) => isNode(p.key) && p.key.range?.[0] === offset) ?? pairs.at(-1) : pairs.at(-1);
-        if (!pair || pairStart(pair) > offset || pairEnd(pair) < offset) return path;
+        const pair = preferKey
+          ? node.items.find((p) => isNode(p.key) && p.key.range?.[0] === offset) ?? containing(node.items, offset)
+          : containing(node.items, offset);
+        if (!pair) return path;
+        const value = isNode(pair.value) ? pair.value : undefined;
+        const atEnd = !preferKey && offset >= pairEnd(pair);
+        if (atEnd && (isScalar(value) || !value)) return path;
         path.push(keyText(pair));
-        node = isNode(pair.value) ? pair.value : undefined;
+        if (atEnd && isFlowCollection(value)) return path;
+        node = value;
       } else if (isSeq(node)) {
         const index = node.items.findIndex((item) => isNode(item) && item.range && item.range[0] <= offset && offset <= item.range[2]);
         if (index < 0) return path;
+        const item = node.items[index] as Node;
+        const atEnd = offset >= (item.range?.[2] ?? 0);
+        if (atEnd && isScalar(item)) return path;
         path.push(index);
-        node = node.items[index] as Node;
+        if (atEnd && isFlowCollection(item)) return path;
+        node = item;
       } else {
         return path;
       }
     }
   }
+}
+
+function isFlowCollection(node: Node | undefined): boolean {
+  return (isMap(node) || isSeq(node)) && node.flow === true;
+}
+
+function containing(pairs: Pair[], offset: number): Pair | undefined {
+  return pairs.find((p) => pairStart(p) <= offset && offset <= pairEnd(p));
 }
 
 function keyText(pair: Pair): string {
