@@ -105,6 +105,11 @@ export interface TrafficSnapshot {
   latency: LatencyPercentiles;
   /** sent / elapsed seconds. */
   achievedRps: number;
+  /**
+   * Largest delay between a request's due time and when it was sent. Small when the generator
+   * kept its schedule; large means this machine (not the routers) could not keep the rate.
+   */
+  maxScheduleLagMs: number;
   /** Present when `retryOnReusedConnectionClose` is on. */
   asBrowser?: BrowserViewCounts;
 }
@@ -147,6 +152,7 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
   private startedAt = 0;
   private stoppedAt: number | undefined;
   private scheduled = 0;
+  private maxScheduleLagMs = 0;
   private inFlight = 0;
   private ok = 0;
   private failed = 0;
@@ -232,6 +238,7 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
       },
       latency: this.latency.percentiles(),
       achievedRps: elapsedMs > 0 ? this.scheduled / (elapsedMs / 1000) : 0,
+      maxScheduleLagMs: this.maxScheduleLagMs,
     };
     if (this.retryMode) snapshot.asBrowser = { ...this.asBrowser };
     return snapshot;
@@ -243,7 +250,10 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
     if (this.state !== 'running') return;
     const intervalMs = 1000 / this.rps;
     const now = performance.now() - this.startedAt;
-    while (this.hasMoreToSchedule() && this.scheduled * intervalMs <= now) this.fire(this.scheduled++);
+    while (this.hasMoreToSchedule() && this.scheduled * intervalMs <= now) {
+      this.maxScheduleLagMs = Math.max(this.maxScheduleLagMs, now - this.scheduled * intervalMs);
+      this.fire(this.scheduled++);
+    }
     if (!this.hasMoreToSchedule()) {
       this.stopScheduling();
       return;
