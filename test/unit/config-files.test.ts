@@ -120,7 +120,7 @@ describe('config: files', () => {
 
     it('several mistakes, all reported in file order', async () => {
       assert.deepEqual(await errorsOfFile(path.join(FIXTURES, 'broken-many.yml')), [
-        'apps: no app has route "/": one app must answer the requests no other route matches (broken-many.yml:3:3)',
+        'apps: no app has route "/": one app must answer the requests no other route matches (broken-many.yml:2:1)',
         'apps.web.port: must be between 1 and 65535, got 0 (broken-many.yml:4:11)',
         'apps.web.route: route contains ";" (broken-many.yml:6:12)',
         'traffic.initial: weights must sum to 100, got blue 40 + green 40 = 80 (broken-many.yml:9:12)',

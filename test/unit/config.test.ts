@@ -164,6 +164,21 @@ describe('config: parseConfig', () => {
       assert.equal(config.environments.sandbox.kind, 'docker');
       assert.equal(config.apps[0].build, undefined);
     });
+    it('follows anchors and merge keys, pinning an error in a merged value to both places', () => {
+      const text = withLines({
+        2: '  api: &app',
+        7: '  web:',
+        8: '    <<: *app',
+        9: '    port: 3000',
+      });
+      const config = configOf(text);
+      assert.deepEqual(config.apps[1], { ...config.apps[0], name: 'web', port: 3000, route: '/', deploy: config.apps[1].deploy });
+      assert.deepEqual(errorsOf(withLines({ 2: '  api: &app', 3: '    port: 0', 8: '    <<: *app' })), [
+        'apps.api.port: must be between 1 and 65535, got 0 (bluegreen.yaml:3:11)',
+        // web has no port of its own: the error points at the mapping that merged it.
+        'apps.web.port: must be between 1 and 65535, got 0 (bluegreen.yaml:8:5)',
+      ]);
+    });
   });
 
   describe('YAML errors', () => {
@@ -187,7 +202,7 @@ describe('config: parseConfig', () => {
 
     it('reports a duplicate key at the second occurrence, along with the other errors', () => {
       assert.deepEqual(errorsOf(withLines({ 4: '    port: 8081', 13: '  initial: { blue: 50, green: 60 }' })), [
-        'apps.api: missing required key "health" (bluegreen.yaml:3:5)',
+        'apps.api: missing required key "health" (bluegreen.yaml:2:3)',
         'apps.api.port: duplicate key: this key appears earlier in the same mapping (bluegreen.yaml:4:5)',
         'traffic.initial: weights must sum to 100, got blue 50 + green 60 = 110 (bluegreen.yaml:13:12)',
       ]);
@@ -212,7 +227,7 @@ describe('config: parseConfig', () => {
 
     it('reports unknown keys at the key, suggesting the near one', () => {
       assert.deepEqual(errorsOf(withLines({ 9: '    helth: /health', 20: '  - { path: /api/version, expected: 200 }' })), [
-        'apps.web: missing required key "health" (bluegreen.yaml:8:5)',
+        'apps.web: missing required key "health" (bluegreen.yaml:7:3)',
         'apps.web.helth: unknown key "helth" (did you mean "health"?) (bluegreen.yaml:9:5)',
         'smoke[0].expected: unknown key "expected" (did you mean "expect"?) (bluegreen.yaml:20:27)',
       ]);
@@ -237,7 +252,7 @@ describe('config: parseConfig', () => {
 
     it('reports a runbook step that is not one of the forms', () => {
       assert.deepEqual(errorsOf(withLines({ 22: '  - migrat', 23: '  - { drain: green, deploy: green }', 26: '  - switch: purple' })), [
-        'release[0]: must be one of "migrate", "restore", got the string "migrat" (bluegreen.yaml:22:5)',
+        'release[0]: must be one of "migrate", "restore", got the string "migrat" (did you mean "migrate"?) (bluegreen.yaml:22:5)',
         'release[1]: must have exactly one of: drain, deploy, verify, switch, canary, pause (bluegreen.yaml:23:5)',
         'release[4].switch: must be one of "blue", "green", got the string "purple" (bluegreen.yaml:26:13)',
       ]);
@@ -246,14 +261,14 @@ describe('config: parseConfig', () => {
     it('requires an environment to be either docker or ssh, and ssh to have routers and colors', () => {
       assert.deepEqual(errorsOf(withLines({ 29: '    docker: {}\n    ssh: {}', 38: '    # no routers' })), [
         'environments.sandbox.ssh: an environment has either docker (the sandbox) or ssh (real hosts), not both (bluegreen.yaml:30:10)',
-        'environments.production: missing required key "routers" (bluegreen.yaml:32:5)',
+        'environments.production: missing required key "routers" (bluegreen.yaml:31:3)',
       ]);
     });
 
     it('refuses ssh-only keys in the sandbox and an environment with neither', () => {
       assert.deepEqual(errorsOf(withLines({ 29: '    docker: {}\n    routers: [lb1]', 31: '    # no ssh' })), [
         'environments.sandbox.routers: "routers" is only for ssh environments: the sandbox creates its own (bluegreen.yaml:30:5)',
-        'environments.production: an environment needs docker (the local sandbox) or ssh (real hosts) (bluegreen.yaml:33:5)',
+        'environments.production: an environment needs docker (the local sandbox) or ssh (real hosts) (bluegreen.yaml:31:3)',
       ]);
     });
   });
@@ -312,7 +327,7 @@ describe('config: parseConfig', () => {
 
     it('refuses duplicate routes and a config without a "/" route', () => {
       assert.deepEqual(errorsOf(withLines({ 10: '    route: /api/' })), [
-        'apps: no app has route "/": one app must answer the requests no other route matches (bluegreen.yaml:2:3)',
+        'apps: no app has route "/": one app must answer the requests no other route matches (bluegreen.yaml:1:1)',
         'apps.web.route: route "/api/" is also the route of app "api" (bluegreen.yaml:10:12)',
       ]);
     });

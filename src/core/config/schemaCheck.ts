@@ -97,8 +97,11 @@ function toIssue(error: ErrorObject, data: unknown): ConfigIssue | undefined {
     }
     case 'type':
       return { path, message: `expected ${describeTypes(params.type)}, got ${describeValue(error.data)}` };
-    case 'enum':
-      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(error.data)}` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const hint = typeof error.data === 'string' ? suggestion(error.data, allowed, false) : '';
+      return { path, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(error.data)}${hint}` };
+    }
     case 'minimum':
     case 'maximum':
       return { path, message: rangeMessage(parent, error.data) };
@@ -162,7 +165,7 @@ function propertiesCountMessage(schemaNode: Record<string, unknown>): string {
 }
 
 /** `did you mean "port"?` for a key one or two edits away from a known one, or extending it. */
-function suggestion(key: string, known: string[]): string {
+function suggestion(key: string, known: string[], listKnown = true): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
@@ -174,7 +177,7 @@ function suggestion(key: string, known: string[]): string {
     }
   }
   if (best) return ` (did you mean "${best}"?)`;
-  return known.length > 0 && known.length <= 8 ? ` (known keys: ${known.join(', ')})` : '';
+  return listKnown && known.length > 0 && known.length <= 8 ? ` (known keys: ${known.join(', ')})` : '';
 }
 
 function editDistance(a: string, b: string): number {

@@ -26,7 +26,7 @@ export class YamlSource {
     private readonly text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, merge: true });
     // A tab in the indentation derails the parser; the errors after it are echoes of the tab.
     const tabs = this.doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
     const reported = tabs.length > 0 ? tabs : [...this.doc.errors, ...this.doc.warnings];
@@ -50,7 +50,9 @@ export class YamlSource {
   /** Pins an issue to the node its path names (or the nearest node that exists). */
   locate(issue: ConfigIssue): ConfigError {
     const { node, keyNode } = this.nodeAt(issue.path);
-    const target = issue.at === 'key' && keyNode ? keyNode : node;
+    // A block mapping or list spans many lines; its key is the small, telling place to point at.
+    const isBlockCollection = (isMap(node) || isSeq(node)) && !node.flow;
+    const target = keyNode && (issue.at === 'key' || isBlockCollection) ? keyNode : node;
     const range: Range = target?.range ? [target.range[0], target.range[1]] : [0, 0];
     return this.errorAt(issue.path, issue.message, range);
   }
