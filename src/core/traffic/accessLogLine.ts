@@ -45,13 +45,16 @@ function isFiniteNonNegative(value: unknown): value is number {
  * Sums "0.002, 0.001" or "0.002 : 0.001" (nginx separates retries with "," and internal
  * redirects with ":"). Returns undefined for "-" alone, NaN for anything malformed.
  */
+const SINGLE_TIME = /^\d+(\.\d+)?$/;
+
 function sumUpstreamTimes(raw: string): number | undefined {
+  if (SINGLE_TIME.test(raw)) return Number(raw); // the common case: one upstream, one try
   let sum = 0;
   let any = false;
   for (const part of raw.split(/[,:]/)) {
     const text = part.trim();
     if (text === '-') continue;
-    if (!/^\d+(\.\d+)?$/.test(text)) return NaN;
+    if (!SINGLE_TIME.test(text)) return NaN;
     sum += Number(text);
     any = true;
   }
