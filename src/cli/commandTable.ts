@@ -6,6 +6,9 @@ import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
 import { registerStages } from './commands/stages';
 import { registerLockAndAudit } from './commands/lockAndAudit';
+import { registerSandbox } from './commands/sandbox';
+import { registerTraffic } from './commands/traffic';
+import { registerRehearse } from './commands/rehearse';
 
 export interface CommandContext {
   globals(): GlobalOptions;
@@ -19,4 +22,7 @@ export const commandTable: Registrar[] = [
   registerRender,
   registerStages,
   registerLockAndAudit,
+  registerSandbox,
+  registerTraffic,
+  registerRehearse,
 ];

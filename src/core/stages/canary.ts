@@ -1,7 +1,8 @@
 // canary <color> --percent N | --segment NAME: a slice of users to the color, the rest on the
 // other one (a new canary replaces the previous one). Then, unless told not to, the analysis
 // watches the routers' access log for the config's window and rolls back by itself on a breach.
-import { Color, TrafficPlan, otherColor } from '../model';
+import { Color, TrafficPlan } from '../model';
+import { percentPlan, segmentPlan } from '../router';
 import { InputError, StageError } from '../errors';
 import { SplitAggregator } from '../traffic/splitAggregator';
 import { streamAccessLogs } from '../environment/accessLogStream';
@@ -20,7 +21,6 @@ export interface CanaryOptions {
 }
 
 export function canaryPlan(color: Color, options: CanaryOptions, segments: string[]): TrafficPlan {
-  const other = otherColor(color);
   if ((options.percent === undefined) === (options.segment === undefined)) {
     throw new InputError('a canary takes exactly one of --percent N or --segment NAME');
   }
@@ -28,11 +28,11 @@ export function canaryPlan(color: Color, options: CanaryOptions, segments: strin
     if (!segments.includes(options.segment)) {
       throw new InputError(`unknown segment "${options.segment}"`, `segments in the config: ${segments.join(', ') || 'none'}`);
     }
-    return { weights: { [color]: 0, [other]: 100 } as Record<Color, number>, segments: [{ name: options.segment, color }] };
+    return segmentPlan(color, options.segment);
   }
   const percent = options.percent as number;
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new InputError(`--percent must be a whole number from 0 to 100, got ${percent}`);
-  return { weights: { [color]: percent, [other]: 100 - percent } as Record<Color, number>, segments: [] };
+  return percentPlan(color, percent);
 }
 
 export interface CanaryVerdict {

@@ -1,6 +1,7 @@
 // switch <color>: every user to one color. Warns when that color was not verified since its
 // last deploy — the story's team tested green before they switched.
-import { Color, otherColor, RouterState } from '../model';
+import { Color, RouterState } from '../model';
+import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
 import { describePlan } from './describePlan';
 import { StageContext, StageResult } from './stageContext';
@@ -17,7 +18,7 @@ export async function switchTo(ctx: StageContext, color: Color): Promise<StageRe
         warnings.push(warning);
         ctx.progress(`warning: ${warning}`);
       }
-      return { weights: { [color]: 100, [otherColor(color)]: 0 } as Record<Color, number>, segments: [] };
+      return percentPlan(color, 100);
     },
   });
   return { stage, summary: `switched to ${color}: ${describePlan(result.next.plan)}`, warnings: [...warnings, ...result.warnings], durationMs: Date.now() - started };

@@ -1,0 +1,28 @@
+// `bluegreen rehearse`: the whole release, end to end, in the local sandbox, under load.
+import { Command } from 'commander';
+import { rehearse, formatRehearsal } from '../../core/rehearsal/rehearse';
+import { InputError, StageError } from '../../core/errors';
+import { CommandContext } from '../commandTable';
+import { loadConfigOrThrow } from '../context';
+
+export function registerRehearse(program: Command, ctx: CommandContext): void {
+  program.command('rehearse').description('rehearse a full release in the sandbox: up, then the runbook for the next version under simulated users, with a report')
+    .option('--version <version>', 'the version to release (default: the current one, bumped)')
+    .option('--rps <n>', 'simulated requests per second through the routers', '200')
+    .option('--mobile-share <share>', 'share of mobile users, 0–1', '0.3')
+    .action(async (options: { version?: string; rps: string; mobileShare: string }) => {
+      const globals = ctx.globals();
+      const out = ctx.output();
+      const rps = Number(options.rps);
+      const mobileShare = Number(options.mobileShare);
+      if (!(rps > 0 && rps <= 5000)) throw new InputError(`--rps must be between 1 and 5000, got "${options.rps}"`);
+      if (!(mobileShare >= 0 && mobileShare <= 1)) throw new InputError(`--mobile-share must be between 0 and 1, got "${options.mobileShare}"`);
+      const config = await loadConfigOrThrow(globals.config);
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+      const report = await rehearse(config, { envName: globals.env, version: options.version, rps, mobileShare, progress: (l) => out.progress(l), signal: controller.signal });
+      out.result(report, formatRehearsal(report));
+      if (!report.ok) throw new StageError(`the rehearsal stopped: ${report.error}`);
+      if (report.traffic.failed) process.exitCode = 1;
+    });
+}
