@@ -9,6 +9,7 @@ import { registerLockAndAudit } from './commands/lockAndAudit';
 import { registerSandbox } from './commands/sandbox';
 import { registerTraffic } from './commands/traffic';
 import { registerRehearse } from './commands/rehearse';
+import { registerHosts } from './commands/hosts';
 
 export interface CommandContext {
   globals(): GlobalOptions;
@@ -25,4 +26,5 @@ export const commandTable: Registrar[] = [
   registerSandbox,
   registerTraffic,
   registerRehearse,
+  registerHosts,
 ];

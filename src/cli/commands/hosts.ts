@@ -1,0 +1,23 @@
+// `bluegreen hosts setup --env E`: prepare real hosts once (idempotent) for the stage commands.
+import { Command } from 'commander';
+import { setupHosts } from '../../core/hosts/setupHosts';
+import { CommandContext } from '../commandTable';
+import { withStageSession } from '../stageSession';
+import { confirmOrStop } from '../../core/stages/confirm';
+
+export function registerHosts(program: Command, ctx: CommandContext): void {
+  const hosts = program.command('hosts').description('prepare real hosts for the stages');
+  hosts.command('setup').description('install the release layout, deploy script and supervisor on app hosts, and the routing config on routers (idempotent; never moves traffic)')
+    .option('-v, --verbose', 'print every host command and its output')
+    .action(async (options: { verbose?: boolean }) => {
+      await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
+        await confirmOrStop(stage, `Set up ${handle.topology.routers.length} router(s) and the app hosts of "${handle.env.name}"?`);
+        const report = await setupHosts(handle, stage.actor, stage.progress);
+        const text = [
+          ...report.routers.map((r) => `router ${r.router}: ${r.mode} mode${r.keptState ? ', kept its traffic plan' : ', initial traffic plan written'}`),
+          ...report.appHosts.map((h) => `app host ${h.host}: ${h.apps.join(', ')}`),
+        ].join('\n');
+        ctx.output().result(report, text);
+      });
+    });
+}
