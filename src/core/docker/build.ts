@@ -18,6 +18,9 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
+/** The classic builder's colour codes (ESC [ … m) around a command's stderr. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /** Lines of output kept to explain a failure. */
 const FAILURE_TAIL = 20;
 
@@ -42,7 +45,8 @@ export async function buildImage(docker: Docker, context: BuildContext, options:
         return;
       }
       const text = typeof message.stream === 'string' ? message.stream : typeof message.status === 'string' ? message.status : '';
-      for (const line of text.split(/\r?\n/)) {
+      // The classic builder colours a command's stderr with ANSI escapes; a message wants plain text.
+      for (const line of text.replace(ANSI_COLOUR, '').split(/\r?\n/)) {
         if (!line.trim()) continue;
         if (/^Step \d+\/\d+ : /.test(line)) currentStep = line;
         tail.push(line);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { BluegreenConfig, COLORS, Color, DEFAULT_ROUTER_PATHS, DockerEnvironment, RouterState } from '../model';
 import { StageError } from '../errors';
 import { requireEngine } from '../docker/connect';
-import { execIn, putFiles } from '../docker/containers';
+import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
 import { initialState, parseState, renderRouterFiles } from '../router';
 import { buildArtifact } from './artifacts';
@@ -15,7 +15,7 @@ import { ContainerSpec, containerSpec, createOptions, hasSsh } from './container
 import { waitHealthy, pollUntil } from './health';
 import { probeFor, readVersion } from './hostChecks';
 import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
-import { LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
+import { LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
 import { requirePortsFree } from './ports';
 import { SandboxRunOptions, report } from './progress';
 import { ensureSshKey, pinHostKeys, readHostKey } from './ssh';
@@ -138,28 +138,30 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   // nginx resolves its upstream names when it loads the config, so the app hosts must exist.
   const dbSpec = specs.find((s) => s.host.role === 'db') as ContainerSpec;
   const db = await place(dbSpec);
-  const appPlaced: Placed[] = [];
-  for (const spec of specs.filter((s) => s.host.role === 'app')) appPlaced.push(await place(spec));
+  const appPlaced = await Promise.all(specs.filter((s) => s.host.role === 'app').map((spec) => place(spec)));
   await waitFor(db);
   await Promise.all(appPlaced.map(waitFor));
 
   const routerSpecs = specs.filter((s) => s.host.role === 'router');
+  // Running routers resolved the app hosts' addresses when they loaded their config; replaced
+  // app hosts have new ones, so reload before judging (and keeping) those routers.
+  if (appPlaced.some((p) => !p.adopted)) {
+    for (const spec of routerSpecs) {
+      const leftover = leftoverOf(spec);
+      if (leftover?.State === 'running') await reloadRouter(docker.getContainer(leftover.Id), spec.host.name, options);
+    }
+  }
   const routerFiles = await routerFilesFor(config, sandbox, docker, routerSpecs, appPlaced);
-  const routersPlaced: Placed[] = [];
-  for (const spec of routerSpecs) {
-    routersPlaced.push(
-      await place(spec, (container) =>
+  const routersPlaced = await Promise.all(
+    routerSpecs.map((spec) =>
+      place(spec, (container) =>
         putFiles(container, [
           { path: DEFAULT_ROUTER_PATHS.baseConfig, content: routerFiles.baseConfig },
           { path: DEFAULT_ROUTER_PATHS.state, content: routerFiles.state },
           ...(routerFiles.routingScript ? [{ path: DEFAULT_ROUTER_PATHS.routingScript, content: routerFiles.routingScript }] : []),
         ])),
-    );
-  }
-  // Kept routers resolved the app hosts' addresses when they started; new app hosts have new ones.
-  if (appPlaced.some((p) => !p.adopted)) {
-    for (const router of routersPlaced.filter((p) => p.adopted)) await reloadRouter(router, options);
-  }
+    ),
+  );
   await Promise.all(routersPlaced.map(waitFor));
 
   if (sandbox.ssh) {
@@ -182,17 +184,16 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
  * versions the app hosts really run.
  */
 async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironment, docker: Docker, routerSpecs: ContainerSpec[], apps: Placed[]) {
+  // Every router's document, running or stopped (a stopped container's files can still be read);
+  // the newest one wins.
   let state: RouterState | undefined;
-  const running = await listContainersByLabel(docker, { [LABEL_SANDBOX]: sandbox.name, 'bluegreen.role': 'router' });
-  for (const info of running.filter((i) => i.State === 'running' && routerSpecs.some((s) => s.host.name === containerName(i)))) {
-    const read = await execIn(docker.getContainer(info.Id), ['cat', DEFAULT_ROUTER_PATHS.state]).catch(() => undefined);
-    if (read?.exitCode === 0) {
-      try {
-        state = parseState(read.stdout);
-        break;
-      } catch {
-        // An unreadable state is not worth keeping: that router will be judged by its health.
-      }
+  const leftovers = await listContainersByLabel(docker, { [LABEL_SANDBOX]: sandbox.name, [LABEL_ROLE]: 'router' });
+  for (const info of leftovers.filter((i) => routerSpecs.some((s) => s.host.name === containerName(i)))) {
+    try {
+      const found = parseState((await getFile(docker.getContainer(info.Id), DEFAULT_ROUTER_PATHS.state)).toString());
+      if (!state || found.serial > state.serial) state = found;
+    } catch {
+      // No readable document there: that router adds nothing to go on.
     }
   }
   if (!state) {
@@ -213,10 +214,9 @@ async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironmen
   );
 }
 
-async function reloadRouter(router: Placed, options: SandboxRunOptions): Promise<void> {
-  report(options, 'router', `reloading ${router.spec.host.name} (app hosts were replaced)`);
-  const test = await execIn(router.container, ['nginx', '-t', '-q']);
-  if (test.exitCode !== 0) throw new StageError(`nginx -t failed on ${router.spec.host.name}: ${test.stderr.trim()}`);
-  const reload = await execIn(router.container, ['nginx', '-s', 'reload']);
-  if (reload.exitCode !== 0) throw new StageError(`nginx -s reload failed on ${router.spec.host.name}: ${reload.stderr.trim()}`);
+/** `nginx -t` then reload; a router that fails either is left to its health check (and replaced). */
+async function reloadRouter(container: Docker.Container, name: string, options: SandboxRunOptions): Promise<void> {
+  report(options, 'router', `reloading ${name} (app hosts were replaced)`);
+  const test = await execIn(container, ['nginx', '-t', '-q']).catch(() => undefined);
+  if (test?.exitCode === 0) await execIn(container, ['nginx', '-s', 'reload']).catch(() => undefined);
 }
