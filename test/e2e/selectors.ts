@@ -4,10 +4,15 @@ export const WORKBENCH = {
   /** The workbench has rendered its parts. */
   ready: '.monaco-workbench .part.activitybar',
   activityBarItem: (title: string) => `.part.activitybar [role="tab"][aria-label^="${title}"], .part.activitybar a[aria-label^="${title}"]`,
-  viewPane: (name: string) => `.pane-header[aria-label^="${name}"]`,
+  /** A view's body; its header is hidden when the view is alone in its container. */
+  viewPane: (name: string) => `.pane:has(.pane-header[aria-label^="${name}"]) .pane-body`,
   /** Rows of a tree view, by the view's name. */
   treeRows: (view: string) => `.pane:has(.pane-header[aria-label^="${view}"]) [role="treeitem"]`,
   quickInput: '.quick-input-widget input[type="text"]',
   quickPickRow: (label: string) => `.quick-input-list [role="option"][aria-label*="${label}"]`,
   notification: '.notifications-toasts .notification-list-item',
 } as const;
+
+/** The welcome content a view shows when its tree is empty (package.json viewsWelcome). */
+export const welcomeButton = (view: string, label: string) =>
+  `.pane:has(.pane-header[aria-label^="${view}"]) .welcome-view-content a.monaco-button:has-text("${label}")`;

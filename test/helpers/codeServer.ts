@@ -41,15 +41,23 @@ export function ensureChromium(): string {
   return CHROMIUM;
 }
 
-/** Builds dist/ with the project's build script. */
+let built = false;
+
+/** Builds dist/ with the project's build script, once per test process. */
 export function buildExtension(): void {
+  if (built) return;
   run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { what: 'npm run build' });
+  built = true;
 }
 
-/** `vsce package --no-dependencies` into `vsixFile`; dist/ must be built. */
+/**
+ * `vsce package --no-dependencies` into `vsixFile`; dist/ must be built. README's relative links
+ * point at docs/ shipped inside the VSIX, and the repository is not on GitHub, so vsce is told
+ * to leave them as they are (otherwise it refuses).
+ */
 export function packageExtension(vsixFile: string): string {
   const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
-  run(vsce, ['package', '--no-dependencies', '--out', vsixFile], { what: 'vsce package' });
+  run(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsixFile], { what: 'vsce package' });
   return vsixFile;
 }
 
@@ -208,7 +216,8 @@ export interface Workbench {
 }
 
 export async function startWorkbench(options: {
-  workspaceTemplate: string;
+  /** Folder copied as the workspace; none gives an empty workspace. */
+  workspaceTemplate?: string;
   env?: (paths: { root: string; workspace: string }) => Record<string, string>;
   build?: boolean;
   label: string;
@@ -219,7 +228,8 @@ export async function startWorkbench(options: {
   const extensionsDir = path.join(root, 'extensions');
   const userDataDir = path.join(root, 'user-data');
   const logFile = path.join(root, 'code-server.log');
-  copyFolder(options.workspaceTemplate, workspace);
+  if (options.workspaceTemplate) copyFolder(options.workspaceTemplate, workspace);
+  else fs.mkdirSync(workspace);
   writeUserSettings(userDataDir);
   if (options.build !== false) buildExtension();
   const vsix = packageExtension(path.join(root, 'bluegreen.vsix'));
