@@ -41,7 +41,8 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
 
   /** The state the tree shows, after any refresh in flight. */
   async current(): Promise<WorkspaceConfigState> {
-    await this.loading;
+    // A failed load was reported by refresh(); the tree keeps showing the last good state.
+    await this.loading?.catch(() => undefined);
     return this.state;
   }
 
