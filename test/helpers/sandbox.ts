@@ -1,13 +1,14 @@
 // One Docker sandbox shared by the integration suites that need real hosts: the repository's
 // bluegreen.yaml under the environment name `itest` (so a developer's `sandbox` is untouched),
-// ports picked by Docker. Set BLUEGREEN_TEST_PROGRESS=1 to see build and start-up progress.
+// ports picked by Docker. Set BLUEGREEN_TEST_PROGRESS=1 to see build and start-up progress;
+// BLUEGREEN_TEST_CONFIG=<file> runs the suites against another config of the same shape.
 import path from 'node:path';
 import { requireConfig } from '../../src/core/config';
 import { BluegreenConfig, DockerEnvironment } from '../../src/core/model';
 import { SandboxProgress, UpOptions, UpResult, up } from '../../src/core/sandbox';
 
 export const TEST_ENV = 'itest';
-export const REPO_CONFIG = path.resolve(__dirname, '../../bluegreen.yaml');
+export const REPO_CONFIG = path.resolve(process.env.BLUEGREEN_TEST_CONFIG || path.resolve(__dirname, '../../bluegreen.yaml'));
 /** A cold build (images absent) of the sample sandbox takes minutes on 2 cores. */
 export const SANDBOX_UP_TIMEOUT_MS = 30 * 60_000;
 
