@@ -1,6 +1,8 @@
 // Sandbox timings: warm `up` (images present) to all healthy after a `down`, median of 3; cold
 // `up` (every bluegreen/* image and the artifact cache removed, the base image kept); `down`.
+// The cold run also builds without the layer cache, so no step of an earlier build is reused.
 // Goals: warm ≤ 5 s, cold ≤ 90 s. Run with `npx tsx bench/sandbox.ts`; writes bench/sandbox.json.
+// BLUEGREEN_BENCH_CONFIG=<file> measures another config of the same shape.
 import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,7 @@ const WARM_RUNS = 3;
 const GOALS = { warmUpMs: 5_000, coldUpMs: 90_000 };
 
 async function main(): Promise<void> {
-  const config = await requireConfig(path.resolve(__dirname, '../bluegreen.yaml'));
+  const config = await requireConfig(path.resolve(process.env.BLUEGREEN_BENCH_CONFIG || path.resolve(__dirname, '../bluegreen.yaml')));
   const base = Object.values(config.environments).find((e): e is DockerEnvironment => e.kind === 'docker');
   if (!base) throw new Error('bluegreen.yaml has no docker environment');
   const env: DockerEnvironment = { ...base, name: ENV, basePort: 0 };
@@ -41,13 +43,14 @@ async function main(): Promise<void> {
   for (const image of images) await docker.getImage(image.Id).remove({ force: true });
   await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
   console.error(`cold: removed ${images.length} bluegreen/* images and the artifact cache`);
-  const coldMs = await timed(() => up(config, env, quiet));
+  const coldMs = await timed(() => up(config, env, { ...quiet, noCache: true }));
   downs.push(await timed(() => down(config, env, { volumes: true })));
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const result = {
     when: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length },
+    machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() },
+    config: path.relative(path.resolve(__dirname, '..'), config.file),
     topology: { routers: env.routers, hostsPerColor: env.hostsPerColor, apps: config.apps.map((a) => a.name) },
     prepareMs,
     warmUpMs: { runs: warm, median: median(warm), goal: GOALS.warmUpMs },

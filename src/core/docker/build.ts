@@ -13,6 +13,8 @@ export interface BuildOptions {
   target?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
+  /** Build every step again instead of reusing the engine's layer cache. */
+  noCache?: boolean;
   /** One call per line of build output (`Step 3/9 : RUN …`, the command's own output, …). */
   onOutput?: (line: string) => void;
   signal?: AbortSignal;
@@ -33,6 +35,7 @@ export async function buildImage(docker: Docker, context: BuildContext, options:
     labels: options.labels ?? {},
     rm: true,
     forcerm: true,
+    nocache: options.noCache ?? false,
   });
   const stop = abortable(stream, options.signal);
   let currentStep = '';

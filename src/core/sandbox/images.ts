@@ -61,6 +61,7 @@ async function ensureBuilt(
     ...build,
     buildArgs: { BASE_IMAGE, ...build.buildArgs },
     labels: { 'bluegreen.image': tag },
+    noCache: options.noCache,
     onOutput: (line) => report(options, 'build', line),
     signal: options.signal,
   });

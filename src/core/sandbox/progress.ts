@@ -12,6 +12,8 @@ export interface SandboxRunOptions {
   onProgress?: (progress: SandboxProgress) => void;
   /** Cancels between steps and aborts running builds and health waits. */
   signal?: AbortSignal;
+  /** Images that must be built are built without the engine's layer cache (a truly cold build). */
+  noCache?: boolean;
 }
 
 export function report(options: SandboxRunOptions, step: string, detail: string): void {
