@@ -1,0 +1,97 @@
+// Reaches an environment's database with `psql` through the environment's own transport: in the
+// sandbox, inside the db container (local socket, no password); on real environments, on the
+// configured `database.host` over ssh, with the connection URL taken from a local environment
+// variable (`url: env:NAME`) and handed over on stdin — never on a command line, never logged.
+import { EnvironmentHandle } from '../environment/openEnvironment';
+import { ExecResult, Transport } from '../transport';
+import { PrerequisiteError, StageError } from '../errors';
+import { dbContainerName, DB_NAME, DB_USER } from '../sandbox/naming';
+
+/** What the database sees as our own sessions' application_name (the watch leaves them out). */
+export const OWN_APPLICATION_NAME = 'bluegreen';
+
+export interface PsqlRunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Psql {
+  /** Where psql runs, for messages: `bg-sandbox-db` or `db1`. */
+  readonly where: string;
+  /** Runs a psql script (ON_ERROR_STOP, no psqlrc, unaligned tuples-only output). */
+  run(script: string, options?: PsqlRunOptions): Promise<ExecResult>;
+  /** Runs one query that returns a single JSON value and parses it. */
+  queryJson<T>(sql: string, options?: PsqlRunOptions): Promise<T>;
+}
+
+const PSQL_FLAGS = '-X -q -A -t -v ON_ERROR_STOP=1';
+
+/** The psql command line and what goes before the script on stdin. Exported for unit tests. */
+export function psqlInvocation(handle: Pick<EnvironmentHandle, 'env'>, environ: NodeJS.ProcessEnv = process.env):
+  { host: string; command: string; stdinPrefix: string; secret?: string } {
+  const { env } = handle;
+  if (env.kind === 'docker') {
+    return { host: dbContainerName(env.name), command: `PGAPPNAME=${OWN_APPLICATION_NAME} psql ${PSQL_FLAGS} -U ${DB_USER} -d ${DB_NAME}`, stdinPrefix: '' };
+  }
+  const host = env.database?.host;
+  if (!host) {
+    throw new PrerequisiteError(
+      `environment "${env.name}" names no database host`,
+      `add \`database: { host: DBHOST, url: env:DATABASE_URL }\` under environments.${env.name} (psql runs on that host over ssh)`,
+    );
+  }
+  const url = env.database?.url;
+  if (!url) return { host, command: `PGAPPNAME=${OWN_APPLICATION_NAME} psql ${PSQL_FLAGS}`, stdinPrefix: '' };
+  const variable = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(url)?.[1];
+  if (!variable) throw new PrerequisiteError(`database.url of "${env.name}" must be env:NAME, got something else`, 'secrets never go in the config: name the environment variable that holds the URL');
+  const secret = environ[variable];
+  if (!secret) throw new PrerequisiteError(`the environment variable ${variable} is not set`, `export ${variable}=postgres://… (database.url of "${env.name}" names it)`);
+  if (/[\r\n]/.test(secret)) throw new PrerequisiteError(`the environment variable ${variable} holds more than one line`);
+  // The first stdin line is the URL; psql reads the rest as its script.
+  return {
+    host,
+    command: `IFS= read -r BLUEGREEN_DATABASE_URL && PGAPPNAME=${OWN_APPLICATION_NAME} exec psql "$BLUEGREEN_DATABASE_URL" ${PSQL_FLAGS}`,
+    stdinPrefix: `${secret}\n`,
+    secret,
+  };
+}
+
+export function openPsql(handle: EnvironmentHandle, environ: NodeJS.ProcessEnv = process.env): Psql {
+  const invocation = psqlInvocation(handle, environ);
+  const transport: Transport = handle.host(invocation.host);
+  const redact = (text: string) => (invocation.secret ? text.split(invocation.secret).join('<database url>') : text);
+  const run = async (script: string, options: PsqlRunOptions = {}): Promise<ExecResult> => {
+    const result = await transport.exec(invocation.command, {
+      input: invocation.stdinPrefix + script,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      signal: options.signal,
+    });
+    return { ...result, stdout: redact(result.stdout), stderr: redact(result.stderr) };
+  };
+  return {
+    where: invocation.host,
+    run,
+    async queryJson<T>(sql: string, options?: PsqlRunOptions): Promise<T> {
+      const result = await run(`${sql}\n`, options);
+      if (result.code !== 0) {
+        throw new StageError(`psql on ${invocation.host} failed (exit ${result.code}): ${firstLines(result.stderr || result.stdout)}`,
+          'check that the database is up and reachable from that host');
+      }
+      const text = result.stdout.trim();
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new StageError(`psql on ${invocation.host} answered something that is not JSON: ${firstLines(text)}`);
+      }
+    },
+  };
+}
+
+export function firstLines(text: string, count = 6): string {
+  return text.trim().split('\n').slice(0, count).join('\n  ');
+}
+
+/** A PostgreSQL string literal: single quotes doubled (standard_conforming_strings is on). */
+export function sqlLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
