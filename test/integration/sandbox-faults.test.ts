@@ -1,7 +1,6 @@
 // The sandbox's failure paths with the real engine: each must end in a clear message, not a
 // socket error or a silent hang.
 import assert from 'node:assert/strict';
-import Docker from 'dockerode';
 import { InputError, PrerequisiteError, StageError } from '../../src/core/errors';
 import { requireEngine } from '../../src/core/docker/connect';
 import { down, up } from '../../src/core/sandbox';
@@ -60,9 +59,6 @@ describe('sandbox faults (real Docker engine)', function () {
       assert.match(error.message, /^bg-itest-broken-(blue|green)-web-1 did not become healthy within 15 s/);
       assert.match(error.message, /Last log lines:\n {2}\| /);
       assert.match(error.message, /broken/i);
-      // No router was started on top of a broken app host.
-      const routers = await new Docker().listContainers({ all: true, filters: { label: [`bluegreen.sandbox=${name}`, 'bluegreen.role=router'] } });
-      assert.equal(routers.length, 0);
     });
   });
 });

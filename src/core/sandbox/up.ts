@@ -139,18 +139,21 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const dbSpec = specs.find((s) => s.host.role === 'db') as ContainerSpec;
   const db = await place(dbSpec);
   const appPlaced = await Promise.all(specs.filter((s) => s.host.role === 'app').map((spec) => place(spec)));
-  await waitFor(db);
-  await Promise.all(appPlaced.map(waitFor));
+  const healthy = new Map<Placed, Promise<void>>();
+  const appsHealthy = () => {
+    for (const placed of [db, ...appPlaced]) if (!healthy.has(placed)) healthy.set(placed, waitFor(placed));
+    return Promise.all(healthy.values());
+  };
 
   const routerSpecs = specs.filter((s) => s.host.role === 'router');
-  // Running routers resolved the app hosts' addresses when they loaded their config; replaced
-  // app hosts have new ones, so reload before judging (and keeping) those routers.
-  if (appPlaced.some((p) => !p.adopted)) {
-    for (const spec of routerSpecs) {
-      const leftover = leftoverOf(spec);
-      if (leftover?.State === 'running') await reloadRouter(docker.getContainer(leftover.Id), spec.host.name, options);
-    }
+  const runningRouters = routerSpecs.map(leftoverOf).filter((info) => info?.State === 'running') as Docker.ContainerInfo[];
+  if (appPlaced.some((p) => !p.adopted) && runningRouters.length > 0) {
+    // Running routers resolved the app hosts' addresses when they loaded their config; replaced
+    // app hosts have new ones. Reload once those answer, before judging (and keeping) the routers.
+    await appsHealthy();
+    for (const info of runningRouters) await reloadRouter(docker.getContainer(info.Id), containerName(info), options);
   }
+  // New routers start while the app hosts start: nginx needs their names to resolve, not answer.
   const routerFiles = await routerFilesFor(config, sandbox, docker, routerSpecs, appPlaced);
   const routersPlaced = await Promise.all(
     routerSpecs.map((spec) =>
@@ -162,6 +165,8 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
         ])),
     ),
   );
+  // Routers are judged after the apps, so a broken app host is reported as itself, not as a 502.
+  await appsHealthy();
   await Promise.all(routersPlaced.map(waitFor));
 
   if (sandbox.ssh) {
@@ -173,7 +178,8 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
     }
     await pinHostKeys(config, keys);
   }
-  result.status = await status(config, sandbox, { docker });
+  // Every host was just seen healthy: the status reads what runs (versions, ports) without probing again.
+  result.status = await status(config, sandbox, { docker, skipHealth: true });
   report(options, 'done', `${env} is up: ${result.created.length} created, ${result.adopted.length} kept`);
   return result;
 }
