@@ -79,11 +79,19 @@ export async function imageExists(docker: Docker, reference: string): Promise<bo
   }
 }
 
-/** Pulls `reference`; resolves false (never throws) when the registry cannot be reached. */
-export async function tryPull(docker: Docker, reference: string, signal?: AbortSignal): Promise<boolean> {
+/**
+ * Pulls `reference`; resolves false (never throws) when the registry cannot be reached or the
+ * pull takes longer than `timeoutMs` (an offline engine may wait long on a registry).
+ */
+export async function tryPull(docker: Docker, reference: string, signal?: AbortSignal, timeoutMs = 120_000): Promise<boolean> {
+  const limit = AbortSignal.timeout(timeoutMs);
+  const both = signal ? AbortSignal.any([signal, limit]) : limit;
   try {
-    const stream = await docker.pull(reference);
-    const stop = abortable(stream, signal);
+    const stream = (await Promise.race([
+      docker.pull(reference),
+      new Promise<never>((_, reject) => both.addEventListener('abort', () => reject(new Error('pull timed out')), { once: true })),
+    ])) as NodeJS.ReadableStream;
+    const stop = abortable(stream, both);
     let failed = false;
     try {
       await followJsonStream(stream, (message) => {
