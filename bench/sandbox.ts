@@ -2,7 +2,8 @@
 // `up` (every bluegreen/* image and the artifact cache removed, the base image kept); `down`.
 // The cold run also builds without the layer cache, so no step of an earlier build is reused.
 // Goals: warm ≤ 5 s, cold ≤ 90 s. Run with `npx tsx bench/sandbox.ts`; writes bench/sandbox.json.
-// BLUEGREEN_BENCH_CONFIG=<file> measures another config of the same shape.
+// BLUEGREEN_BENCH_CONFIG=<file> measures another config of the same shape; `--warm-only` skips
+// the cold run (and keeps the cold figure of an earlier bench/sandbox.json).
 import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -39,12 +40,19 @@ async function main(): Promise<void> {
     console.error(`warm up ${i + 1}: ${warm[i]} ms`);
   }
 
-  const images = (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX)));
-  for (const image of images) await docker.getImage(image.Id).remove({ force: true });
-  await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
-  console.error(`cold: removed ${images.length} bluegreen/* images and the artifact cache`);
-  const coldMs = await timed(() => up(config, env, { ...quiet, noCache: true }));
-  downs.push(await timed(() => down(config, env, { volumes: true })));
+  let coldMs: number;
+  if (process.argv.includes('--warm-only')) {
+    const earlier = JSON.parse(await fs.readFile(path.join(__dirname, 'sandbox.json'), 'utf8').catch(() => '{}')) as { coldUpMs?: { value: number } };
+    coldMs = earlier.coldUpMs?.value ?? Number.NaN;
+    downs.push(await timed(() => down(config, env, { volumes: true })));
+  } else {
+    const images = (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX)));
+    for (const image of images) await docker.getImage(image.Id).remove({ force: true });
+    await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
+    console.error(`cold: removed ${images.length} bluegreen/* images and the artifact cache`);
+    coldMs = await timed(() => up(config, env, { ...quiet, noCache: true }));
+    downs.push(await timed(() => down(config, env, { volumes: true })));
+  }
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const result = {
