@@ -68,6 +68,14 @@ describe('SshTransport (real sshd on loopback)', function () {
     assert.equal((sshd.log().match(/Accepted publickey/g) ?? []).length, logins);
   });
 
+  it('commands started together on a fresh transport share one master, with clean stderr', async () => {
+    const t = connect({ host: 'burst' });
+    const logins = (sshd.log().match(/Accepted publickey/g) ?? []).length;
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => t.exec(`echo ${i}`)));
+    assert.deepEqual(results.map((r) => [r.stdout, r.stderr]), [1, 2, 3, 4, 5].map((i) => [`${i}\n`, '']));
+    assert.equal((sshd.log().match(/Accepted publickey/g) ?? []).length, logins + 1);
+  });
+
   it('close() ends the master and removes its socket', async () => {
     const t = connect();
     await t.exec('true');

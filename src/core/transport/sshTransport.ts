@@ -54,6 +54,9 @@ export class SshTransport implements Transport {
   private readonly connection: SshConnectionOptions;
   private readonly sshPath: string;
   private controlDir: string | undefined;
+  /** The first connection, shared by every command started while it is being made. */
+  private master: Promise<void> | undefined;
+  private masterMade = false;
 
   constructor(options: SshTransportOptions) {
     assertHostKeyCheckingKept(options.options);
@@ -83,6 +86,7 @@ export class SshTransport implements Transport {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     options.signal?.throwIfAborted();
+    await this.ensureMaster(options.signal);
     const outcome = await this.spawnSsh(this.commandArgs(command, options), options);
     if (outcome.deadline) {
       return { code: TIMEOUT_EXIT_CODE, stdout: outcome.stdout, stderr: outcome.stderr, durationMs: outcome.durationMs, timedOut: true };
@@ -136,6 +140,32 @@ export class SshTransport implements Transport {
     rmSync(dir, { recursive: true, force: true });
     liveControlDirs.delete(dir);
     this.controlDir = undefined;
+    this.master = undefined;
+    this.masterMade = false;
+  }
+
+  /**
+   * Makes the master connection once, before any command: commands started together would
+   * otherwise each race to become the master, and the losers connect on their own and print
+   * "ControlSocket ... already exists" into the command's stderr.
+   */
+  private ensureMaster(signal?: AbortSignal): Promise<void> {
+    // A master idle past ControlPersist has gone away with its socket: make a new one.
+    if (this.masterMade && !existsSync(this.controlPath)) this.master = undefined;
+    this.master ??= this.spawnSsh(this.commandArgs('true'), {}).then((outcome) => {
+      if (outcome.code === 255) throw this.sshFailure(outcome.stderr);
+      this.masterMade = true;
+    });
+    const master = this.master.catch((error: unknown) => {
+      this.master = undefined; // the next command tries again
+      throw error;
+    });
+    if (!signal) return master;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      master.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private sshFailure(stderr: string): TransportError {
