@@ -34,13 +34,12 @@ describe('db migrate planning', () => {
       name: "001_it's.sql", checksum: 'sha256:ab', actor: 'me@host', concurrently: false, lockTimeoutMs: 5000, statementTimeoutMs: 60000,
     });
     const lines = script.split('\n');
-    assert.equal(lines[0], 'SET lock_timeout = 5000;');
-    assert.equal(lines[1], 'SET statement_timeout = 60000;');
+    assert.deepEqual(lines.slice(0, 3), ['SET client_min_messages = warning;', 'SET lock_timeout = 5000;', 'SET statement_timeout = 60000;']);
     const begin = lines.indexOf('BEGIN;');
     const commit = lines.indexOf('COMMIT;');
     const body = lines.indexOf('ALTER TABLE t ADD COLUMN a text -- trailing comment');
     const record = lines.findIndex((l) => l.startsWith('INSERT INTO bluegreen_migrations'));
-    assert.ok(begin > 1 && begin < body && body < record && record < commit, script);
+    assert.ok(begin > 2 && begin < body && body < record && record < commit, script);
     assert.match(lines[record], /VALUES \('001_it''s\.sql', 'sha256:ab', 'me@host'\);/);
     // The trailing comment must not swallow the statement terminator.
     assert.equal(lines[body + 1], ';');

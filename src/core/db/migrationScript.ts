@@ -27,6 +27,8 @@ export interface ScriptOptions {
 export function migrationScript(sql: string, options: ScriptOptions): string {
   const record = `INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_by) VALUES (${sqlLiteral(options.name)}, ${sqlLiteral(options.checksum)}, ${sqlLiteral(options.actor)});`;
   return [
+    // Keep psql's output to real problems: a failure message must not start with a NOTICE.
+    'SET client_min_messages = warning;',
     `SET lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))};`,
     `SET statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))};`,
     BOOKKEEPING_DDL,
@@ -41,7 +43,8 @@ export function migrationScript(sql: string, options: ScriptOptions): string {
 }
 
 /** Applied migrations as JSON: [{ name, checksum, appliedAt, appliedBy }]. */
-export const APPLIED_QUERY = `${BOOKKEEPING_DDL}
+export const APPLIED_QUERY = `SET client_min_messages = warning;
+${BOOKKEEPING_DDL}
 SELECT coalesce(json_agg(json_build_object('name', name, 'checksum', checksum, 'appliedAt', applied_at, 'appliedBy', applied_by) ORDER BY applied_at, name), '[]'::json) FROM ${MIGRATIONS_TABLE};`;
 
 export interface AppliedMigration {
