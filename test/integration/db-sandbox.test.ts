@@ -17,6 +17,7 @@ import { migrateStage } from '../../src/core/db/migrate';
 import { readConnections } from '../../src/core/db/connections';
 import { connectionGate } from '../../src/core/db/connectionGate';
 import { openPsql } from '../../src/core/db/psql';
+import { shellQuote } from '../../src/core/transport';
 import { SANDBOX_UP_TIMEOUT_MS, TestSandbox, progressPrinter, testSandbox } from '../helpers/sandbox';
 
 const ENV = 'dbtest';
@@ -124,7 +125,8 @@ describe('database: migrate and the connection watch (sandbox PostgreSQL)', func
     const container = () => handle.host(dbContainerName(ENV));
     /** A psql session kept open in the db container: its stdin stays open while `sh` sleeps. */
     const holdSession = async (applicationName: string, feed: string) => {
-      const command = `setsid sh -c '(${feed}) | PGAPPNAME=${applicationName} psql -X -q -U bluegreen -d bluegreen > /dev/null 2>&1' > /dev/null 2>&1 < /dev/null &`;
+      const session = `(${feed}) | PGAPPNAME=${applicationName} psql -X -q -U bluegreen -d bluegreen > /dev/null 2>&1`;
+      const command = `setsid sh -c ${shellQuote(session)} > /dev/null 2>&1 < /dev/null &`;
       const result = await container().exec(command);
       assert.equal(result.code, 0, result.stderr);
     };
