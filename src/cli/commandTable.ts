@@ -10,6 +10,7 @@ import { registerSandbox } from './commands/sandbox';
 import { registerTraffic } from './commands/traffic';
 import { registerRehearse } from './commands/rehearse';
 import { registerHosts } from './commands/hosts';
+import { registerDb } from './commands/db';
 
 export interface CommandContext {
   globals(): GlobalOptions;
@@ -27,4 +28,5 @@ export const commandTable: Registrar[] = [
   registerTraffic,
   registerRehearse,
   registerHosts,
+  registerDb,
 ];

@@ -32,7 +32,7 @@ export function registerTraffic(program: Command, ctx: CommandContext): void {
         const out = ctx.output();
         const targets = options.target?.length ? options.target : await routerUrls(handle);
         out.progress(`sending ${rps} req/s (${Math.round(mobileShare * 100)}% mobile) to ${targets.join(', ')} for ${seconds} s`);
-        const generator = new TrafficGenerator({ targets, rps, mobileShare, keepAlive: options.keepAlive, durationMs: seconds * 1000, progressIntervalMs: 5000 });
+        const generator = new TrafficGenerator({ targets, rps, mobileShare, keepAlive: options.keepAlive, maxInFlight: Math.ceil(rps * 6), durationMs: seconds * 1000, progressIntervalMs: 5000 });
         generator.on('progress', (s: TrafficSnapshot) => out.progress(formatTraffic(s)));
         process.once('SIGINT', () => { void generator.stop(); });
         const final = await generator.start();

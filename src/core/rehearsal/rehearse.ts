@@ -54,6 +54,10 @@ export interface RehearsalReport {
   durationMs: number;
 }
 
+const SPLIT_SAMPLE_SECONDS = 2;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** `1.0.0` → `1.0.1`, `2.3` → `2.4`, `build7` → `build8`; otherwise `<version>-next`. */
 export function nextVersion(current: string): string {
   const match = /^(.*?)(\d+)([^\d]*)$/.exec(current);
@@ -92,6 +96,8 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
     const logs = streamAccessLogs(handle, (line) => { aggregator.ingestLine(line); }, stopLogs.signal).catch(() => undefined);
     const generator = new TrafficGenerator({
       targets: urls, rps, mobileShare: options.mobileShare ?? 0.3, keepAlive: true,
+      // Room for every request of the 5 s timeout, so only a request unanswered for 5 s fails.
+      maxInFlight: Math.ceil(rps * 6),
       durationMs: 60 * 60 * 1000, progressIntervalMs: 10_000,
     });
     generator.on('progress', (s: TrafficSnapshot) => progress(`  traffic: sent ${s.sent}, failed ${s.failed}, blue ${s.byColor.blue.ok}, green ${s.byColor.green.ok}`));
@@ -105,7 +111,7 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
     try {
       await release(ctx, version, {
         migrate: options.migrate,
-        onStep: (event) => {
+        onStep: async (event) => {
           if (event.phase === 'start') {
             before = generator.snapshot();
             stepStarted = Date.now();
@@ -113,7 +119,9 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
             return;
           }
           const now = generator.snapshot();
-          const split = aggregator.observedSplit(3);
+          // The split the step left behind: the routers' log over the seconds after it ended.
+          await delay(SPLIT_SAMPLE_SECONDS * 1000 + 500);
+          const split = aggregator.observedSplit(SPLIT_SAMPLE_SECONDS);
           steps.push({
             index: event.index,
             step: describeStep(event.step),

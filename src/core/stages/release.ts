@@ -14,6 +14,7 @@ import { canary } from './canary';
 import { switchTo } from './switch';
 import { restore } from './restore';
 import { confirmOrStop } from './confirm';
+import { releaseMigrateStep } from '../db/migrate';
 
 export interface ReleaseOptions {
   /** 1-based step to start from (to resume after a stop). */
@@ -21,7 +22,7 @@ export interface ReleaseOptions {
   /** Runs migrations; provided by the database module when it is configured. */
   migrate?: (ctx: StageContext) => Promise<StageResult>;
   /** Called before and after each step, for progress in the faces and the rehearsal report. */
-  onStep?: (event: { index: number; step: RunbookStep; phase: 'start' | 'done' | 'failed'; result?: StageResult; error?: Error }) => void;
+  onStep?: (event: { index: number; step: RunbookStep; phase: 'start' | 'done' | 'failed'; result?: StageResult; error?: Error }) => void | Promise<void>;
 }
 
 export function describeStep(step: RunbookStep): string {
@@ -47,15 +48,15 @@ export async function release(ctx: StageContext, version: string, options: Relea
       const index = i + 1;
       const name = describeStep(step);
       ctx.progress(`\n[${index}/${steps.length}] ${name}`);
-      options.onStep?.({ index, step, phase: 'start' });
+      await options.onStep?.({ index, step, phase: 'start' });
       try {
         const result = step.stage === 'pause'
           ? await pause(ctx, step.message, version, index)
           : await runStage(ctx, `${name}${step.stage === 'deploy' ? ` ${version}` : ''} (${label}, step ${index})`, () => runStep(ctx, step, version, options), { lockHeld: true });
         results.push(result);
-        options.onStep?.({ index, step, phase: 'done', result });
+        await options.onStep?.({ index, step, phase: 'done', result });
       } catch (error) {
-        options.onStep?.({ index, step, phase: 'failed', error: error as Error });
+        await options.onStep?.({ index, step, phase: 'failed', error: error as Error });
         const resume = `fix the cause, then resume: bluegreen release ${version} --from ${index} --env ${handle.env.name}`;
         if (error instanceof RefusedError) throw new RefusedError(`${label} stopped at step ${index} (${name}): ${error.message}`, error.hint ?? resume);
         throw new StageError(`${label} stopped at step ${index} (${name}): ${(error as Error).message}`, resume);
@@ -70,9 +71,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
 
 async function runStep(ctx: StageContext, step: RunbookStep, version: string, options: ReleaseOptions): Promise<StageResult> {
   switch (step.stage) {
-    case 'migrate':
-      if (!options.migrate) return { stage: 'migrate', summary: 'no migrations configured', warnings: [], durationMs: 0 };
-      return options.migrate(ctx);
+    case 'migrate': return (options.migrate ?? releaseMigrateStep())(ctx);
     case 'drain': return drain(ctx, step.color);
     case 'deploy': return deploy(ctx, step.color, version);
     case 'verify': return verify(ctx, step.color);

@@ -3,11 +3,14 @@
 import { Color, RouterState } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
+import { connectionGate } from '../db/connectionGate';
 import { describePlan } from './describePlan';
 import { StageContext, StageResult } from './stageContext';
 
 export async function switchTo(ctx: StageContext, color: Color): Promise<StageResult> {
   const started = Date.now();
+  // The story's zombies: refuse to move every user while the database is near its limit.
+  await connectionGate(ctx);
   const stage = `switch ${color}`;
   const warnings: string[] = [];
   const result = await changeTraffic(ctx, {
