@@ -1,6 +1,12 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { OutputStream } from './transport';
 
+/**
+ * A streaming caller (`onOutput`, e.g. `tail -F` of an access log for hours) has the output
+ * already; the result then keeps only this much of each stream, so memory stays bounded.
+ */
+export const STREAMED_TAIL_CHARS = 64 * 1024;
+
 /** Gathers a command's output as UTF-8 text, forwarding each decoded piece as it arrives. */
 export class OutputCollector {
   private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
@@ -22,6 +28,9 @@ export class OutputCollector {
   private append(stream: OutputStream, text: string): void {
     if (!text) return;
     this.text[stream] += text;
-    this.onOutput?.(stream, text);
+    if (this.onOutput) {
+      if (this.text[stream].length > 2 * STREAMED_TAIL_CHARS) this.text[stream] = this.text[stream].slice(-STREAMED_TAIL_CHARS);
+      this.onOutput(stream, text);
+    }
   }
 }

@@ -16,7 +16,10 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Run as root: `sudo -n` over SSH, user `root` in a container. */
   sudo?: boolean;
-  /** Called with output as it arrives (e.g. `tail -F` of an access log); the result still holds all of it. */
+  /**
+   * Called with output as it arrives (e.g. `tail -F` of an access log). The result then keeps
+   * only the last 64 KiB of each stream, so a long-running stream does not grow memory.
+   */
   onOutput?: (stream: OutputStream, text: string) => void;
 }
 
