@@ -1,5 +1,5 @@
 // `bluegreen rehearse`: the whole release, end to end, in the local sandbox, under load.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { rehearse, formatRehearsal } from '../../core/rehearsal/rehearse';
 import { InputError, StageError } from '../../core/errors';
 import { CommandContext } from '../commandTable';
@@ -8,20 +8,25 @@ import { loadConfigOrThrow } from '../context';
 export function registerRehearse(program: Command, ctx: CommandContext): void {
   program.command('rehearse').description('rehearse a full release in the sandbox: up, then the runbook for the next version under simulated users, with a report')
     .option('--version <version>', 'the version to release (default: the current one, bumped)')
-    .option('--rps <n>', 'simulated requests per second through the routers', '200')
+    .option('--rps <n>', 'simulated requests per second through the routers (default 200; 10 for --scenario zombies)')
     .option('--mobile-share <share>', 'share of mobile users, 0–1', '0.3')
-    .action(async (options: { version?: string; rps: string; mobileShare: string }) => {
+    .addOption(new Option('--scenario <name>', 'rehearse a failure: zombies = the next version leaks database connections; the gate must stop it').choices(['zombies']))
+    .action(async (options: { version?: string; rps?: string; mobileShare: string; scenario?: 'zombies' }) => {
       const globals = ctx.globals();
       const out = ctx.output();
-      const rps = Number(options.rps);
+      const rps = options.rps === undefined ? undefined : Number(options.rps);
       const mobileShare = Number(options.mobileShare);
-      if (!(rps > 0 && rps <= 5000)) throw new InputError(`--rps must be between 1 and 5000, got "${options.rps}"`);
+      if (rps !== undefined && !(rps > 0 && rps <= 5000)) throw new InputError(`--rps must be between 1 and 5000, got "${options.rps}"`);
       if (!(mobileShare >= 0 && mobileShare <= 1)) throw new InputError(`--mobile-share must be between 0 and 1, got "${options.mobileShare}"`);
       const config = await loadConfigOrThrow(globals.config);
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-      const report = await rehearse(config, { envName: globals.env, version: options.version, rps, mobileShare, progress: (l) => out.progress(l), signal: controller.signal });
+      const report = await rehearse(config, { envName: globals.env, version: options.version, rps, mobileShare, progress: (l) => out.progress(l), signal: controller.signal, scenario: options.scenario });
       out.result(report, formatRehearsal(report));
+      if (report.scenario) {
+        if (!report.scenarioPassed) throw new StageError(`scenario "${report.scenario}" failed: ${report.error ?? 'the release went through'}`);
+        return;
+      }
       if (!report.ok) throw new StageError(`the rehearsal stopped: ${report.error}`);
       if (report.traffic.failed) process.exitCode = 1;
     });

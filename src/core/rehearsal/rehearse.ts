@@ -15,6 +15,8 @@ import { release, describeStep, ReleaseOptions } from '../stages/release';
 import { checkColorHealth } from '../stages/health';
 import { readStatus } from '../stages/status';
 import { restore } from '../stages/restore';
+import { drain } from '../stages/drain';
+import { deploy } from '../stages/deploy';
 import { runStage } from '../stages/runStage';
 import { samePlan } from '../stages/describePlan';
 
@@ -28,6 +30,12 @@ export interface RehearseOptions {
   signal?: AbortSignal;
   /** Runs migrations during the runbook (the database module provides it). */
   migrate?: ReleaseOptions['migrate'];
+  /**
+   * `zombies`: the story's database trouble — the next version leaks a connection per request
+   * (the sample web app's `leaky` build); the connection gate must stop the release before the
+   * database's limit, and the rehearsal then puts the sandbox back as it was.
+   */
+  scenario?: 'zombies';
 }
 
 export interface RehearsalStep {
@@ -49,6 +57,11 @@ export interface RehearsalReport {
   version: string;
   ok: boolean;
   error?: string;
+  scenario?: 'zombies';
+  /** For a scenario: whether the product behaved as the scenario expects (zombies: the gate stopped the release). */
+  scenarioPassed?: boolean;
+  /** What was done after the scenario to leave the sandbox usable. */
+  cleanup?: string[];
   steps: RehearsalStep[];
   traffic: TrafficSnapshot;
   durationMs: number;
@@ -65,13 +78,14 @@ export function nextVersion(current: string): string {
   return VERSION_PATTERN.test(next) ? next : `${current.slice(0, 58)}-next`;
 }
 
-export async function rehearse(config: BluegreenConfig, options: RehearseOptions = {}): Promise<RehearsalReport> {
+export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOptions = {}): Promise<RehearsalReport> {
   const started = Date.now();
+  const progress = options.progress ?? (() => undefined);
+  const config = options.scenario === 'zombies' ? zombieScenarioConfig(baseConfig, progress) : baseConfig;
   const envName = options.envName ?? 'sandbox';
   const env = config.environments[envName];
   if (!env) throw new InputError(`unknown environment "${envName}"`);
   if (env.kind !== 'docker') throw new InputError(`rehearse runs in a sandbox; "${envName}" is reached over SSH`, 'use `bluegreen release VERSION --env ' + envName + '` for real hosts');
-  const progress = options.progress ?? (() => undefined);
 
   progress('== bringing the sandbox up');
   await up(config, env, { signal: options.signal, onProgress: (p) => { if (p.step !== 'build') progress(`  [${p.step}] ${p.detail}`); } });
@@ -81,7 +95,7 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
   const stopLogs = new AbortController();
   try {
     const fromVersion = await currentVersion(ctx);
-    const version = options.version ?? nextVersion(fromVersion);
+    const version = options.version ?? (options.scenario === 'zombies' ? `${nextVersion(fromVersion)}-leaky` : nextVersion(fromVersion));
     if (!VERSION_PATTERN.test(version)) throw new InputError(`version "${version}" is not allowed`);
     const status = await readStatus(handle);
     if (status.lock) throw new StageError(`the sandbox's release lock is held by ${status.lock.holder} since ${status.lock.since}`, 'bluegreen lock release --yes');
@@ -91,7 +105,9 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
     }
 
     const urls = await routerUrls(handle);
-    const rps = options.rps ?? 200;
+    // The zombie scenario needs few requests: each leaks a connection, and the point is the gate
+    // stopping the release while the database still has room.
+    const rps = options.rps ?? (options.scenario === 'zombies' ? 10 : 200);
     const aggregator = new SplitAggregator({ windowSeconds: 600 });
     const logs = streamAccessLogs(handle, (line) => { aggregator.ingestLine(line); }, stopLogs.signal).catch(() => undefined);
     const generator = new TrafficGenerator({
@@ -142,26 +158,63 @@ export async function rehearse(config: BluegreenConfig, options: RehearseOptions
     await running.catch(() => undefined);
     stopLogs.abort();
     await logs;
-    return { environment: envName, fromVersion, version, ok: !error, error: error?.message, steps, traffic, durationMs: Date.now() - started };
+    const report: RehearsalReport = { environment: envName, fromVersion, version, ok: !error, error: error?.message, steps, traffic, durationMs: Date.now() - started };
+    if (options.scenario === 'zombies') {
+      report.scenario = 'zombies';
+      report.scenarioPassed = !!error && /database gate/.test(error.message);
+      report.cleanup = await undoLeakyRelease(ctx, fromVersion, progress);
+      report.durationMs = Date.now() - started;
+    }
+    return report;
   } finally {
     stopLogs.abort();
     await handle.close();
   }
 }
 
-/** The version both colors run; a rehearsal starts from a consistent sandbox. */
-async function currentVersion(ctx: StageContext): Promise<string> {
-  const versions = new Set<string>();
+/** The zombie scenario judges zombies after seconds, not minutes, so the rehearsal stays short. */
+function zombieScenarioConfig(config: BluegreenConfig, progress: (line: string) => void): BluegreenConfig {
+  const database = { ...config.database, zombieAfterSeconds: Math.min(config.database.zombieAfterSeconds, 5), maxZombies: Math.min(config.database.maxZombies, 10) };
+  progress(`== scenario "zombies": the next version leaks a database connection per request; connections idle over ${database.zombieAfterSeconds}s are zombies, the gate allows ${database.maxZombies}`);
+  return { ...config, database };
+}
+
+/** Moves users off the leaky build and redeploys the version it replaced, closing its connections. */
+async function undoLeakyRelease(ctx: StageContext, fromVersion: string, progress: (line: string) => void): Promise<string[]> {
+  const done: string[] = [];
+  const quiet = { ...ctx, progress: () => undefined };
   for (const color of COLORS) {
     const health = await checkColorHealth(ctx.handle, color);
-    if (!health.healthy) throw new PrerequisiteError(`the sandbox's ${color} color is not healthy`, 'bluegreen sandbox status shows why; `bluegreen sandbox down` then `up` starts afresh');
-    Object.values(health.versions).flat().forEach((v) => versions.add(v));
+    if (!Object.values(health.versions).flat().some((v) => v.includes('leaky'))) continue;
+    progress(`== scenario cleanup: ${color} runs the leaky build; moving users off it and redeploying ${fromVersion}`);
+    await runStage(quiet, `drain ${color} (scenario cleanup)`, () => drain(quiet, color));
+    await runStage(quiet, `deploy ${color} ${fromVersion} (scenario cleanup)`, () => deploy(quiet, color, fromVersion));
+    done.push(`drained ${color}, redeployed ${fromVersion} there (its leaked connections closed)`);
   }
-  if (versions.size !== 1) {
-    throw new StageError(`the colors run different versions (${[...versions].join(', ')}); a rehearsal starts from one version on both`,
-      'deploy the same version to both colors, or `bluegreen sandbox down && bluegreen sandbox up` to start afresh');
+  await runStage(quiet, 'restore (scenario cleanup)', () => restore(quiet));
+  done.push('restored traffic.initial');
+  return done;
+}
+
+/**
+ * The version both colors run: a rehearsal starts from one version on both. A sandbox left
+ * mixed by an earlier run (a stopped release) is brought back to one version first: the color
+ * that differs from blue's is drained and given blue's version.
+ */
+async function currentVersion(ctx: StageContext): Promise<string> {
+  const health = await Promise.all(COLORS.map((c) => checkColorHealth(ctx.handle, c)));
+  const versionsOf = (c: Color) => [...new Set(Object.values(health.find((h) => h.color === c)?.versions ?? {}).flat())];
+  const blue = versionsOf('blue');
+  if (blue.length !== 1 || !health[0].healthy) {
+    throw new PrerequisiteError(`the sandbox's blue color is not on one healthy version (${blue.join(', ') || 'none'})`,
+      'bluegreen sandbox status shows why; `bluegreen sandbox down` then `up` starts afresh');
   }
-  return [...versions][0];
+  const green = versionsOf('green');
+  if (green.length === 1 && green[0] === blue[0] && health[1].healthy) return blue[0];
+  ctx.progress(`green runs ${green.join(', ') || 'nothing healthy'}; bringing it to blue's ${blue[0]} before the rehearsal`);
+  await runStage(ctx, 'drain green (rehearsal start)', () => drain(ctx, 'green'));
+  await runStage(ctx, `deploy green ${blue[0]} (rehearsal start)`, () => deploy(ctx, 'green', blue[0]));
+  return blue[0];
 }
 
 export function formatRehearsal(report: RehearsalReport): string {
@@ -169,10 +222,15 @@ export function formatRehearsal(report: RehearsalReport): string {
   const rows = report.steps.map((s) =>
     `${String(s.index).padStart(2)}. ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(34)} ${(s.durationMs / 1000).toFixed(1).padStart(6)} s   split blue ${pct(s.observedSplit.blue).padStart(4)} green ${pct(s.observedSplit.green).padStart(4)}   sent ${String(s.sent).padStart(6)} failed ${s.failed}`);
   const t = report.traffic;
+  const scenario = report.scenario
+    ? [`Scenario "${report.scenario}": ${report.scenarioPassed ? 'PASSED — the database gate stopped the leaky release before the database filled up' : 'FAILED — the release was not stopped by the database gate'}`,
+      ...(report.cleanup ?? []).map((c) => `  cleanup: ${c}`)]
+    : [];
   return [
     `Rehearsal of ${report.fromVersion} → ${report.version} in "${report.environment}": ${report.ok ? 'RELEASED' : `STOPPED: ${report.error}`}`,
     ...rows,
     `Traffic during the release: sent ${t.sent}, failed ${t.failed} (5xx ${t.failures.status}, connection ${t.failures.connection}, timeout ${t.failures.timeout}, overflow ${t.failures.overflow}), ${t.achievedRps.toFixed(0)} req/s`,
+    ...scenario,
     `Total ${(report.durationMs / 1000).toFixed(1)} s`,
   ].join('\n');
 }
