@@ -22,4 +22,6 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The traffic panel's webview script with uPlot bundled in, its CSS beside it: no remote content.
+  build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: common.minify, logLevel: 'warning', entryPoints: { panel: 'media/panel/src/main.ts' }, outdir: 'media/panel/dist' }),
 ]);
