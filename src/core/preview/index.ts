@@ -1,0 +1,1 @@
+export { startPreviewProxy, withoutCookie, type PreviewProxy, type PreviewProxyOptions } from './previewProxy';

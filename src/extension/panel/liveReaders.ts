@@ -1,0 +1,79 @@
+// The editor's one LiveTraffic per environment (core/live), over the workspace's bluegreen.yaml.
+// The panel uses it; the tree and the status bar can too, through `liveReaders()`, so all of
+// them share one log stream per environment.
+import type { BluegreenConfig, Environment } from '../../core/model';
+import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
+import { LiveTraffic, LiveTrafficRegistry, environmentSource } from '../../core/live';
+import { openEnvironment } from '../../core/environment/openEnvironment';
+import { findWorkspaceConfig } from '../configFiles';
+import { describeConfigError, loadConfigFile } from '../configLoader';
+
+export class LiveReaders {
+  private config: BluegreenConfig | undefined;
+  private fingerprint = '';
+  private readonly handles = new Map<string, EnvironmentHandle>();
+  private readonly registry = new LiveTrafficRegistry((name) => new LiveTraffic(name, environmentSource(this.handle(name))));
+
+  /** Loads the workspace config again; readers of a changed config start over. */
+  async reload(): Promise<BluegreenConfig> {
+    const uri = await findWorkspaceConfig();
+    if (!uri) throw new Error('no bluegreen.yaml in this workspace');
+    const result = await loadConfigFile(uri.fsPath);
+    if (!result.ok) throw new Error(`bluegreen.yaml is not valid: ${await describeConfigError(result.errors[0])}`);
+    const fingerprint = JSON.stringify(result.config.environments);
+    if (fingerprint !== this.fingerprint) {
+      this.clear();
+      this.fingerprint = fingerprint;
+    }
+    this.config = result.config;
+    return result.config;
+  }
+
+  /** The config last loaded (reload() first). */
+  get current(): BluegreenConfig | undefined {
+    return this.config;
+  }
+
+  environment(name: string): Environment | undefined {
+    return this.config?.environments[name];
+  }
+
+  /** The shared reader of an environment of the loaded config. */
+  reader(name: string): LiveTraffic {
+    return this.registry.get(name);
+  }
+
+  /** An open handle on an environment of the loaded config (kept while the config is unchanged). */
+  handle(name: string): EnvironmentHandle {
+    let handle = this.handles.get(name);
+    if (!handle) {
+      if (!this.config) throw new Error('the config is not loaded yet');
+      handle = openEnvironment(this.config, name);
+      this.handles.set(name, handle);
+    }
+    return handle;
+  }
+
+  dispose(): void {
+    this.clear();
+  }
+
+  private clear(): void {
+    this.registry.clear();
+    for (const handle of this.handles.values()) void handle.close();
+    this.handles.clear();
+  }
+}
+
+let shared: LiveReaders | undefined;
+
+/** The extension's readers; disposed with the extension (see registerTrafficPanel). */
+export function liveReaders(): LiveReaders {
+  shared ??= new LiveReaders();
+  return shared;
+}
+
+export function disposeLiveReaders(): void {
+  shared?.dispose();
+  shared = undefined;
+}
