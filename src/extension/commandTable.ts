@@ -10,4 +10,7 @@ export const COMMANDS: Record<string, LazyHandler> = {
   'bluegreen.createConfig': () => import('./commands/createConfig'),
   'bluegreen.refreshEnvironments': () => import('./commands/refreshEnvironments'),
   'bluegreen.showOutput': () => import('./commands/showOutput'),
+  'bluegreen.previewGreen': () => import('./panel/commands/previewGreen'),
+  'bluegreen.previewBlue': () => import('./panel/commands/previewBlue'),
+  'bluegreen.stopPreview': () => import('./panel/commands/stopPreview'),
 };

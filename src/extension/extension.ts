@@ -2,6 +2,7 @@
 // context.subscriptions, and the config loader and command handlers load on first use.
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
+import { registerTrafficPanel } from './panel/trafficPanel';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { CONFIG_FILE_NAME } from './configFiles';
 import { EnvironmentsTreeProvider } from './environmentsTree';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
 
   context.subscriptions.push(output, environments, diagnostics);
   context.subscriptions.push(vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: environments, showCollapseAll: true }));
+  context.subscriptions.push(registerTrafficPanel(services));
   for (const [id, load] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       const { run } = await load();
