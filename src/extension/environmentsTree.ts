@@ -1,12 +1,17 @@
-// The "Environments" view: what bluegreen.yaml says about each environment, or the errors that
-// keep it from loading. A missing config leaves the tree empty so the welcome view shows.
+// The "Environments" view: each environment of bluegreen.yaml with its routers, colors, app hosts
+// and database as last read from the routers (StatusRefresher), a runbook waiting at a pause
+// point, the lock — or the config's errors, each opening its line. A missing config leaves the
+// tree empty so the welcome view shows.
 import * as vscode from 'vscode';
 import type { ConfigError } from '../core/config';
 import type { BluegreenConfig } from '../core/model';
 import { findWorkspaceConfig } from './configFiles';
 import { loadConfigFile } from './configLoader';
 import { childrenOf, contextValueOf, environmentNodes, type EnvironmentNode } from './environmentNodes';
+import type { PausePoints } from './pausePoints';
 import { rangeOfConfigError } from './ranges';
+import type { StatusRefresher } from './statusRefresher';
+import { treeItemOf } from './treeItems';
 
 export type WorkspaceConfigState =
   | { kind: 'none' }
@@ -19,19 +24,35 @@ export const CONFIG_STATE_CONTEXT_KEY = 'bluegreen.configState';
 export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<EnvironmentNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EnvironmentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly configChanged = new vscode.EventEmitter<WorkspaceConfigState>();
+  readonly onDidChangeConfig = this.configChanged.event;
   private state: WorkspaceConfigState = { kind: 'none' };
   private loading: Promise<WorkspaceConfigState> | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private redrawTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly output: vscode.OutputChannel) {}
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly refresher: StatusRefresher,
+    private readonly pauses: PausePoints,
+    private readonly selectedEnvironment: () => string,
+  ) {
+    this.subscriptions.push(
+      refresher.onDidChange(() => this.redraw()),
+      pauses.onDidChange(() => this.redraw()),
+    );
+  }
 
-  /** Re-reads the workspace's bluegreen.yaml; resolves when the tree has the new state. */
+  /** Re-reads the workspace's bluegreen.yaml; resolves when the tree has the new config. */
   refresh(): Promise<WorkspaceConfigState> {
     const loading = this.load().then((state) => {
       // A newer refresh may have started meanwhile; only the latest one decides.
       if (this.loading === loading) {
         this.state = state;
         void vscode.commands.executeCommand('setContext', CONFIG_STATE_CONTEXT_KEY, state.kind);
+        this.refresher.setConfig(state.kind === 'valid' ? state.config : undefined);
         this.changed.fire(undefined);
+        this.configChanged.fire(state);
       }
       return state;
     });
@@ -39,11 +60,17 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
     return loading;
   }
 
-  /** The state the tree shows, after any refresh in flight. */
+  /** The config the tree shows, after any refresh in flight. */
   async current(): Promise<WorkspaceConfigState> {
     // A failed load was reported by refresh(); the tree keeps showing the last good state.
     await this.loading?.catch(() => undefined);
     return this.state;
+  }
+
+  /** Redraws soon: readings of several environments landing together make one redraw. */
+  redraw(): void {
+    clearTimeout(this.redrawTimer);
+    this.redrawTimer = setTimeout(() => this.changed.fire(undefined), 50);
   }
 
   private async load(): Promise<WorkspaceConfigState> {
@@ -66,80 +93,32 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
     switch (state.kind) {
       case 'none': return [];
       case 'invalid': return state.errors.map((error) => ({ kind: 'configError', error }));
-      case 'valid': return environmentNodes(state.config);
+      case 'valid': return environmentNodes(state.config, {
+        reading: (name) => this.refresher.reading(name),
+        pause: (name) => this.pauses.get(name),
+        selected: this.selectedEnvironment(),
+      });
     }
   }
 
   getTreeItem(node: EnvironmentNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(labelOf(node), childrenOf(node).length > 0
-      ? (node.kind === 'environment' || node.kind === 'color' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed)
-      : vscode.TreeItemCollapsibleState.None);
+    const item = treeItemOf(node);
     item.contextValue = contextValueOf(node);
-    switch (node.kind) {
-      case 'environment':
-        item.id = `env/${node.env.name}`;
-        item.description = node.env.kind === 'docker' ? 'sandbox · Docker' : 'SSH';
-        item.iconPath = new vscode.ThemeIcon(node.env.kind === 'docker' ? 'beaker' : 'server-environment');
-        break;
-      case 'routers':
-        item.id = `env/${node.env.name}/routers`;
-        item.description = `${node.routers.length} nginx`;
-        item.iconPath = new vscode.ThemeIcon('arrow-swap');
-        break;
-      case 'router':
-        item.id = `env/${node.env.name}/routers/${node.name}`;
-        item.description = node.address !== node.name ? node.address : undefined;
-        item.iconPath = new vscode.ThemeIcon('server-process');
-        break;
-      case 'color':
-        item.id = `env/${node.env.name}/${node.color}`;
-        item.description = node.apps.map((a) => `${a.app} ×${a.hosts.length}`).join(', ');
-        item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(node.color === 'blue' ? 'charts.blue' : 'charts.green'));
-        break;
-      case 'app':
-        item.id = `env/${node.env.name}/${node.color}/${node.app}`;
-        item.description = node.hosts.join(', ');
-        item.iconPath = new vscode.ThemeIcon('package');
-        break;
-      case 'host':
-        item.iconPath = new vscode.ThemeIcon('vm');
-        break;
-      case 'database':
-        item.id = `env/${node.env.name}/database`;
-        item.description = node.summary;
-        item.tooltip = node.detail;
-        item.iconPath = new vscode.ThemeIcon('database');
-        break;
-      case 'configError': {
-        const { error } = node;
-        item.description = `${error.line}:${error.column}`;
-        item.tooltip = `${error.file}:${error.line}:${error.column}`;
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-        item.command = {
-          command: 'vscode.open',
-          title: 'Open at the error',
-          arguments: [vscode.Uri.file(error.file), { selection: rangeOfConfigError(error) } satisfies vscode.TextDocumentShowOptions],
-        };
-        break;
-      }
+    if (node.kind === 'configError') {
+      const { error } = node;
+      item.command = {
+        command: 'vscode.open',
+        title: 'Open at the error',
+        arguments: [vscode.Uri.file(error.file), { selection: rangeOfConfigError(error) } satisfies vscode.TextDocumentShowOptions],
+      };
     }
     return item;
   }
 
   dispose(): void {
+    clearTimeout(this.redrawTimer);
+    vscode.Disposable.from(...this.subscriptions).dispose();
     this.changed.dispose();
-  }
-}
-
-function labelOf(node: EnvironmentNode): string {
-  switch (node.kind) {
-    case 'environment': return node.env.name;
-    case 'routers': return 'routers';
-    case 'router': return node.name;
-    case 'color': return node.color;
-    case 'app': return node.app;
-    case 'host': return node.name;
-    case 'database': return 'database';
-    case 'configError': return node.error.path ? `${node.error.path}: ${node.error.message}` : node.error.message;
+    this.configChanged.dispose();
   }
 }

@@ -1,12 +1,18 @@
 // Entry point VS Code loads. Activation only wires things up: every registration goes into
-// context.subscriptions, and the config loader and command handlers load on first use.
+// context.subscriptions; the config loader, the engine (dockerode, ssh) and the command handlers
+// load on first use, and the first read of the environments starts after activation returns.
 import * as vscode from 'vscode';
+import { BackgroundRefresh } from './backgroundRefresh';
 import { COMMANDS } from './commandTable';
 import { registerTrafficPanel } from './panel/trafficPanel';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { CONFIG_FILE_NAME } from './configFiles';
-import { EnvironmentsTreeProvider } from './environmentsTree';
+import { EnvironmentsTreeProvider, type WorkspaceConfigState } from './environmentsTree';
+import { PausePoints } from './pausePoints';
+import { selectedEnvironmentOf } from './selectedEnvironment';
 import type { ExtensionServices } from './services';
+import { TrafficStatusBar } from './statusBar';
+import { StatusRefresher } from './statusRefresher';
 import { startTestSuiteIfRequested } from './testSuiteHook';
 
 export const ENVIRONMENTS_VIEW_ID = 'bluegreen.environments';
@@ -14,15 +20,26 @@ export const ENVIRONMENTS_VIEW_ID = 'bluegreen.environments';
 /** What activate() returns: `vscode.extensions.getExtension(...).exports`, used by the tests. */
 export interface BluegreenApi {
   services: ExtensionServices;
+  statusBar: TrafficStatusBar;
+  /** How long activate() took, in ms (bench/editor.ts reads it). */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): BluegreenApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Blue-Green');
-  const environments = new EnvironmentsTreeProvider(output);
+  const refresher = new StatusRefresher(output);
+  const pauses = new PausePoints();
+  let configState: WorkspaceConfigState = { kind: 'none' };
+  const selectedEnvironment = () => selectedEnvironmentOf(configState);
+  const environments = new EnvironmentsTreeProvider(output, refresher, pauses, selectedEnvironment);
   const diagnostics = new ConfigDiagnostics(output);
-  const services: ExtensionServices = { context, output, environments, diagnostics };
+  const statusBar = new TrafficStatusBar();
+  const background = new BackgroundRefresh(refresher, output);
+  const services: ExtensionServices = { context, output, environments, diagnostics, refresher, pauses, selectedEnvironment };
 
-  context.subscriptions.push(output, environments, diagnostics);
+  // Disposed in reverse: the tree and the background work stop before the readings they use.
+  context.subscriptions.push(output, refresher, pauses, environments, diagnostics, statusBar, background);
   context.subscriptions.push(vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: environments, showCollapseAll: true }));
   context.subscriptions.push(registerTrafficPanel(services));
   for (const [id, load] of Object.entries(COMMANDS)) {
@@ -31,6 +48,27 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
       return run(services, ...args);
     }));
   }
+
+  const updateStatusBar = () => {
+    const name = selectedEnvironment();
+    statusBar.show(configState.kind === 'valid' ? name : undefined, configState.kind === 'valid' ? refresher.reading(name) : undefined);
+  };
+  context.subscriptions.push(
+    environments.onDidChangeConfig((state) => {
+      configState = state;
+      background.setConfig(state.kind === 'valid' ? state.config : undefined);
+      updateStatusBar();
+    }),
+    refresher.onDidChange((envName) => { if (envName === selectedEnvironment()) updateStatusBar(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('bluegreen.defaultEnvironment')) {
+        updateStatusBar();
+        environments.redraw();
+      }
+    }),
+    // Trust granted: SSH environments may be read now, and stage actions appear.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void refresher.refreshAll(0)),
+  );
 
   // The tree follows the config on disk: created, saved, deleted.
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`);
@@ -42,10 +80,11 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
     watcher.onDidDelete(refresh),
     vscode.workspace.onDidChangeWorkspaceFolders(refresh),
   );
-  refresh();
+  // After activation returns: loading the config pulls in the YAML parser.
+  setTimeout(refresh, 0);
 
   startTestSuiteIfRequested(output);
-  return { services };
+  return { services, statusBar, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -1,11 +1,18 @@
 // What command handlers and views share. Built once in activate(); handlers receive it first.
 import type * as vscode from 'vscode';
-import type { EnvironmentsTreeProvider } from './environmentsTree';
 import type { ConfigDiagnostics } from './configDiagnostics';
+import type { EnvironmentsTreeProvider } from './environmentsTree';
+import type { PausePoints } from './pausePoints';
+import type { StatusRefresher } from './statusRefresher';
 
 export interface ExtensionServices {
   context: vscode.ExtensionContext;
   output: vscode.OutputChannel;
   environments: EnvironmentsTreeProvider;
   diagnostics: ConfigDiagnostics;
+  /** The readings of every environment, refreshed in the background. */
+  refresher: StatusRefresher;
+  pauses: PausePoints;
+  /** The environment the status bar shows and the palette offers first. */
+  selectedEnvironment(): string;
 }

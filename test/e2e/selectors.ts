@@ -8,9 +8,15 @@ export const WORKBENCH = {
   viewPane: (name: string) => `.pane:has(.pane-header[aria-label^="${name}"]) .pane-body`,
   /** Rows of a tree view, by the view's name. */
   treeRows: (view: string) => `.pane:has(.pane-header[aria-label^="${view}"]) [role="treeitem"]`,
+  /** The side bar holding the open view container. */
+  sideBar: '.part.sidebar',
   quickInput: '.quick-input-widget input[type="text"]',
   quickPickRow: (label: string) => `.quick-input-list [role="option"][aria-label*="${label}"]`,
   notification: '.notifications-toasts .notification-list-item',
+  /** A modal dialog's button by its label. */
+  dialogButton: (label: string) => `.monaco-dialog-box .dialog-buttons a.monaco-button:has-text("${label}")`,
+  dialogMessage: '.monaco-dialog-box .dialog-message-text',
+  statusBarItem: (text: string) => `.part.statusbar .statusbar-item:has-text("${text}")`,
 } as const;
 
 /** The welcome content a view shows when its tree is empty (package.json viewsWelcome). */

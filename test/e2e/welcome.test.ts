@@ -34,11 +34,11 @@ describe('workbench without bluegreen.yaml (code-server + Chromium)', function (
     await page.locator(WORKBENCH.activityBarItem('Blue-Green')).click({ timeout: 60_000 });
     const create = page.locator(welcomeButton('Environments', 'Create bluegreen.yaml'));
     await create.waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, '05-welcome.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, '07-welcome.png') });
     await create.click();
     const rows = page.locator(WORKBENCH.treeRows('Environments'));
     await rows.filter({ hasText: 'production' }).first().waitFor({ timeout: 30_000 });
     assert.ok(fs.existsSync(path.join(workbench.workspace, 'bluegreen.yaml')));
-    await page.screenshot({ path: path.join(SCREENSHOTS, '06-created.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, '08-created.png') });
   });
 });

@@ -1,43 +1,73 @@
-// The real VS Code UI: code-server in headless Chromium, the packaged extension installed, a
-// workspace with bluegreen.yaml. Drives what a person does — open the Blue-Green view, read the
-// tree, run a command from the palette — and saves screenshots under test-results/e2e/.
+// The real VS Code UI: code-server in headless Chromium, the packaged extension installed, the
+// test workspace (a `vscodetest` sandbox, brought up here with the core's `up`, and an unreachable
+// production). Drives what a person does — open the Blue-Green view, read the tree, run commands
+// from the palette, answer quick picks and the modal — and saves screenshots under
+// test-results/e2e/ and the README's picture of the tree as docs/images/tree.png.
 //
 //   npx mocha test/e2e/workbench.test.ts        (BLUEGREEN_E2E_NO_BUILD=1 skips npm run build)
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { loadConfig } from '../../src/core/config';
+import type { BluegreenConfig } from '../../src/core/model';
+import { down, up } from '../../src/core/sandbox';
 import { launchChromium, REPO_ROOT, startWorkbench, type Workbench } from '../helpers/codeServer';
+import { anchorBuildContexts, TEST_ENV, WORKSPACE_TEMPLATE } from '../vscode/workspaceCopy';
 import { WORKBENCH } from './selectors';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
+const TREE_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'tree.png');
 
 describe('workbench (code-server + Chromium)', function () {
   this.timeout(120_000);
   let workbench: Workbench;
   let browser: Browser;
   let page: Page;
+  let config: BluegreenConfig | undefined;
 
   const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const rows = () => page.locator(WORKBENCH.treeRows('Environments'));
+  const rowText = async (label: string) => (await rows().filter({ hasText: label }).first().innerText()).replace(/\s+/g, ' ');
 
   before(async function () {
-    this.timeout(600_000);
+    this.timeout(30 * 60_000);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    workbench = await startWorkbench({
-      label: 'e2e',
-      workspaceTemplate: path.join(REPO_ROOT, 'test', 'vscode', 'workspace'),
-      build: process.env.BLUEGREEN_E2E_NO_BUILD !== '1',
-    });
+    workbench = await startWorkbench({ label: 'e2e', workspaceTemplate: WORKSPACE_TEMPLATE, build: process.env.BLUEGREEN_E2E_NO_BUILD !== '1' });
+    anchorBuildContexts(workbench.workspace);
+    const loaded = await loadConfig(path.join(workbench.workspace, 'bluegreen.yaml'));
+    if (!loaded.ok) throw new Error(`test workspace config: ${JSON.stringify(loaded.errors)}`);
+    config = loaded.config;
+    // Brought up before the workbench opens; starts from traffic.initial (blue 100%) when new.
+    await up(config, TEST_ENV);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(workbench.server.workbenchUrl(workbench.workspace));
     await page.locator(WORKBENCH.ready).waitFor({ timeout: 60_000 });
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(300_000);
     await browser?.close();
     await workbench?.cleanup();
+    if (config) await down(config, TEST_ENV);
   });
+
+  async function palette(command: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator(WORKBENCH.quickInput);
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${command}`);
+    await page.locator(WORKBENCH.quickPickRow(command)).first().waitFor({ timeout: 10_000 });
+  }
+
+  /** Types into an open quick pick and takes the row that matches. */
+  async function pick(label: string): Promise<void> {
+    const input = page.locator(WORKBENCH.quickInput);
+    await page.locator(WORKBENCH.quickPickRow(label)).first().waitFor({ timeout: 15_000 });
+    await input.fill(label);
+    await page.keyboard.press('Enter');
+  }
 
   it('shows the Blue-Green container in the activity bar and opens it', async () => {
     const item = page.locator(WORKBENCH.activityBarItem('Blue-Green'));
@@ -47,29 +77,45 @@ describe('workbench (code-server + Chromium)', function () {
     await screenshot('01-blue-green-view');
   });
 
-  it('lists the environments of bluegreen.yaml with routers, colors and database', async () => {
-    const rows = page.locator(WORKBENCH.treeRows('Environments'));
-    await rows.filter({ hasText: 'production' }).first().waitFor({ timeout: 30_000 });
-    // Environments and colors open expanded: sandbox, its parts, production, its parts.
-    const labels = await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? ''));
-    const firstWords = labels.map((l) => l.split(/\s/)[0]);
-    assert.ok(firstWords.includes('sandbox'), labels.join(' | '));
-    assert.ok(firstWords.includes('production'), labels.join(' | '));
-    for (const part of ['routers', 'blue', 'green', 'database']) assert.ok(firstWords.includes(part), `${part} in ${labels.join(' | ')}`);
+  it('reads the sandbox from its routers: blue live, green idle, hosts healthy; production shows its error', async () => {
+    await rows().filter({ hasText: 'live 100%' }).first().waitFor({ timeout: 60_000 });
+    await rows().filter({ hasText: 'Routers unreachable' }).first().waitFor({ timeout: 60_000 });
+    const texts = (await rows().allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    assert.ok(texts.some((t) => /^vscodetest blue 100%/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^blue live 100% · api 1\.0\.0, web 1\.0\.0 · health 2\/2/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^green idle 0%/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^bg-vscodetest-green-api-1 api 1\.0\.0 · healthy/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^production/.test(t)), texts.join(' | '));
+    await page.locator(WORKBENCH.statusBarItem('blue 100%')).first().waitFor({ timeout: 10_000 });
     await screenshot('02-environments-tree');
+    // The README's picture: the side bar alone, once the state is in.
+    fs.mkdirSync(path.dirname(TREE_IMAGE), { recursive: true });
+    await page.locator(WORKBENCH.sideBar).screenshot({ path: TREE_IMAGE });
+  });
+
+  it('runs "Blue-Green: Switch Traffic" from the palette: quick picks, the modal, then the tree and status bar change', async () => {
+    await palette('Blue-Green: Switch Traffic');
+    await screenshot('03-command-palette');
+    await page.keyboard.press('Enter');
+    await pick(TEST_ENV);
+    await pick('green');
+    const message = page.locator(WORKBENCH.dialogMessage);
+    await message.waitFor({ timeout: 60_000 });
+    assert.match(await message.innerText(), /Switch vscodetest: blue 100% → green 100%\?/);
+    await screenshot('04-switch-modal');
+    await page.locator(WORKBENCH.dialogButton('Switch')).click();
+    await rows().filter({ hasText: 'green live 100%' }).first().waitFor({ timeout: 60_000 });
+    assert.match(await rowText('blue idle'), /^blue idle 0%/);
+    await page.locator(WORKBENCH.statusBarItem('green 100%')).first().waitFor({ timeout: 30_000 });
+    await screenshot('05-switched');
   });
 
   it('runs "Blue-Green: Validate Config" from the command palette', async () => {
-    await page.keyboard.press('F1');
-    const input = page.locator(WORKBENCH.quickInput);
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill('>Blue-Green: Validate Config');
-    await page.locator(WORKBENCH.quickPickRow('Blue-Green: Validate Config')).first().waitFor({ timeout: 10_000 });
-    await screenshot('03-command-palette');
+    await palette('Blue-Green: Validate Config');
     await page.keyboard.press('Enter');
     const toast = page.locator(WORKBENCH.notification).filter({ hasText: 'bluegreen.yaml is valid' });
     await toast.first().waitFor({ timeout: 30_000 });
-    assert.match(await toast.first().innerText(), /apps api, web; environments sandbox, production/);
-    await screenshot('04-validate-config');
+    assert.match(await toast.first().innerText(), /apps api, web; environments vscodetest, production/);
+    await screenshot('06-validate-config');
   });
 });

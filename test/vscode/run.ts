@@ -4,16 +4,17 @@
 // and writes results (BLUEGREEN_TEST_RESULTS); this prints them and exits 1 on any failure.
 //
 //   npx tsx test/vscode/run.ts [--no-build] [--keep]
-//   BLUEGREEN_TEST_TIMEOUT_MS (default 240000)
+//   BLUEGREEN_TEST_TIMEOUT_MS (default 1200000: the suite brings a sandbox up, images built once)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchChromium, startWorkbench, waitFor } from '../helpers/codeServer';
 import { buildSuite } from './build';
+import { anchorBuildContexts, WORKSPACE_TEMPLATE } from './workspaceCopy';
 import type { SuiteResults } from './suite/index';
 
 async function main(): Promise<number> {
   const args = new Set(process.argv.slice(2));
-  const timeoutMs = Number(process.env.BLUEGREEN_TEST_TIMEOUT_MS ?? 240_000);
+  const timeoutMs = Number(process.env.BLUEGREEN_TEST_TIMEOUT_MS ?? 1_200_000);
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const log = (message: string) => process.stderr.write(`[vscode-suite ${elapsed()}] ${message}\n`);
@@ -23,13 +24,14 @@ async function main(): Promise<number> {
   let resultsFile = '';
   const workbench = await startWorkbench({
     label: 'vscode-suite',
-    workspaceTemplate: path.join(__dirname, 'workspace'),
+    workspaceTemplate: WORKSPACE_TEMPLATE,
     build: !args.has('--no-build'),
     env: ({ root }) => {
       resultsFile = path.join(root, 'results.json');
       return { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_TEST_RESULTS: resultsFile };
     },
   });
+  anchorBuildContexts(workbench.workspace);
   log(`code-server on ${workbench.server.url}, extension ${path.basename(workbench.vsix)} installed, log ${workbench.logFile}`);
   const browser = await launchChromium();
   let ok = false;

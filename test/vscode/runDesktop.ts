@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT, copyFolder, tempDir } from '../helpers/codeServer';
 import { buildSuite } from './build';
+import { anchorBuildContexts } from './workspaceCopy';
 import type { SuiteResults } from './suite/index';
 
 async function main(): Promise<number> {
@@ -16,6 +17,7 @@ async function main(): Promise<number> {
   const root = tempDir('vscode-desktop');
   const workspace = path.join(root, 'workspace');
   copyFolder(path.join(__dirname, 'workspace'), workspace);
+  anchorBuildContexts(workspace);
   const resultsFile = path.join(root, 'results.json');
   try {
     await runTests({

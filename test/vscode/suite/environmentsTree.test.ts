@@ -2,11 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EnvironmentNode } from '../../../src/extension/environmentNodes';
 import type { EnvironmentsTreeProvider } from '../../../src/extension/environmentsTree';
-import { activatedApi, workspaceFolder } from './helpers';
-
-async function items(tree: EnvironmentsTreeProvider, node?: EnvironmentNode): Promise<{ node: EnvironmentNode; item: vscode.TreeItem }[]> {
-  return (await tree.getChildren(node)).map((child) => ({ node: child, item: tree.getTreeItem(child) }));
-}
+import { activatedApi, items, workspaceFolder } from './helpers';
 
 async function labels(tree: EnvironmentsTreeProvider, node?: EnvironmentNode): Promise<string[]> {
   return (await items(tree, node)).map(({ item }) => String(item.label));
@@ -22,23 +18,27 @@ describe('environments tree', () => {
 
   it('shows the environments of the workspace config', async () => {
     await tree.refresh();
-    assert.deepEqual(await labels(tree), ['sandbox', 'production']);
+    assert.deepEqual(await labels(tree), ['vscodetest', 'production']);
   });
 
-  it('shows routers, blue, green and database with what the config says', async () => {
+  it('shows an unreachable SSH environment\'s error above its routers, colors, hosts and database', async () => {
+    const { services } = await activatedApi();
     await tree.refresh();
+    await services.refresher.refresh('production', 0);
     const production = (await items(tree)).find(({ item }) => item.label === 'production');
     assert.ok(production);
-    assert.equal(production.item.contextValue, 'environment:ssh');
+    assert.match(String(production.item.contextValue), /^environment:ssh:problem-unreachable/);
     const parts = await items(tree, production.node);
-    assert.deepEqual(parts.map(({ item }) => item.label), ['routers', 'blue', 'green', 'database']);
-    assert.deepEqual(await labels(tree, parts[0].node), ['lb1', 'lb2']);
-    const green = parts[2];
-    assert.equal(green.item.contextValue, 'color:green');
-    assert.equal(green.item.description, 'api ×1, web ×2');
-    const greenApps = await items(tree, green.node);
-    assert.deepEqual(greenApps.map(({ item }) => [item.label, item.description]), [['api', 'app3'], ['web', 'app3, app4']]);
-    assert.equal(parts[3].item.description, 'db1');
+    assert.deepEqual(parts.map(({ item }) => item.label), ['Routers unreachable', 'routers', 'blue', 'green', 'database']);
+    assert.equal(parts[0].item.contextValue, 'problem:unreachable');
+    assert.match(String(parts[0].item.tooltip && (parts[0].item.tooltip as vscode.MarkdownString).value), /lb1/);
+    assert.deepEqual(await labels(tree, parts[1].node), ['lb1', 'lb2']);
+    const green = parts[3];
+    assert.equal(green.item.contextValue, 'color:green:unknown:unknown');
+    assert.equal(green.item.description, '3 hosts');
+    const greenHosts = await items(tree, green.node);
+    assert.deepEqual(greenHosts.map(({ item }) => [item.label, item.description]), [['app3', 'api'], ['app3', 'web'], ['app4', 'web']]);
+    assert.equal(parts[4].item.description, 'db1');
   });
 
   it('shows each error of a broken config, opening the file at its line', async () => {

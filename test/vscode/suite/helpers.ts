@@ -1,5 +1,7 @@
 // Shared by the extension-host tests: the activated extension's API and waiting.
 import * as vscode from 'vscode';
+import type { EnvironmentNode } from '../../../src/extension/environmentNodes';
+import type { EnvironmentsTreeProvider } from '../../../src/extension/environmentsTree';
 import type { BluegreenApi } from '../../../src/extension/extension';
 
 export const EXTENSION_ID = 'bluegreen-releases.bluegreen';
@@ -24,4 +26,9 @@ export async function until<T>(probe: () => T | undefined | Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A tree level as the view would show it: each node with its TreeItem. */
+export async function items(tree: EnvironmentsTreeProvider, node?: EnvironmentNode): Promise<{ node: EnvironmentNode; item: vscode.TreeItem }[]> {
+  return (await tree.getChildren(node)).map((child) => ({ node: child, item: tree.getTreeItem(child) }));
 }

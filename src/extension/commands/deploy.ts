@@ -1,0 +1,29 @@
+// Blue-Green: Deploy Version — build, ship and start a version on every host of a color (refused
+// on a color with live traffic unless forced).
+import { commandTarget } from '../commandTarget';
+import { askVersion, chooseColor, chooseEnvironment, versionProblem } from '../pickers';
+import type { ExtensionServices } from '../services';
+import { summarizeStage } from '../stageCommands';
+import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import * as vscode from 'vscode';
+
+export async function run(services: ExtensionServices, ...args: unknown[]) {
+  const refused = refuseWhenUntrusted('Deploy');
+  if (refused) return refused;
+  const target = commandTarget(args);
+  const chosen = await chooseEnvironment(services, target);
+  if (!chosen) return undefined;
+  const color = await chooseColor(services, target, chosen.envName, 'Deploy to which color? (an idle one)');
+  if (!color) return undefined;
+  const version = await askVersion(target, `The version to deploy to ${color} on ${chosen.envName}`);
+  if (!version) return undefined;
+  const problem = versionProblem(version);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Version "${version}": ${problem}`);
+    return undefined;
+  }
+  return runStageCommand(services, {
+    title: `Deploy ${version} to ${color} on ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
+    lockLabel: `deploy ${color} ${version}`, body: (s) => s.core.deploy(s.ctx, color, version), summarize: summarizeStage,
+  });
+}

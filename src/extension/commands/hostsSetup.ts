@@ -1,0 +1,29 @@
+// Blue-Green: Set Up Hosts — prepares real hosts once (idempotent; never moves traffic): the
+// release layout on app hosts, the routing config on routers.
+import type { HostSetupReport } from '../../core/hosts/setupHosts';
+import { commandTarget } from '../commandTarget';
+import { chooseEnvironment } from '../pickers';
+import type { ExtensionServices } from '../services';
+import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+
+export async function run(services: ExtensionServices, ...args: unknown[]) {
+  const refused = refuseWhenUntrusted('Set Up Hosts');
+  if (refused) return refused;
+  const target = commandTarget(args);
+  const chosen = await chooseEnvironment(services, target, () => true, 'Set up the hosts of which environment?');
+  if (!chosen) return undefined;
+  return runStageCommand<HostSetupReport>(services, {
+    title: `Set up hosts of ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
+    body: async (s) => {
+      await s.core.confirmOrStop(s.ctx, `Set up ${s.handle.topology.routers.length} router(s) and the app hosts of "${chosen.envName}"?`);
+      return s.core.setupHosts(s.handle, s.ctx.actor, s.progress);
+    },
+    summarize: (r) => ({
+      summary: [
+        ...r.routers.map((x) => `${x.router}: ${x.mode}${x.keptState ? ', kept its plan' : ', initial plan'}`),
+        `${r.appHosts.length} app host(s) ready`,
+      ].join('; '),
+      warnings: [],
+    }),
+  });
+}

@@ -1,0 +1,23 @@
+// Blue-Green: Sandbox Up — builds what is missing and starts the sandbox's routers, app hosts and
+// database in Docker, waiting until all are healthy (idempotent). Progress in a notification.
+import type { UpResult } from '../../core/sandbox';
+import { commandTarget } from '../commandTarget';
+import { chooseEnvironment } from '../pickers';
+import type { ExtensionServices } from '../services';
+import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+
+export async function run(services: ExtensionServices, ...args: unknown[]) {
+  const refused = refuseWhenUntrusted('Sandbox Up');
+  if (refused) return refused;
+  const target = commandTarget(args);
+  const chosen = await chooseEnvironment(services, target, (env) => env.kind === 'docker', 'Which sandbox?');
+  if (!chosen) return undefined;
+  return runStageCommand<UpResult>(services, {
+    title: `Sandbox up: ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
+    body: (s) => s.core.sandboxUp(s.config, chosen.envName, { signal: s.signal, onProgress: (p) => s.progress(`[${p.step}] ${p.detail}`) }),
+    summarize: (r) => ({
+      summary: `${r.status.healthy ? 'healthy' : 'NOT healthy'}; created ${r.created.length}, kept ${r.adopted.length}, replaced/removed ${r.removed.length}`,
+      warnings: r.status.hosts.filter((h) => !h.healthy).map((h) => `${h.name}: ${h.problem ?? h.state}`),
+    }),
+  });
+}

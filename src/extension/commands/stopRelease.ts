@@ -1,0 +1,7 @@
+// Blue-Green: Roll Back Release — answers a runbook's pause point with a rollback.
+import { answerPause } from '../pauseAnswer';
+import type { ExtensionServices } from '../services';
+
+export function run(services: ExtensionServices, ...args: unknown[]): Promise<boolean> {
+  return answerPause(services, args, 'rollback');
+}

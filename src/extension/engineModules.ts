@@ -1,0 +1,24 @@
+// Everything the editor uses from the engine that pulls in heavy modules (dockerode, ssh, yaml,
+// the SQL parser). Only engine.ts imports this file, and only dynamically, so none of it is
+// evaluated when the extension activates.
+export { openEnvironment, type EnvironmentHandle } from '../core/environment/openEnvironment';
+export { readStatus, formatStatus, type EnvironmentStatus } from '../core/stages/status';
+export { runStage } from '../core/stages/runStage';
+export { defaultActor, type StageContext, type StageResult } from '../core/stages/stageContext';
+export { drain } from '../core/stages/drain';
+export { deploy } from '../core/stages/deploy';
+export { verify } from '../core/stages/verify';
+export { canary } from '../core/stages/canary';
+export { switchTo } from '../core/stages/switch';
+export { restore } from '../core/stages/restore';
+export { rollback } from '../core/stages/rollback';
+export { release, describeStep } from '../core/stages/release';
+export { confirmOrStop } from '../core/stages/confirm';
+export { describePlan } from '../core/stages/describePlan';
+export { readLock, releaseLock } from '../core/fleet/lock';
+export { setupHosts } from '../core/hosts/setupHosts';
+export { up as sandboxUp, down as sandboxDown } from '../core/sandbox';
+export { LABEL_SANDBOX } from '../core/sandbox/naming';
+export { connectDocker, requireEngine } from '../core/docker/connect';
+export { readConnections, releaseMigrateStep, type ConnectionReport } from '../core/db';
+export { BluegreenError, PrerequisiteError } from '../core/errors';
