@@ -1,6 +1,6 @@
 // Sandbox timings: warm `up` (images present) to all healthy after a `down`, median of 3; cold
-// `up` (every bluegreen/* image and the artifact cache removed, the base image kept); `down`.
-// The cold run also builds without the layer cache, so no step of an earlier build is reused.
+// `up` (unused bluegreen/* images and the artifact cache removed, every image built again
+// without the layer cache, the base image kept); `down`.
 // Goals: warm ≤ 5 s, cold ≤ 90 s. Run with `npx tsx bench/sandbox.ts`; writes bench/sandbox.json.
 // BLUEGREEN_BENCH_CONFIG=<file> measures another config of the same shape; `--warm-only` skips
 // the cold run (and keeps the cold figure of an earlier bench/sandbox.json).
@@ -46,11 +46,14 @@ async function main(): Promise<void> {
     coldMs = earlier.coldUpMs?.value ?? Number.NaN;
     downs.push(await timed(() => down(config, env, { volumes: true })));
   } else {
-    const images = (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX)));
-    for (const image of images) await docker.getImage(image.Id).remove({ force: true });
+    // Other sandboxes on this engine may run bluegreen/* images: those are left alone, and every
+    // image is built again without the layer cache instead, which is what "absent" costs.
+    const inUse = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
+    const images = (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX)) && !inUse.has(i.Id));
+    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
-    console.error(`cold: removed ${images.length} bluegreen/* images and the artifact cache`);
-    coldMs = await timed(() => up(config, env, { ...quiet, noCache: true }));
+    console.error(`cold: removed ${images.length} unused bluegreen/* images and the artifact cache; building all without cache`);
+    coldMs = await timed(() => up(config, env, { ...quiet, noCache: true, rebuild: true }));
     downs.push(await timed(() => down(config, env, { volumes: true })));
   }
 

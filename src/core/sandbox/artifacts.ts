@@ -47,7 +47,7 @@ export async function buildArtifact(
   const fileName = `${spec.name}-${version}.tar.gz`;
   const file = path.join(artifactCacheDir(config), sources.hash, fileName);
   const artifact = { app: spec.name, version, file, sourceHash: sources.hash };
-  if (existsSync(file)) return artifact;
+  if (existsSync(file) && !options.rebuild) return artifact;
 
   const docker = options.docker ?? connectDocker();
   const image = await ensureArtifactImage(docker, sources, version, options);

@@ -53,7 +53,7 @@ async function ensureBuilt(
   build: { dockerfile?: string; target?: string; buildArgs?: Record<string, string> },
   options: SandboxRunOptions,
 ): Promise<string> {
-  if (await imageExists(docker, tag)) return tag;
+  if (!options.rebuild && (await imageExists(docker, tag))) return tag;
   report(options, 'build', `building ${tag}`);
   options.signal?.throwIfAborted();
   await buildImage(docker, context, {

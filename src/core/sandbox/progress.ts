@@ -14,6 +14,8 @@ export interface SandboxRunOptions {
   signal?: AbortSignal;
   /** Images that must be built are built without the engine's layer cache (a truly cold build). */
   noCache?: boolean;
+  /** Build every image and artifact again even when its content-hash tag exists. */
+  rebuild?: boolean;
 }
 
 export function report(options: SandboxRunOptions, step: string, detail: string): void {
