@@ -43,8 +43,8 @@ export class LocalTransport implements Transport {
       let stderr = '';
       let timedOut = false;
       const timer = options.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, options.timeoutMs) : undefined;
-      child.stdout.on('data', (c: Buffer) => { stdout += c; options.onOutput?.('stdout', c.toString()); });
-      child.stderr.on('data', (c: Buffer) => { stderr += c; options.onOutput?.('stderr', c.toString()); });
+      child.stdout?.on('data', (c: Buffer) => { stdout += c; options.onOutput?.('stdout', c.toString()); });
+      child.stderr?.on('data', (c: Buffer) => { stderr += c; options.onOutput?.('stderr', c.toString()); });
       child.on('error', reject);
       child.on('close', (code) => {
         if (timer) clearTimeout(timer);
