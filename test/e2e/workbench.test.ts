@@ -28,7 +28,8 @@ describe('workbench (code-server + Chromium)', function () {
 
   const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   const rows = () => page.locator(WORKBENCH.treeRows('Environments'));
-  const rowText = async (label: string) => (await rows().filter({ hasText: label }).first().innerText()).replace(/\s+/g, ' ');
+  // A row's text is its label then its description, with no space between them.
+  const rowTexts = async () => (await rows().allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
 
   before(async function () {
     this.timeout(30 * 60_000);
@@ -78,19 +79,26 @@ describe('workbench (code-server + Chromium)', function () {
   });
 
   it('reads the sandbox from its routers: blue live, green idle, hosts healthy; production shows its error', async () => {
-    await rows().filter({ hasText: 'live 100%' }).first().waitFor({ timeout: 60_000 });
+    await rows().filter({ hasText: /live 100%/ }).first().waitFor({ timeout: 60_000 });
     await rows().filter({ hasText: 'Routers unreachable' }).first().waitFor({ timeout: 60_000 });
-    const texts = (await rows().allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-    assert.ok(texts.some((t) => /^vscodetest blue 100%/.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /^blue live 100% · api 1\.0\.0, web 1\.0\.0 · health 2\/2/.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /^green idle 0%/.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /^bg-vscodetest-green-api-1 api 1\.0\.0 · healthy/.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /^production/.test(t)), texts.join(' | '));
+    const texts = await rowTexts();
+    assert.ok(texts.some((t) => /^vscodetest\s*blue 100%/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^blue\s*live 100% · api 1\.0\.0, web 1\.0\.0 · health 2\/2/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^green\s*idle 0%/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^bg-vscodetest-green-api-1\s*api 1\.0\.0 · healthy/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^production\s*SSH · not reachable/.test(t)), texts.join(' | '));
     await page.locator(WORKBENCH.statusBarItem('blue 100%')).first().waitFor({ timeout: 10_000 });
     await screenshot('02-environments-tree');
-    // The README's picture: the side bar alone, once the state is in.
+    // The README's picture: the Environments view alone, the side bar widened so descriptions show.
+    const sideBar = await page.locator(WORKBENCH.sideBar).boundingBox();
+    if (sideBar) {
+      await page.mouse.move(sideBar.x + sideBar.width - 1, sideBar.y + sideBar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sideBar.x + 640, sideBar.y + sideBar.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
     fs.mkdirSync(path.dirname(TREE_IMAGE), { recursive: true });
-    await page.locator(WORKBENCH.sideBar).screenshot({ path: TREE_IMAGE });
+    await page.locator(WORKBENCH.viewPane('Environments')).screenshot({ path: TREE_IMAGE });
   });
 
   it('runs "Blue-Green: Switch Traffic" from the palette: quick picks, the modal, then the tree and status bar change', async () => {
@@ -104,8 +112,8 @@ describe('workbench (code-server + Chromium)', function () {
     assert.match(await message.innerText(), /Switch vscodetest: blue 100% → green 100%\?/);
     await screenshot('04-switch-modal');
     await page.locator(WORKBENCH.dialogButton('Switch')).click();
-    await rows().filter({ hasText: 'green live 100%' }).first().waitFor({ timeout: 60_000 });
-    assert.match(await rowText('blue idle'), /^blue idle 0%/);
+    await rows().filter({ hasText: /^green\s*live 100%/ }).first().waitFor({ timeout: 60_000 });
+    assert.ok((await rowTexts()).some((t) => /^blue\s*idle 0%/.test(t)));
     await page.locator(WORKBENCH.statusBarItem('green 100%')).first().waitFor({ timeout: 30_000 });
     await screenshot('05-switched');
   });

@@ -153,4 +153,39 @@ describe('stage commands on a sandbox', function () {
     const reading = await vscode.commands.executeCommand<{ kind: string }>('bluegreen.status', { env: ENV, yes: true });
     assert.equal(reading?.kind, 'read');
   });
+
+  it('without a Docker engine the sandbox shows an item that explains and says how to start one', async () => {
+    const settings = vscode.workspace.getConfiguration('bluegreen');
+    await settings.update('dockerHost', 'unix:///nonexistent/docker.sock', vscode.ConfigurationTarget.Workspace);
+    try {
+      const r = await rows();
+      const problem = r.get('No Docker engine answers');
+      assert.ok(problem, [...r.keys()].join(', '));
+      assert.equal(problem.contextValue, 'problem:noEngine');
+      assert.match(problem.description, /dockerd|systemctl start docker/);
+      assert.match(r.get(ENV)?.contextValue ?? '', /^environment:docker:problem-noEngine/);
+      assert.equal(api.statusBar.text, `$(warning) ${ENV}`);
+    } finally {
+      await settings.update('dockerHost', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until(async () => ((await rows()).get(ENV)?.contextValue.startsWith('environment:docker:read') ? true : undefined), 30_000, 'the engine again');
+  });
+
+  it('follows Docker events: a stopped app host shows unhealthy without anyone refreshing', async () => {
+    const { connectDocker } = await import('../../../src/core/docker/connect');
+    const host = connectDocker().getContainer(`bg-${ENV}-green-web-1`);
+    await host.stop({ t: 1 });
+    try {
+      await until(() => {
+        const reading = api.services.refresher.reading(ENV);
+        if (reading.kind !== 'read') return undefined;
+        const green = reading.status.colors.find((c) => c.color === 'green');
+        return green && !green.healthy ? green : undefined;
+      }, 30_000, 'green read as unhealthy after the container stopped');
+      const r = await items(api.services.environments, (await items(api.services.environments)).find(({ item }) => item.label === ENV)?.node);
+      assert.equal(r.find(({ item }) => item.label === 'green')?.item.contextValue, 'color:green:live:unhealthy');
+    } finally {
+      await host.start();
+    }
+  });
 });
