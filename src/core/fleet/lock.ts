@@ -1,5 +1,6 @@
 // The deploy lock, kept on the routers so every teammate and CI job sees the same one. Taken on
 // every router (atomically per router with noclobber) so two people cannot both hold it.
+import * as os from 'node:os';
 import { shellQuote } from '../transport';
 import { RefusedError, StageError } from '../errors';
 import { RouterHandle, dataFile, onRouters } from './routerHandle';
@@ -36,22 +37,45 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
   const taken: RouterHandle[] = [];
   for (const router of routers) {
     const file = dataFile(router, 'lock.json');
-    const result = await router.transport.exec(
-      `mkdir -p ${shellQuote(router.paths.dataDir)} && (set -C; cat > ${shellQuote(file)}) 2>/dev/null`,
-      { sudo: router.sudo, input: text },
-    );
-    if (result.code !== 0) {
+    let code: number;
+    try {
+      code = (await router.transport.exec(
+        `mkdir -p ${shellQuote(router.paths.dataDir)} && (set -C; cat > ${shellQuote(file)}) 2>/dev/null`,
+        { sudo: router.sudo, input: text },
+      )).code;
+    } catch (error) {
+      // An unreachable router must not leave the lock behind on the routers taken before it.
+      await releaseLock(taken, info.holder);
+      throw new StageError(`could not take the release lock on ${router.name}: ${(error as Error).message}`, 'nothing was changed; check the router (bluegreen status) and try again');
+    }
+    if (code !== 0) {
       await releaseLock(taken, info.holder);
       const holder = await readLock([router]);
       if (holder && holder.holder !== 'unknown') {
         throw new RefusedError(
-          `the release lock is held by ${holder.holder} since ${holder.since} (${holder.stage}${holder.message ? `: ${holder.message}` : ''})`,
+          `the release lock is held by ${holder.holder} since ${holder.since} (${holder.stage}${holder.message ? `: ${holder.message}` : ''})${staleNote(holder)}`,
           'wait for them, or if that run is dead: `bluegreen lock release --yes`',
         );
       }
       throw new StageError(`could not take the release lock on ${router.name}`, 'check the router (bluegreen status)');
     }
     taken.push(router);
+  }
+}
+
+/** A lock taken on this machine by a process that no longer runs is stale: say so. */
+export function staleNote(lock: LockInfo): string {
+  const machine = lock.holder.includes('@') ? lock.holder.slice(lock.holder.lastIndexOf('@') + 1) : '';
+  if (!lock.pid || machine !== os.hostname() || processAlive(lock.pid)) return '';
+  return `; process ${lock.pid} on this machine no longer runs, so the lock is stale`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
