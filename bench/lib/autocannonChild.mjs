@@ -10,4 +10,6 @@ const instance = autocannon({ duration: 3600, ...options }, (error, result) => {
 const stop = () => instance.stop();
 process.on('SIGTERM', stop);
 process.on('message', stop);
+// The parent died without stopping us: stop rather than load the routers for an hour.
+process.on('disconnect', stop);
 process.send?.('started');
