@@ -70,7 +70,7 @@ function makeChart(): void {
   chart = new uPlot({
     width: Math.max(200, host.clientWidth),
     height: 160,
-    legend: { show: true },
+    legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [{ ...axis }, { ...axis, size: 40 }],
@@ -84,7 +84,7 @@ function makeChart(): void {
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-const ms = (value: number | undefined) => (value === undefined ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
+const ms = (value: number | undefined) => (value === undefined ? '—' : value < 10 ? value.toFixed(1) : String(Math.round(value)));
 
 function setBar(id: string, blue: number, green: number): void {
   const bar = $(id);

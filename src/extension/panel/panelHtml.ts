@@ -50,7 +50,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   <section aria-labelledby="stats-title">
     <h2 id="stats-title">Per color <span class="muted">last <span id="stats-seconds">60</span> s</span></h2>
     <table id="stats">
-      <thead><tr><th></th><th>req/s</th><th>2xx</th><th>3xx</th><th>4xx</th><th>5xx</th><th>p50</th><th>p95</th><th>preview</th></tr></thead>
+      <thead><tr><th></th><th>req/s</th><th>2xx</th><th>3xx</th><th>4xx</th><th>5xx</th><th title="median latency, ms">p50 ms</th><th title="95th percentile latency, ms">p95 ms</th><th title="preview requests">prev.</th></tr></thead>
       <tbody></tbody>
     </table>
     <div id="segments"></div>
