@@ -30,7 +30,19 @@ async function chooseEnvironment(host: PanelHost, environments: Record<string, {
   return vscode.window.showQuickPick(names, { title: 'Preview which environment?' });
 }
 
+/** Starts a preview and opens it; a failure (no sandbox running, no config) is shown, not thrown. */
 export async function startPreview(host: PanelHost, color: Color): Promise<PreviewProxy | undefined> {
+  try {
+    return await openPreview(host, color);
+  } catch (error) {
+    const message = `Preview ${color}: ${(error as Error).message}`;
+    host.output.appendLine(message);
+    void vscode.window.showErrorMessage(message);
+    return undefined;
+  }
+}
+
+async function openPreview(host: PanelHost, color: Color): Promise<PreviewProxy | undefined> {
   const [{ liveReaders }, { routerUrls }, { startPreviewProxy }] = await Promise.all([
     import('./liveReaders'),
     import('../../core/environment/routerUrls'),
