@@ -25,13 +25,13 @@ function parseColor(value: string): Color {
 export function registerStages(program: Command, ctx: CommandContext): void {
   const verbose = new Option('-v, --verbose', 'print every host command and its output');
 
-  const run = (label: (args: string[]) => string, body: (stage: StageContext, args: string[], options: Record<string, unknown>) => Promise<StageResult>, force = false) =>
+  const run = (label: (args: string[], options: Record<string, unknown>) => string, body: (stage: StageContext, args: string[], options: Record<string, unknown>) => Promise<StageResult>, force = false) =>
     async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
       const options = command.opts();
       const args = command.args;
       await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose) }, async (stage) => {
-        const result = await runStage(stage, label(args), () => body(stage, args, options));
+        const result = await runStage(stage, label(args, options), () => body(stage, args, options));
         printResult(ctx, result);
       });
     };
@@ -66,7 +66,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .option('--no-analysis', 'do not watch the access log afterwards')
     .option('--window <seconds>', 'how long to watch (default: traffic.canary.window)')
     .addOption(verbose)
-    .action(run(([c]) => `canary ${c}`, (s, [c], o) => canary(s, parseColor(c), {
+    .action(run(([c], o) => `canary ${c} ${o.segment !== undefined ? `--segment ${String(o.segment)}` : `--percent ${String(o.percent)}`}`, (s, [c], o) => canary(s, parseColor(c), {
       percent: o.percent === undefined ? undefined : parseNumber(String(o.percent), '--percent'),
       segment: o.segment as string | undefined,
       analyze: o.analysis !== false,
