@@ -19,9 +19,35 @@ const common = {
   define: { BLUEGREEN_VERSION: JSON.stringify(version) },
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
+// What VS Code compiles at activation: extension-side code only. The engine (dockerode, ssh2, yaml,
+// ajv, the SQL parser, …) is dist/engine.js, which src/extension/engine.ts requires on first use.
+const EXTENSION_BUDGET_BYTES = 150 * 1024;
+
+const [extension] = await Promise.all([
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', metafile: true }),
+  build({ ...common, entryPoints: ['src/extension/engineModules.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The traffic panel's webview script with uPlot bundled in, its CSS beside it: no remote content.
   build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: common.minify, logLevel: 'warning', entryPoints: { panel: 'media/panel/src/main.ts' }, outdir: 'media/panel/dist' }),
 ]);
+
+checkExtensionBundle(extension.metafile);
+
+/** Fails the build when a heavy module slips back into dist/extension.js (`--report` lists its inputs). */
+function checkExtensionBundle(metafile) {
+  const output = metafile.outputs['dist/extension.js'];
+  const inputs = Object.entries(output.inputs).map(([file, { bytesInOutput }]) => ({ file, bytes: bytesInOutput })).sort((a, b) => b.bytes - a.bytes);
+  const dependencies = inputs.filter((i) => i.file.includes('node_modules/'));
+  const problems = [
+    ...dependencies.map((i) => `${i.file} (${i.bytes} B): packages belong in the engine; reach them through engine()`),
+    ...(output.bytes > EXTENSION_BUDGET_BYTES ? [`dist/extension.js is ${output.bytes} B, over its ${EXTENSION_BUDGET_BYTES} B budget`] : []),
+  ];
+  if (process.argv.includes('--report') || problems.length) {
+    process.stderr.write(`dist/extension.js: ${output.bytes} B from ${inputs.length} inputs; the largest:\n`);
+    for (const i of inputs.slice(0, 15)) process.stderr.write(`  ${String(i.bytes).padStart(7)}  ${i.file}\n`);
+  }
+  if (problems.length) {
+    process.stderr.write(`dist/extension.js must stay small (activation compiles all of it):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
