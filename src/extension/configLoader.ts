@@ -1,28 +1,21 @@
-// The editor's door to the core config loader. The loader (yaml + validation) is imported on
-// first use, not at activation, so activating the extension stays cheap.
+// The editor's door to the core config loader (yaml + schema validation), which lives in the
+// engine bundle: it is loaded on first use, not at activation, so activating stays cheap.
 import type { ConfigError, ConfigResult } from '../core/config';
-
-type ConfigModule = typeof import('../core/config');
-
-let loaded: Promise<ConfigModule> | undefined;
-function configModule(): Promise<ConfigModule> {
-  loaded ??= import('../core/config');
-  return loaded;
-}
+import { engine } from './engine';
 
 /** Loads and validates the file on disk. */
 export async function loadConfigFile(file: string): Promise<ConfigResult> {
-  const { loadConfig } = await configModule();
+  const { loadConfig } = await engine();
   return loadConfig(file);
 }
 
 /** Validates text that may not be saved yet (an editor's buffer); `file` anchors relative paths. */
 export async function loadConfigText(text: string, file: string): Promise<ConfigResult> {
-  const { parseConfig } = await configModule();
+  const { parseConfig } = await engine();
   return parseConfig(text, file);
 }
 
 export async function describeConfigError(error: ConfigError): Promise<string> {
-  const { formatConfigError } = await configModule();
+  const { formatConfigError } = await engine();
   return formatConfigError(error);
 }

@@ -1,6 +1,8 @@
 // Everything the editor uses from the engine that pulls in heavy modules (dockerode, ssh, yaml,
-// the SQL parser). Only engine.ts imports this file, and only dynamically, so none of it is
-// evaluated when the extension activates.
+// ajv, the SQL parser). scripts/build.mjs bundles this file alone into dist/engine.js and
+// engine.ts requires it at run time: none of it is compiled or evaluated when the extension
+// activates. Extension code reaches core code with dependencies only through here (types aside).
+export { loadConfig, parseConfig, formatConfigError } from '../core/config';
 export { openEnvironment, type EnvironmentHandle } from '../core/environment/openEnvironment';
 export { readStatus, formatStatus, type EnvironmentStatus } from '../core/stages/status';
 export { runStage } from '../core/stages/runStage';
@@ -21,4 +23,8 @@ export { up as sandboxUp, down as sandboxDown } from '../core/sandbox';
 export { LABEL_SANDBOX } from '../core/sandbox/naming';
 export { connectDocker, requireEngine } from '../core/docker/connect';
 export { readConnections, releaseMigrateStep, type ConnectionReport } from '../core/db';
+export { lintSql } from '../core/db/lint';
 export { BluegreenError, PrerequisiteError } from '../core/errors';
+export { LiveTraffic, LiveTrafficRegistry, environmentSource, TrafficControl, IDLE_TRAFFIC } from '../core/live';
+export { routerUrls } from '../core/environment/routerUrls';
+export { startPreviewProxy } from '../core/preview';
