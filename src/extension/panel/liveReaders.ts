@@ -1,18 +1,22 @@
 // The editor's one LiveTraffic per environment (core/live), over the workspace's bluegreen.yaml.
 // The panel uses it; the tree and the status bar can too, through `liveReaders()`, so all of
-// them share one log stream per environment.
+// them share one log stream per environment. The core classes come from the engine bundle.
 import type { BluegreenConfig, Environment } from '../../core/model';
 import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
-import { LiveTraffic, LiveTrafficRegistry, environmentSource } from '../../core/live';
-import { openEnvironment } from '../../core/environment/openEnvironment';
+import type { LiveTraffic, LiveTrafficRegistry } from '../../core/live';
 import { findWorkspaceConfig } from '../configFiles';
+import { engine, type Engine } from '../engine';
 import { describeConfigError, loadConfigFile } from '../configLoader';
 
 export class LiveReaders {
   private config: BluegreenConfig | undefined;
   private fingerprint = '';
   private readonly handles = new Map<string, EnvironmentHandle>();
-  private readonly registry = new LiveTrafficRegistry((name) => new LiveTraffic(name, environmentSource(this.handle(name))));
+  private readonly registry: LiveTrafficRegistry;
+
+  constructor(private readonly core: Engine) {
+    this.registry = new core.LiveTrafficRegistry((name) => new core.LiveTraffic(name, core.environmentSource(this.handle(name))));
+  }
 
   /** Loads the workspace config again; readers of a changed config start over. */
   async reload(): Promise<BluegreenConfig> {
@@ -48,7 +52,7 @@ export class LiveReaders {
     let handle = this.handles.get(name);
     if (!handle) {
       if (!this.config) throw new Error('the config is not loaded yet');
-      handle = openEnvironment(this.config, name);
+      handle = this.core.openEnvironment(this.config, name);
       this.handles.set(name, handle);
     }
     return handle;
@@ -67,9 +71,10 @@ export class LiveReaders {
 
 let shared: LiveReaders | undefined;
 
-/** The extension's readers; disposed with the extension (see registerTrafficPanel). */
-export function liveReaders(): LiveReaders {
-  shared ??= new LiveReaders();
+/** The extension's readers (loading the engine the first time); disposed with the extension (see registerTrafficPanel). */
+export async function liveReaders(): Promise<LiveReaders> {
+  const core = await engine();
+  shared ??= new LiveReaders(core);
   return shared;
 }
 

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { Color } from '../../core/model';
 import type { PreviewProxy } from '../../core/preview';
+import { engine } from '../engine';
+import { liveReaders } from './liveReaders';
 import type { PanelHost } from './panelHost';
 
 let active: PreviewProxy | undefined;
@@ -43,18 +45,13 @@ export async function startPreview(host: PanelHost, color: Color): Promise<Previ
 }
 
 async function openPreview(host: PanelHost, color: Color): Promise<PreviewProxy | undefined> {
-  const [{ liveReaders }, { routerUrls }, { startPreviewProxy }] = await Promise.all([
-    import('./liveReaders'),
-    import('../../core/environment/routerUrls'),
-    import('../../core/preview'),
-  ]);
-  const readers = liveReaders();
+  const [core, readers] = await Promise.all([engine(), liveReaders()]);
   const config = await readers.reload();
   const environment = await chooseEnvironment(host, config.environments);
   if (!environment) return undefined;
-  const [target] = await routerUrls(readers.handle(environment));
+  const [target] = await core.routerUrls(readers.handle(environment));
   await stopPreview();
-  const proxy = await startPreviewProxy({ target, color, preview: config.traffic.preview });
+  const proxy = await core.startPreviewProxy({ target, color, preview: config.traffic.preview });
   active = proxy;
   if (!registeredCleanup) {
     registeredCleanup = true;

@@ -3,6 +3,8 @@
 // webview says `ready` (and whenever it is shown again), then about one small update a second.
 import * as vscode from 'vscode';
 import type { LiveTraffic, Subscription, TrafficControl, TrafficControlView, TrafficView } from '../../core/live';
+import { engine, type Engine } from '../engine';
+import { disposeLiveReaders, liveReaders, type LiveReaders } from './liveReaders';
 import type { PanelContext, PanelRequest, PanelUpdate } from './messages';
 import { parsePanelRequest } from './messages';
 import type { PanelHost } from './panelHost';
@@ -10,14 +12,10 @@ import { panelHtml } from './panelHtml';
 
 export const TRAFFIC_VIEW_ID = 'bluegreen.traffic';
 
-type Live = typeof import('../../core/live');
-type Readers = typeof import('./liveReaders');
-type RouterUrls = typeof import('../../core/environment/routerUrls');
-
-/** The engine parts, loaded when the panel is first shown so activation stays cheap. */
-async function loadEngine(): Promise<{ live: Live; readers: Readers; urls: RouterUrls }> {
-  const [live, readers, urls] = await Promise.all([import('../../core/live'), import('./liveReaders'), import('../../core/environment/routerUrls')]);
-  return { live, readers, urls };
+/** The engine and the shared readers, loaded when the panel is first shown so activation stays cheap. */
+async function loadEngine(): Promise<{ core: Engine; readers: LiveReaders }> {
+  const readers = await liveReaders();
+  return { core: await engine(), readers };
 }
 
 export class TrafficPanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -84,10 +82,10 @@ export class TrafficPanelProvider implements vscode.WebviewViewProvider, vscode.
         await this.postHistory();
         return;
       case 'startTraffic': {
-        const { readers, urls, live } = await loadEngine();
+        const { readers, core } = await loadEngine();
         const name = this.requireSandbox(readers);
-        const targets = await urls.routerUrls(readers.liveReaders().handle(name));
-        this.traffic ??= this.newTrafficControl(live);
+        const targets = await core.routerUrls(readers.handle(name));
+        this.traffic ??= this.newTrafficControl(core);
         await this.traffic.start(targets, request.settings);
         this.reader?.mark(`simulated users ${request.settings.rps}/s`);
         return;
@@ -98,29 +96,29 @@ export class TrafficPanelProvider implements vscode.WebviewViewProvider, vscode.
     }
   }
 
-  private newTrafficControl(live: Live): TrafficControl {
-    const control = new live.TrafficControl();
+  private newTrafficControl(core: Engine): TrafficControl {
+    const control = new core.TrafficControl();
     this.trafficSubscription = control.onChange((traffic) => this.post({ type: 'traffic', traffic }));
     return control;
   }
 
-  private requireSandbox(readers: Readers): string {
+  private requireSandbox(readers: LiveReaders): string {
     const name = this.environment;
-    const env = name ? readers.liveReaders().environment(name) : undefined;
+    const env = name ? readers.environment(name) : undefined;
     if (!name || env?.kind !== 'docker') throw new Error('simulated users run only against a sandbox environment');
     return name;
   }
 
   /** (Re)loads the config, subscribes to the chosen environment's reader and posts everything. */
   private async postHistory(): Promise<void> {
-    const { readers, live } = await loadEngine();
-    const config = await readers.liveReaders().reload();
+    const { readers, core } = await loadEngine();
+    const config = await readers.reload();
     const environments = Object.keys(config.environments);
     if (!this.environment || !environments.includes(this.environment)) {
       const selected = this.host.selectedEnvironment?.();
       this.environment = selected && environments.includes(selected) ? selected : (environments.find((e) => config.environments[e].kind === 'docker') ?? environments[0]);
     }
-    const reader = readers.liveReaders().reader(this.environment);
+    const reader = readers.reader(this.environment);
     if (reader !== this.reader) {
       this.unsubscribe();
       this.reader = reader;
@@ -132,7 +130,7 @@ export class TrafficPanelProvider implements vscode.WebviewViewProvider, vscode.
       environment: this.environment,
       canGenerateTraffic: config.environments[this.environment].kind === 'docker',
     };
-    const traffic: TrafficControlView = this.traffic?.view() ?? live.IDLE_TRAFFIC;
+    const traffic: TrafficControlView = this.traffic?.view() ?? core.IDLE_TRAFFIC;
     this.post({ type: 'history', context, view: reader.view(), traffic });
   }
 
@@ -158,6 +156,6 @@ export function registerTrafficPanel(host: PanelHost): vscode.Disposable {
   const provider = new TrafficPanelProvider(host);
   const registration = vscode.window.registerWebviewViewProvider(TRAFFIC_VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: true } });
   return vscode.Disposable.from(registration, provider, {
-    dispose: () => void import('./liveReaders').then((r) => r.disposeLiveReaders()),
+    dispose: () => disposeLiveReaders(),
   });
 }
