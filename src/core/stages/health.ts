@@ -35,7 +35,12 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   }
   const hosts = await Promise.all(probes.map(async ({ host, app }): Promise<HostHealth> => {
     try {
-      const result = await handle.host(host).exec(healthProbeCommand(app), { timeoutMs: 10_000 });
+      const probe = () => handle.host(host).exec(healthProbeCommand(app), { timeoutMs: 10_000 });
+      let result = await probe();
+      // No answer within curl's 3 s: ask once more before calling the host unhealthy, so a
+      // CPU-starved moment (seen on a 2-core machine running several sandboxes) does not refuse a
+      // stage. A host that is really down stays down; a wrong answer is never retried.
+      if ((/status=(\d+)/.exec(result.stdout)?.[1] ?? '000') === '000') result = await probe();
       const status = /status=(\d+)/.exec(result.stdout)?.[1] ?? '000';
       const version = /version=(\S*)/.exec(result.stdout)?.[1] || undefined;
       const healthy = /^2\d\d$/.test(status);
