@@ -29,6 +29,8 @@ export interface ReleaseScript {
   /** What the routers logged meanwhile (read from the sandbox's containers for both transports). */
   logged: RouterTally;
   steps: string[];
+  /** ISO 8601, when the release began. */
+  startedAt: string;
   durationMs: number;
 }
 
@@ -72,6 +74,7 @@ export async function runReleaseUnderLoad(sandbox: StageSandbox, stages: Stages,
   const logs = tallyRouterLogs(sandbox, stopLogs.signal);
   const running = generator.start();
   const started = Date.now();
+  const startedAt = new Date(started).toISOString();
   let stepStarted = Date.now();
   let before = generator.snapshot();
   try {
@@ -130,6 +133,7 @@ export async function runReleaseUnderLoad(sandbox: StageSandbox, stages: Stages,
     traffic,
     logged: logs.tally,
     steps,
+    startedAt,
     durationMs,
   };
 }
@@ -161,7 +165,8 @@ export function assertRelease(outcome: ReleaseScript, version: string): void {
   }
 
   const label = `release ${version}`;
-  const steps = audit.filter((e) => e.stage.includes(`(${label}, step`));
+  // Only this run's lines: an earlier run of the same version left its own.
+  const steps = audit.filter((e) => e.time >= outcome.startedAt && e.stage.includes(`(${label}, step`));
   assert.deepEqual(steps.map((e) => `${e.stage.replace(/ \(release.*$/, '')}: ${e.result}`), [
     'drain green: ok',
     `deploy green ${version}: ok`,
@@ -172,7 +177,7 @@ export function assertRelease(outcome: ReleaseScript, version: string): void {
     'verify blue: ok',
     'restore: ok',
   ]);
-  assert.ok(audit.some((e) => e.stage === label && e.result === 'ok'), 'the release itself is audited');
+  assert.ok(audit.some((e) => e.time >= outcome.startedAt && e.stage === label && e.result === 'ok'), 'the release itself is audited');
   assert.ok(steps.every((e) => e.who === STAGE_ACTOR && e.environment === outcome.environment), JSON.stringify(steps));
 
   process.stdout.write(`      release ${version} over ${outcome.environment}: ${(outcome.durationMs / 1000).toFixed(1)} s; `
