@@ -5,6 +5,8 @@
 //
 // Prints the figures and writes bench/editor.json. Activation = a cold load of the packaged
 // dist/extension.js in the extension host (best of 5 fresh copies) + the activate() call itself.
+// The engine, dist/engine.js, is loaded on first use, not at activation; its cold load is shown
+// beside the figures as what the first refresh or command pays once.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
   if (packaged.status !== 0) throw new Error(`npm run package failed:\n${packaged.stdout}\n${packaged.stderr}`);
   const vsixBytes = fs.statSync(path.join(REPO_ROOT, 'bluegreen.vsix')).size;
   const bundleBytes = fs.statSync(path.join(REPO_ROOT, 'dist', 'extension.js')).size;
+  const engineBytes = fs.statSync(path.join(REPO_ROOT, 'dist', 'engine.js')).size;
 
   const probe = path.join(REPO_ROOT, 'out', 'bench', 'editorProbe.js');
   await build({ entryPoints: [path.join(__dirname, 'editorProbe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
@@ -61,12 +64,18 @@ async function main(): Promise<void> {
     },
     vsix: { bytes: vsixBytes, mb: round(vsixBytes / 1024 / 1024), goalMb: 1.5, withinGoal: vsixBytes <= VSIX_GOAL_BYTES },
     extensionBundleBytes: bundleBytes,
+    engine: {
+      bundleBytes: engineBytes,
+      firstUseLoadMs: round(Math.min(...results.engineLoadMs)),
+      loadSamplesMs: results.engineLoadMs.map(round),
+    },
   };
   fs.writeFileSync(path.join(__dirname, 'editor.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write([
     `activation in the extension host (VS Code ${results.vscodeVersion}): ${report.activation.totalMs} ms `
       + `(load ${report.activation.loadMs} ms + activate() ${report.activation.activateCallMs} ms; goal ≤ ${ACTIVATION_GOAL_MS} ms) ${report.activation.withinGoal ? 'OK' : 'OVER'}`,
-    `bluegreen.vsix: ${report.vsix.mb} MB (goal ≤ 1.5 MB) ${report.vsix.withinGoal ? 'OK' : 'OVER'}; dist/extension.js ${round(bundleBytes / 1024 / 1024)} MB`,
+    `bluegreen.vsix: ${report.vsix.mb} MB (goal ≤ 1.5 MB) ${report.vsix.withinGoal ? 'OK' : 'OVER'}; dist/extension.js ${round(bundleBytes / 1024)} KB`,
+    `engine on first use (not in activation): dist/engine.js ${round(engineBytes / 1024 / 1024)} MB, cold load ${report.engine.firstUseLoadMs} ms`,
     'wrote bench/editor.json',
   ].join('\n') + '\n');
 }
