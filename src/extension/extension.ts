@@ -6,6 +6,7 @@ import { BackgroundRefresh } from './backgroundRefresh';
 import { COMMANDS } from './commandTable';
 import { registerTrafficPanel } from './panel/trafficPanel';
 import { ConfigDiagnostics } from './configDiagnostics';
+import { MigrationDiagnostics } from './migrationDiagnostics';
 import { CONFIG_FILE_NAME } from './configFiles';
 import { EnvironmentsTreeProvider, type WorkspaceConfigState } from './environmentsTree';
 import { PausePoints } from './pausePoints';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
   context.subscriptions.push(output, refresher, pauses, environments, diagnostics, statusBar, background);
   context.subscriptions.push(vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: environments, showCollapseAll: true }));
   context.subscriptions.push(registerTrafficPanel(services));
+  context.subscriptions.push(new MigrationDiagnostics(output));
   for (const [id, load] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       const { run } = await load();
