@@ -2,7 +2,8 @@
 // test workspace (a `vscodetest` sandbox, brought up here with the core's `up`, and an unreachable
 // production). Drives what a person does — open the Blue-Green view, read the tree, run commands
 // from the palette, answer quick picks and the modal — and saves screenshots under
-// test-results/e2e/ and the README's picture of the tree as docs/images/tree.png.
+// test-results/e2e/; with BLUEGREEN_UPDATE_README_IMAGES=1, also the README's picture of the
+// tree as docs/images/tree.png.
 //
 //   npx mocha test/e2e/workbench.test.ts        (BLUEGREEN_E2E_NO_BUILD=1 skips npm run build)
 import * as assert from 'node:assert/strict';
@@ -97,8 +98,10 @@ describe('workbench (code-server + Chromium)', function () {
       await page.mouse.move(sideBar.x + 640, sideBar.y + sideBar.height / 2, { steps: 5 });
       await page.mouse.up();
     }
-    fs.mkdirSync(path.dirname(TREE_IMAGE), { recursive: true });
-    await page.locator(WORKBENCH.viewPane('Environments')).screenshot({ path: TREE_IMAGE });
+    // The README's picture is refreshed on request only, so a test run leaves the tree clean.
+    const treeImage = process.env.BLUEGREEN_UPDATE_README_IMAGES === '1' ? TREE_IMAGE : path.join(REPO_ROOT, 'test-results', 'e2e', 'tree.png');
+    fs.mkdirSync(path.dirname(treeImage), { recursive: true });
+    await page.locator(WORKBENCH.viewPane('Environments')).screenshot({ path: treeImage });
   });
 
   it('runs "Blue-Green: Switch Traffic" from the palette: quick picks, the modal, then the tree and status bar change', async () => {
