@@ -220,7 +220,7 @@ async function currentVersion(ctx: StageContext): Promise<string> {
 export function formatRehearsal(report: RehearsalReport): string {
   const pct = (n: number) => `${Math.round(n * 100)}%`;
   const rows = report.steps.map((s) =>
-    `${String(s.index).padStart(2)}. ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(34)} ${(s.durationMs / 1000).toFixed(1).padStart(6)} s   split blue ${pct(s.observedSplit.blue).padStart(4)} green ${pct(s.observedSplit.green).padStart(4)}   sent ${String(s.sent).padStart(6)} failed ${s.failed}`);
+    `${String(s.index).padStart(2)}. ${s.ok ? 'ok  ' : 'FAIL'} ${(s.step.length > 34 ? `${s.step.slice(0, 33)}…` : s.step).padEnd(34)} ${(s.durationMs / 1000).toFixed(1).padStart(6)} s   split blue ${pct(s.observedSplit.blue).padStart(4)} green ${pct(s.observedSplit.green).padStart(4)}   sent ${String(s.sent).padStart(6)} failed ${s.failed}`);
   const t = report.traffic;
   const scenario = report.scenario
     ? [`Scenario "${report.scenario}": ${report.scenarioPassed ? 'PASSED — the database gate stopped the leaky release before the database filled up' : 'FAILED — the release was not stopped by the database gate'}`,
