@@ -8,7 +8,7 @@ import { loadConfigOrThrow } from '../context';
 export function registerRehearse(program: Command, ctx: CommandContext): void {
   program.command('rehearse').description('rehearse a full release in the sandbox: up, then the runbook for the next version under simulated users, with a report')
     .option('--version <version>', 'the version to release (default: the current one, bumped)')
-    .option('--rps <n>', 'simulated requests per second through the routers (default 200; 10 for --scenario zombies)')
+    .option('--rps <n>', 'simulated requests per second through the routers (default 200; 5 for --scenario zombies)')
     .option('--mobile-share <share>', 'share of mobile users, 0–1', '0.3')
     .addOption(new Option('--scenario <name>', 'rehearse a failure: zombies = the next version leaks database connections; the gate must stop it').choices(['zombies']))
     .action(async (options: { version?: string; rps?: string; mobileShare: string; scenario?: 'zombies' }) => {

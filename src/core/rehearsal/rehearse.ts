@@ -107,11 +107,13 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
     const urls = await routerUrls(handle);
     // The zombie scenario needs few requests: each leaks a connection, and the point is the gate
     // stopping the release while the database still has room.
-    const rps = options.rps ?? (options.scenario === 'zombies' ? 10 : 200);
+    const rps = options.rps ?? (options.scenario === 'zombies' ? 5 : 200);
     const aggregator = new SplitAggregator({ windowSeconds: 600 });
     const logs = streamAccessLogs(handle, (line) => { aggregator.ingestLine(line); }, stopLogs.signal).catch(() => undefined);
     const generator = new TrafficGenerator({
-      targets: urls, rps, mobileShare: options.mobileShare ?? 0.3, keepAlive: true,
+      targets: urls, rps, mobileShare: options.mobileShare ?? (options.scenario === 'zombies' ? 0.5 : 0.3), keepAlive: true,
+      // The zombie scenario's users all open the web page: that is where the leaky build leaks.
+      ...(options.scenario === 'zombies' ? { paths: ['/'] } : {}),
       // Room for every request of the 5 s timeout, so only a request unanswered for 5 s fails.
       maxInFlight: Math.ceil(rps * 6),
       durationMs: 60 * 60 * 1000, progressIntervalMs: 10_000,
@@ -172,27 +174,43 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
   }
 }
 
-/** The zombie scenario judges zombies after seconds, not minutes, so the rehearsal stays short. */
+/**
+ * The zombie scenario, sized so it ends in seconds and the gate trips well before the database's
+ * limit: zombies are judged after 10 s (a healthy pool keeps an idle connection for a minute, so
+ * a few show up too — the leaky build's dozens stand out), the canary runs 20 s at most.
+ */
 function zombieScenarioConfig(config: BluegreenConfig, progress: (line: string) => void): BluegreenConfig {
-  const database = { ...config.database, zombieAfterSeconds: Math.min(config.database.zombieAfterSeconds, 5), maxZombies: Math.min(config.database.maxZombies, 10) };
-  progress(`== scenario "zombies": the next version leaks a database connection per request; connections idle over ${database.zombieAfterSeconds}s are zombies, the gate allows ${database.maxZombies}`);
-  return { ...config, database };
+  const database = {
+    ...config.database,
+    zombieAfterSeconds: Math.min(config.database.zombieAfterSeconds, 10),
+    maxZombies: Math.min(config.database.maxZombies, 20),
+    maxConnectionShare: Math.min(config.database.maxConnectionShare, 0.5),
+  };
+  const canary = { ...config.traffic.canary, windowSeconds: Math.min(config.traffic.canary.windowSeconds, 20) };
+  progress(`== scenario "zombies": the next version leaks a database connection per request; the gate allows ${database.maxZombies} connections idle over ${database.zombieAfterSeconds}s and ${Math.round(database.maxConnectionShare * 100)}% of max_connections`);
+  return { ...config, database, traffic: { ...config.traffic, canary } };
 }
 
 /** Moves users off the leaky build and redeploys the version it replaced, closing its connections. */
 async function undoLeakyRelease(ctx: StageContext, fromVersion: string, progress: (line: string) => void): Promise<string[]> {
   const done: string[] = [];
   const quiet = { ...ctx, progress: () => undefined };
+  const attempt = async (what: string, step: () => Promise<unknown>) => {
+    try {
+      await step();
+      done.push(what);
+    } catch (error) {
+      done.push(`${what}: FAILED (${(error as Error).message.split('\n')[0]}) — see bluegreen status`);
+    }
+  };
   for (const color of COLORS) {
     const health = await checkColorHealth(ctx.handle, color);
     if (!Object.values(health.versions).flat().some((v) => v.includes('leaky'))) continue;
     progress(`== scenario cleanup: ${color} runs the leaky build; moving users off it and redeploying ${fromVersion}`);
-    await runStage(quiet, `drain ${color} (scenario cleanup)`, () => drain(quiet, color));
-    await runStage(quiet, `deploy ${color} ${fromVersion} (scenario cleanup)`, () => deploy(quiet, color, fromVersion));
-    done.push(`drained ${color}, redeployed ${fromVersion} there (its leaked connections closed)`);
+    await attempt(`drained ${color}`, () => runStage(quiet, `drain ${color} (scenario cleanup)`, () => drain(quiet, color)));
+    await attempt(`redeployed ${fromVersion} on ${color} (its leaked connections closed)`, () => runStage(quiet, `deploy ${color} ${fromVersion} (scenario cleanup)`, () => deploy(quiet, color, fromVersion)));
   }
-  await runStage(quiet, 'restore (scenario cleanup)', () => restore(quiet));
-  done.push('restored traffic.initial');
+  await attempt('restored traffic.initial', () => runStage(quiet, 'restore (scenario cleanup)', () => restore(quiet)));
   return done;
 }
 
