@@ -29,6 +29,11 @@ export interface RenderInput {
   listenPort: number;
   /** Address to listen on (e.g. `127.0.0.1` in tests); all addresses when absent. */
   listenAddress?: string;
+  /**
+   * A second destination for the same access-log lines. The sandbox passes `/dev/stdout` so
+   * Docker collects them, while the file at `paths.accessLog` serves `tail -F` as on a real host.
+   */
+  mirrorAccessLog?: string;
 }
 
 /** The location that returns the state document, reachable from the router itself only. */
@@ -190,6 +195,7 @@ export function renderBaseConfig(input: RenderInput): string {
     `    listen ${listen(input)};`,
     '    set $bg_app "";',
     `    access_log ${quotePath('access log path', input.paths.accessLog)} ${LOG_FORMAT_NAME};`,
+    ...(input.mirrorAccessLog ? [`    access_log ${quotePath('access log mirror', input.mirrorAccessLog)} ${LOG_FORMAT_NAME};`] : []),
     '    add_header Set-Cookie $bg_cookie_out always;',
     '',
     '    proxy_http_version 1.1;',

@@ -215,7 +215,7 @@ async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironmen
     state = initialState(config.traffic, versions, `${os.userInfo().username}@${os.hostname()}`, 'sandbox up');
   }
   return renderRouterFiles(
-    { apps: config.apps, traffic: config.traffic, topology: sandboxTopology(config, sandbox), mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80 },
+    { apps: config.apps, traffic: config.traffic, topology: sandboxTopology(config, sandbox), mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80, mirrorAccessLog: '/dev/stdout' },
     state,
   );
 }
