@@ -1,7 +1,7 @@
 // The release stages as top-level commands: status, drain, deploy, verify, canary, switch,
 // restore, rollback, release. Each one is a line here and a function in src/core/stages.
 import { Command, Option } from 'commander';
-import { COLORS, Color } from '../../core/model';
+import { BluegreenConfig, COLORS, Color, VERSION_PATTERN } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { StageContext, StageResult } from '../../core/stages/stageContext';
 import { runStage } from '../../core/stages/runStage';
@@ -9,7 +9,7 @@ import { readStatus, formatStatus } from '../../core/stages/status';
 import { drain } from '../../core/stages/drain';
 import { deploy } from '../../core/stages/deploy';
 import { verify } from '../../core/stages/verify';
-import { canary } from '../../core/stages/canary';
+import { canary, canaryPlan } from '../../core/stages/canary';
 import { switchTo } from '../../core/stages/switch';
 import { restore } from '../../core/stages/restore';
 import { rollback } from '../../core/stages/rollback';
@@ -25,13 +25,18 @@ function parseColor(value: string): Color {
 export function registerStages(program: Command, ctx: CommandContext): void {
   const verbose = new Option('-v, --verbose', 'print every host command and its output');
 
-  const run = (label: (args: string[], options: Record<string, unknown>) => string, body: (stage: StageContext, args: string[], options: Record<string, unknown>) => Promise<StageResult>, force = false) =>
+  /**
+   * A stage command: `prepare` checks the input against the config and names the stage before
+   * anything is locked or audited, so bad input (exit 2) leaves no trace on the routers.
+   */
+  type Prepared = { label: string; body: (stage: StageContext) => Promise<StageResult> };
+  const run = (prepare: (args: string[], options: Record<string, unknown>, config: BluegreenConfig) => Prepared, force = false) =>
     async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
       const options = command.opts();
-      const args = command.args;
-      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose) }, async (stage) => {
-        const result = await runStage(stage, label(args, options), () => body(stage, args, options));
+      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose) }, async (stage, handle) => {
+        const { label, body } = prepare(command.args, options, handle.config);
+        const result = await runStage(stage, label, () => body(stage));
         printResult(ctx, result);
       });
     };
@@ -47,17 +52,27 @@ export function registerStages(program: Command, ctx: CommandContext): void {
 
   program.command('drain').description('send every user to the other color').argument('<color>', 'blue or green')
     .addOption(verbose)
-    .action(run(([c]) => `drain ${c}`, (s, [c]) => drain(s, parseColor(c))));
+    .action(run(([c]) => {
+      const color = parseColor(c);
+      return { label: `drain ${color}`, body: (s) => drain(s, color) };
+    }));
 
   program.command('deploy').description('build, ship and start a version on every host of an idle color')
     .argument('<color>', 'blue or green').argument('<version>', 'the version to deploy')
     .option('--force', 'deploy even though the color has live traffic')
     .addOption(verbose)
-    .action(run(([c, v]) => `deploy ${c} ${v}`, (s, [c, v]) => deploy(s, parseColor(c), v), true));
+    .action(run(([c, v]) => {
+      const color = parseColor(c);
+      const version = parseVersion(v);
+      return { label: `deploy ${color} ${version}`, body: (s) => deploy(s, color, version) };
+    }, true));
 
   program.command('verify').description('health on every host and the smoke requests through every router, with the preview rule')
     .argument('<color>', 'blue or green').addOption(verbose)
-    .action(run(([c]) => `verify ${c}`, (s, [c]) => verify(s, parseColor(c))));
+    .action(run(([c]) => {
+      const color = parseColor(c);
+      return { label: `verify ${color}`, body: (s) => verify(s, color) };
+    }));
 
   program.command('canary').description('send a slice of users (a percentage or a segment) to a color, then watch it and roll back on a breach')
     .argument('<color>', 'blue or green')
@@ -66,21 +81,30 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .option('--no-analysis', 'do not watch the access log afterwards')
     .option('--window <seconds>', 'how long to watch (default: traffic.canary.window)')
     .addOption(verbose)
-    .action(run(([c], o) => `canary ${c} ${o.segment !== undefined ? `--segment ${String(o.segment)}` : `--percent ${String(o.percent)}`}`, (s, [c], o) => canary(s, parseColor(c), {
-      percent: o.percent === undefined ? undefined : parseNumber(String(o.percent), '--percent'),
-      segment: o.segment as string | undefined,
-      analyze: o.analysis !== false,
-      windowSeconds: o.window === undefined ? undefined : parseNumber(String(o.window), '--window'),
-    })));
+    .action(run(([c], o, config) => {
+      const color = parseColor(c);
+      const options = {
+        percent: o.percent === undefined ? undefined : parseNumber(String(o.percent), '--percent'),
+        segment: o.segment as string | undefined,
+        analyze: o.analysis !== false,
+        windowSeconds: o.window === undefined ? undefined : parseNumber(String(o.window), '--window'),
+      };
+      canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
+      const label = `canary ${color} ${options.segment !== undefined ? `--segment ${options.segment}` : `--percent ${options.percent}`}`;
+      return { label, body: (s) => canary(s, color, options) };
+    }));
 
   program.command('switch').description('send every user to a color').argument('<color>', 'blue or green').addOption(verbose)
-    .action(run(([c]) => `switch ${c}`, (s, [c]) => switchTo(s, parseColor(c))));
+    .action(run(([c]) => {
+      const color = parseColor(c);
+      return { label: `switch ${color}`, body: (s) => switchTo(s, color) };
+    }));
 
   program.command('restore').description('put traffic.initial back on every router').addOption(verbose)
-    .action(run(() => 'restore', (s) => restore(s)));
+    .action(run(() => ({ label: 'restore', body: (s) => restore(s) })));
 
   program.command('rollback').description('move traffic back to the last known-good plan (does not redeploy)').addOption(verbose)
-    .action(run(() => 'rollback', (s) => rollback(s)));
+    .action(run(() => ({ label: 'rollback', body: (s) => rollback(s) })));
 
   program.command('release').description('walk the runbook in the config for a version, stopping at pause points')
     .argument('<version>', 'the version to release')
@@ -90,11 +114,16 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
         const from = options.from === undefined ? 1 : parseNumber(options.from, '--from');
         if (from < 1 || from > handle.config.release.length) throw new InputError(`--from must be between 1 and ${handle.config.release.length}`);
-        const results = await release(stage, version, { from });
+        const results = await release(stage, parseVersion(version), { from });
         const text = results.map((r, i) => `${String(i + from).padStart(2)}. ${describeStep(handle.config.release[i + from - 1])}: ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
       });
     });
+}
+
+function parseVersion(value: string): string {
+  if (!VERSION_PATTERN.test(value)) throw new InputError(`version "${value}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -; no spaces or shell characters)`);
+  return value;
 }
 
 function parseNumber(text: string, name: string): number {
