@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { DockerTransport } from '../../src/core/transport/dockerTransport';
 import { TransportError } from '../../src/core/transport/transportError';
+import { STREAMED_TAIL_CHARS } from '../../src/core/transport/outputCollector';
 
 const LABEL = 'bluegreen.test';
 const LABEL_VALUE = 'transport';
@@ -64,11 +65,14 @@ describe('DockerTransport (real Docker)', function () {
     assert.equal(echoed.stdout, 'bytes ✓');
   });
 
-  it('keeps a large output whole and streams it as it comes', async () => {
+  it('keeps a large output whole, and when streamed passes it all on but keeps only its tail', async () => {
+    const whole = await transport.exec('seq 1 50000');
+    assert.equal(whole.stdout.split('\n').length, 50001);
     let streamed = '';
     const result = await transport.exec('seq 1 50000', { onOutput: (stream, text) => { if (stream === 'stdout') streamed += text; } });
-    assert.equal(result.stdout.split('\n').length, 50001);
-    assert.equal(streamed, result.stdout);
+    assert.equal(streamed, whole.stdout, 'every byte reached the listener');
+    assert.ok(result.stdout.length <= 2 * STREAMED_TAIL_CHARS, 'memory stays bounded for a long stream');
+    assert.ok(whole.stdout.endsWith(result.stdout), 'the result keeps the tail');
   });
 
   it('kills a command that outlives timeoutMs, children included', async () => {
@@ -139,6 +143,13 @@ describe('DockerTransport (real Docker)', function () {
     await transport.put('/tmp/atomic.txt', a);
     const after = (await transport.exec('stat -c %i /tmp/atomic.txt')).stdout;
     assert.notEqual(before, after);
+  });
+
+  it('refuses to put a file where a directory stands, instead of moving it inside', async () => {
+    await transport.exec('mkdir -p /tmp/put-target-dir');
+    await assert.rejects(transport.put('/tmp/put-target-dir', 'x'), TransportError);
+    const inside = await transport.exec('ls -A /tmp/put-target-dir');
+    assert.equal(inside.stdout, '', 'nothing was moved into the directory');
   });
 
   it('throws a TransportError with a hint for a missing container', async () => {

@@ -98,7 +98,7 @@ export class DockerTransport implements Transport {
     }
     // rename(2) within one directory: a reader sees the old file or the new one, never half.
     const tempPath = posix.join(directory, temp);
-    await this.run(`mv -f ${shellJoin([tempPath, path])} || { rm -f ${shellJoin([tempPath])}; exit 1; }`, `write ${path}`, options.sudo);
+    await this.run(`mv -f -T ${shellJoin([tempPath, path])} || { rm -f ${shellJoin([tempPath])}; exit 1; }`, `write ${path}`, options.sudo);
   }
 
   async close(): Promise<void> {

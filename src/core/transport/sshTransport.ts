@@ -105,7 +105,7 @@ export class SshTransport implements Transport {
     // directory makes the switch atomic, and a failure leaves no temp file behind.
     const script =
       `mkdir -p ${shellJoin([directory])} && cat > ${shellJoin([temp])} && chmod ${mode} ${shellJoin([temp])} && ` +
-      `mv -f ${shellJoin([temp, path])} || { rc=$?; rm -f ${shellJoin([temp])}; exit $rc; }`;
+      `mv -f -T ${shellJoin([temp, path])} || { rc=$?; rm -f ${shellJoin([temp])}; exit $rc; }`;
     const result = await this.exec(script, { input: Buffer.isBuffer(data) ? data : Buffer.from(data), sudo: options.sudo });
     if (result.code !== 0) {
       const reason = result.stderr.trim() || `exit ${result.code}`;
