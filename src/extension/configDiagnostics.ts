@@ -5,23 +5,19 @@ import type { ConfigResult } from '../core/config';
 import { isConfigDocument } from './configFiles';
 import { loadConfigText } from './configLoader';
 import { rangeOfConfigError } from './ranges';
+import { DebouncedDocuments } from './debouncedDocuments';
 
 /** Long enough not to validate on every keystroke, short enough to feel immediate. */
 const TYPING_PAUSE_MS = 300;
 
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('bluegreen');
-  private readonly pending = new Map<string, NodeJS.Timeout>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly documents: DebouncedDocuments;
 
-  constructor(private readonly output: vscode.OutputChannel) {
-    this.subscriptions.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_PAUSE_MS)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
-    );
-    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  constructor(output: vscode.OutputChannel) {
+    this.documents = new DebouncedDocuments(isConfigDocument, TYPING_PAUSE_MS, (doc) => this.validate(doc),
+      (uri) => this.collection.delete(uri),
+      (doc, error) => output.appendLine(`Validating ${doc.uri.fsPath} failed: ${String(error)}`));
   }
 
   /** Validates the document now and shows its problems; returns what the loader said. */
@@ -46,26 +42,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
     }));
   }
 
-  private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!isConfigDocument(document)) return;
-    const key = document.uri.toString();
-    clearTimeout(this.pending.get(key));
-    this.pending.set(key, setTimeout(() => {
-      this.pending.delete(key);
-      this.validate(document).catch((error) => this.output.appendLine(`Validating ${document.uri.fsPath} failed: ${String(error)}`));
-    }, delayMs));
-  }
-
-  private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    clearTimeout(this.pending.get(key));
-    this.pending.delete(key);
-    this.collection.delete(uri);
-  }
-
   dispose(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    this.pending.clear();
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.documents.dispose();
+    this.collection.dispose();
   }
 }

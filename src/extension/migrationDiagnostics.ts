@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { FileLint } from '../core/db/lint';
 import { engine } from './engine';
+import { DebouncedDocuments } from './debouncedDocuments';
 
 const TYPING_PAUSE_MS = 300;
 
@@ -15,17 +16,12 @@ export function isMigrationDocument(document: vscode.TextDocument): boolean {
 
 export class MigrationDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('bluegreen-migrations');
-  private readonly pending = new Map<string, NodeJS.Timeout>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly documents: DebouncedDocuments;
 
-  constructor(private readonly output: vscode.OutputChannel) {
-    this.subscriptions.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_PAUSE_MS)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
-    );
-    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  constructor(output: vscode.OutputChannel) {
+    this.documents = new DebouncedDocuments(isMigrationDocument, TYPING_PAUSE_MS, (doc) => this.lint(doc),
+      (uri) => this.collection.delete(uri),
+      (doc, error) => output.appendLine(`Linting ${doc.fileName} failed: ${String(error)}`));
   }
 
   async lint(document: vscode.TextDocument): Promise<FileLint> {
@@ -48,24 +44,8 @@ export class MigrationDiagnostics implements vscode.Disposable {
     return result;
   }
 
-  private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!isMigrationDocument(document)) return;
-    const key = document.uri.toString();
-    clearTimeout(this.pending.get(key));
-    this.pending.set(key, setTimeout(() => {
-      this.pending.delete(key);
-      this.lint(document).catch((error) => this.output.appendLine(`Linting ${document.fileName} failed: ${String(error)}`));
-    }, delayMs));
-  }
-
-  private forget(uri: vscode.Uri): void {
-    clearTimeout(this.pending.get(uri.toString()));
-    this.pending.delete(uri.toString());
-    this.collection.delete(uri);
-  }
-
   dispose(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.documents.dispose();
+    this.collection.dispose();
   }
 }

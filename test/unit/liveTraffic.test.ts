@@ -117,6 +117,24 @@ describe('LiveTraffic', () => {
     assert.deepEqual(live.view().markers, []);
   });
 
+  it('carries the database summary beside the split, and says why when it cannot be read', async () => {
+    const summary = { total: 41, maxConnections: 100, zombies: 25, zombieAfterSeconds: 10, holders: ['web on green at 1.0.2-leaky: 25 zombie(s), 40 connection(s)'] };
+    let failing = false;
+    const source = Object.assign(new ScriptedSource(), {
+      readDatabase: async () => {
+        if (failing) throw new Error('psql: could not connect');
+        return summary;
+      },
+    });
+    const live = new LiveTraffic('sandbox', source);
+    assert.equal(live.view().database, undefined, 'nothing before the first read');
+    await live.refreshConfigured();
+    assert.deepEqual(live.view().database, summary);
+    failing = true;
+    await live.refreshConfigured();
+    assert.equal(live.view().database?.error, 'psql: could not connect');
+  });
+
   it('keeps one reader per environment in a registry', () => {
     let created = 0;
     const registry = new LiveTrafficRegistry((name) => { created++; return new LiveTraffic(name, new ScriptedSource()); });

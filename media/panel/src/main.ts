@@ -128,6 +128,9 @@ function renderView(view: TrafficView): void {
     }
     return row;
   }));
+  const db = view.database;
+  text('database', !db ? '' : db.error ? `database: not read — ${db.error}`
+    : `database: ${db.total}/${db.maxConnections} connections (${percent(db.maxConnections ? db.total / db.maxConnections : 0)}), ${db.zombies} zombie(s) idle > ${db.zombieAfterSeconds}s${db.holders.length ? ` · ${db.holders.join(' · ')}` : ''}`);
   text('segments', view.segmentHits.length ? `segments: ${view.segmentHits.map((h) => `${h.segment} → ${h.color} ${h.requests}`).join(' · ')}` : 'segments: no hits');
   $('markers').replaceChildren(...view.markers.slice(-5).reverse().map((m) => {
     const item = document.createElement('li');

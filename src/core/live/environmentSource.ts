@@ -4,11 +4,26 @@ import { EnvironmentHandle } from '../environment/openEnvironment';
 import { streamAccessLogs } from '../environment/accessLogStream';
 import { readRouters } from '../fleet/readRouters';
 import { LiveTrafficSource } from './liveTraffic';
-import { configuredSplitOf } from './trafficView';
+import { configuredSplitOf, DatabaseSummary } from './trafficView';
+import { readConnections, describeGroup, ConnectionReport } from '../db/connections';
 
 export function environmentSource(handle: EnvironmentHandle): LiveTrafficSource {
   return {
     streamLines: (onLine, signal) => streamAccessLogs(handle, (line) => onLine(line), signal),
     readConfigured: async () => configuredSplitOf(await readRouters(handle.routers)),
+    // A real environment without a database host has nothing to read.
+    readDatabase: handle.env.kind === 'ssh' && !handle.env.database?.host
+      ? undefined
+      : async () => summariseDatabase(await readConnections(handle)),
+  };
+}
+
+export function summariseDatabase(report: ConnectionReport): DatabaseSummary {
+  return {
+    total: report.total,
+    maxConnections: report.maxConnections,
+    zombies: report.zombies,
+    zombieAfterSeconds: report.zombieAfterSeconds,
+    holders: report.groups.slice(0, 3).map((g) => `${describeGroup(g)}: ${g.zombies ? `${g.zombies} zombie(s), ` : ''}${g.total} connection(s)`),
   };
 }

@@ -3,7 +3,7 @@
 // subscriber starts the stream, the last one to leave stops it, so an idle editor holds no
 // SSH session or Docker log stream open.
 import { SplitAggregator } from '../traffic/splitAggregator';
-import { CHART_SECONDS, ConfiguredSplit, ReaderStatus, TrafficView, UPDATE_POINTS, shapeTrafficView } from './trafficView';
+import { CHART_SECONDS, ConfiguredSplit, DatabaseSummary, ReaderStatus, TrafficView, UPDATE_POINTS, shapeTrafficView } from './trafficView';
 
 /** Where a reader's lines and configured split come from; the real one wraps an EnvironmentHandle. */
 export interface LiveTrafficSource {
@@ -11,6 +11,8 @@ export interface LiveTrafficSource {
   streamLines(onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
   /** The split the routers carry now. */
   readConfigured(): Promise<ConfiguredSplit | undefined>;
+  /** The database's connections, read at the same pace as the split; absent without a database. */
+  readDatabase?(): Promise<DatabaseSummary | undefined>;
 }
 
 export interface LiveTrafficOptions {
@@ -39,6 +41,7 @@ export class LiveTraffic {
   private readonly retryDelayMs: number;
   private readonly now: () => number;
   private configured: ConfiguredSplit | undefined;
+  private database: DatabaseSummary | undefined;
   private readerState: ReaderStatus['state'] = 'idle';
   private lastError: string | undefined;
   private stream: AbortController | undefined;
@@ -86,6 +89,7 @@ export class LiveTraffic {
     return shapeTrafficView(this.aggregator, {
       environment: this.environment,
       configured: this.configured,
+      database: this.database,
       reader: { state: this.readerState, error: this.lastError, ingested: this.aggregator.ingested, rejected: this.aggregator.rejected },
       points,
     });
@@ -103,6 +107,11 @@ export class LiveTraffic {
       this.setConfigured(configured);
     } catch (error) {
       this.lastError = `reading the routers' state: ${(error as Error).message}`;
+    }
+    if (this.source.readDatabase) {
+      this.database = await this.source.readDatabase().catch((error: Error) => ({
+        total: 0, maxConnections: 0, zombies: 0, zombieAfterSeconds: 0, holders: [], error: error.message,
+      }));
     }
     return this.configured;
   }

@@ -82,11 +82,26 @@ export interface TrafficView {
   points: ChartPoint[];
   markers: StageMarker[];
   reader: ReaderStatus;
+  /** The shared database's connections (the story's zombies); absent until read or without one. */
+  database?: DatabaseSummary;
+}
+
+/** What the panel shows of the database: enough to see zombies piling up during a release. */
+export interface DatabaseSummary {
+  total: number;
+  maxConnections: number;
+  zombies: number;
+  zombieAfterSeconds: number;
+  /** The groups holding the most zombies or connections, in words ("web on green at 1.2.0: 3 zombie(s), 7 connection(s)"). */
+  holders: string[];
+  /** Why it could not be read. */
+  error?: string;
 }
 
 export interface ShapeInput {
   environment: string;
   configured?: ConfiguredSplit;
+  database?: DatabaseSummary;
   reader: ReaderStatus;
   /** How many chart points to include (CHART_SECONDS for history, UPDATE_POINTS for an update). */
   points: number;
@@ -155,6 +170,7 @@ export function shapeTrafficView(aggregator: SplitAggregator, input: ShapeInput)
     points: chartPoints(aggregator, Math.min(input.points, CHART_SECONDS)),
     markers: aggregator.markers(CHART_SECONDS),
     reader: input.reader,
+    ...(input.database ? { database: input.database } : {}),
   };
 }
 

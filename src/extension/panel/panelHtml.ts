@@ -55,6 +55,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     </table>
     <div id="segments"></div>
     <ul id="markers"></ul>
+    <div id="database" class="numbers"></div>
   </section>
   <section id="traffic" aria-labelledby="traffic-title" hidden>
     <h2 id="traffic-title">Simulated users <span class="muted">sandbox</span></h2>
