@@ -15,8 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { requireConfig } from '../src/core/config';
 import { BluegreenConfig, RoutingMode, TrafficPlan } from '../src/core/model';
 import { up } from '../src/core/sandbox';
+import { buildArtifact } from '../src/core/sandbox/artifacts';
 import { openEnvironment, EnvironmentHandle } from '../src/core/environment/openEnvironment';
-import { routerUrls } from '../src/core/environment/routerUrls';
 import { readRouters, currentState } from '../src/core/fleet/readRouters';
 import { renderRouterFiles } from '../src/core/router';
 import { shellQuote } from '../src/core/transport';
@@ -26,6 +26,7 @@ import { rollback } from '../src/core/stages/rollback';
 import { restore } from '../src/core/stages/restore';
 import { switchTo } from '../src/core/stages/switch';
 import { LoadSet, LoadResult } from './lib/loadSet';
+import { benchTargets, BenchTargets } from './lib/routerAddresses';
 import { ColorProbe } from './lib/colorProbe';
 import { renderNaiveConfig } from './lib/naiveReload';
 import { delay, machineLoad, MachineLoad, median, percentile, round } from './lib/measure';
@@ -59,6 +60,10 @@ export interface ReleaseBenchOptions {
   rps: number;
   switches: number;
   autocannon: boolean;
+  /** Which modes to run (default all); `naive-reload` replays the `njs` run, so it needs it. */
+  modes?: ReleaseBenchMode[];
+  /** Skip the switch-latency rounds. */
+  skipSwitchLatency?: boolean;
   log?: (line: string) => void;
 }
 
@@ -71,7 +76,7 @@ export async function loadBenchConfig(): Promise<BluegreenConfig> {
   return requireConfig(BENCH_CONFIG);
 }
 
-export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ modes: ReleaseModeResult[]; switchLatency: SwitchLatencyResult }> {
+export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ reach: BenchTargets; modes: ReleaseModeResult[]; switchLatency?: SwitchLatencyResult }> {
   const log = options.log ?? (() => undefined);
   const config = await loadBenchConfig();
   log(`release: bringing the ${BENCH_ENV} sandbox up`);
@@ -79,35 +84,48 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ m
   const handle = openEnvironment(config, BENCH_ENV);
   const ctx: StageContext = { handle, actor: 'bench@bluegreen', progress: (l) => log(`    ${l.trim()}`), yes: true, force: false };
   try {
-    const targets = await routerUrls(handle);
+    const reach = await benchTargets(handle);
+    const targets = reach.urls;
+    log(`  clients reach the routers at their ${reach.via}: ${targets.join(' ')}`);
     await setRouterMode(handle, 'njs');
     await restore(ctx);
     const modes: ReleaseModeResult[] = [];
     const stamp = Date.now().toString(36);
 
-    log(`release njs: whole release + rollback under ${options.rps} req/s`);
-    const timeline: TimedChange[] = [];
-    modes.push(await releaseUnderLoad(ctx, 'njs', `1.1.0-bench${stamp}a`, targets, options, timeline));
-    report(log, modes[modes.length - 1]);
+    const wanted = new Set<ReleaseBenchMode>(options.modes ?? ['njs', 'reload-fallback', 'naive-reload']);
 
-    log('release reload-fallback: routers switched to the reload mode');
-    await setRouterMode(handle, 'reload');
-    try {
-      modes.push(await releaseUnderLoad(ctx, 'reload-fallback', `1.1.0-bench${stamp}b`, targets, options, []));
+    const timeline: TimedChange[] = [];
+    if (wanted.has('njs')) {
+      log(`release njs: whole release + rollback under ${options.rps} req/s`);
+      modes.push(await releaseUnderLoad(ctx, 'njs', `1.1.0-bench${stamp}a`, targets, options, timeline));
       report(log, modes[modes.length - 1]);
-    } finally {
-      await setRouterMode(handle, 'njs');
     }
 
-    log(`release naive-reload: replaying ${timeline.length} traffic changes by weights + reload`);
-    modes.push(await naiveUnderLoad(handle, targets, options, timeline, modes[0].durationMs));
-    report(log, modes[modes.length - 1]);
+    if (wanted.has('reload-fallback')) {
+      log('release reload-fallback: routers switched to the reload mode');
+      await setRouterMode(handle, 'reload');
+      try {
+        modes.push(await releaseUnderLoad(ctx, 'reload-fallback', `1.1.0-bench${stamp}b`, targets, options, []));
+        report(log, modes[modes.length - 1]);
+      } finally {
+        await setRouterMode(handle, 'njs');
+      }
+    }
 
-    log(`switch latency: ${options.switches} switches and rollbacks`);
-    const switchLatency = await measureSwitchLatency(ctx, targets, options.switches);
-    log(`  switch p50 ${switchLatency.switchMs.p50} ms p95 ${switchLatency.switchMs.p95} ms; rollback p50 ${switchLatency.rollbackMs.p50} ms p95 ${switchLatency.rollbackMs.p95} ms`);
+    if (wanted.has('naive-reload') && timeline.length) {
+      log(`release naive-reload: replaying ${timeline.length} traffic changes by weights + reload`);
+      modes.push(await naiveUnderLoad(handle, targets, options, timeline, modes[0].durationMs));
+      report(log, modes[modes.length - 1]);
+    }
+
+    let switchLatency: SwitchLatencyResult | undefined;
+    if (!options.skipSwitchLatency) {
+      log(`switch latency: ${options.switches} switches and rollbacks`);
+      switchLatency = await measureSwitchLatency(ctx, targets, options.switches);
+      log(`  switch p50 ${switchLatency.switchMs.p50} ms p95 ${switchLatency.switchMs.p95} ms; rollback p50 ${switchLatency.rollbackMs.p50} ms p95 ${switchLatency.rollbackMs.p95} ms`);
+    }
     await restore(ctx).catch(() => undefined);
-    return { modes, switchLatency };
+    return { reach, modes, switchLatency };
   } finally {
     await handle.close();
   }
@@ -119,6 +137,9 @@ function report(log: (line: string) => void, r: ReleaseModeResult): void {
 }
 
 async function releaseUnderLoad(ctx: StageContext, mode: ReleaseBenchMode, version: string, targets: string[], options: ReleaseBenchOptions, timeline: TimedChange[]): Promise<ReleaseModeResult> {
+  // The release's artifacts are built before the load starts, as a CI pipeline builds them before
+  // anyone releases: an image build on the routers' own 2 cores is no part of a router change.
+  for (const app of ctx.handle.config.apps) await buildArtifact(ctx.handle.config, app, version);
   const start = machineLoad();
   const load = new LoadSet({ targets, rps: options.rps, paths: LOAD_PATHS, autocannon: options.autocannon });
   await load.start();
@@ -241,7 +262,14 @@ async function measureSwitchLatency(ctx: StageContext, targets: string[], count:
 }
 
 if (require.main === module) {
-  runReleaseBench({ rps: Number(process.env.BENCH_RPS || 1000), switches: 10, autocannon: true, log: (l) => console.error(l) })
+  runReleaseBench({
+    rps: Number(process.env.BENCH_RPS || 1000),
+    switches: 10,
+    autocannon: process.env.BENCH_AUTOCANNON !== '0',
+    modes: process.env.BENCH_MODES ? (process.env.BENCH_MODES.split(',') as ReleaseBenchMode[]) : undefined,
+    skipSwitchLatency: process.env.BENCH_SWITCHES === '0',
+    log: (l) => console.error(l),
+  })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error) => { console.error(error); process.exit(1); });
 }

@@ -1,15 +1,19 @@
-// The load a zero-loss run puts on the routers: the product's own open-loop generator as two
-// clients (keep-alive and fresh connection per request, half the rate each, both also counted
-// "as a browser sees it"), and autocannon at the same total rate in its own process as an
-// independent check. Failures are also counted per phase (the step of the release running),
+// The load a zero-loss run puts on the routers, `rps` in all: the product's own open-loop
+// generator in its own process (generatorChild.ts) as two clients — keep-alive and a fresh
+// connection per request, both also counted "as a browser sees it" — and, beside it at the same
+// rate, autocannon in its own process as an independent check. Failures are also counted per phase (the step of the release running),
 // so a slow app host during `deploy` can be told apart from a router change losing requests.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { TrafficGenerator, type TrafficSnapshot } from '../../src/core/traffic/trafficGenerator';
+import type { TrafficSnapshot } from '../../src/core/traffic/trafficGenerator';
+import type { ChildReport, PhaseCounts } from './generatorChild';
 
 export interface LoadOptions {
   targets: string[];
-  /** Total rate of the product's generator (split over its two clients); autocannon runs at the same. */
+  /**
+   * Total rate through the routers. With autocannon, half is the product's generator (split over
+   * its two clients) and half autocannon — the two run at the same rate, side by side.
+   */
   rps: number;
   paths: string[];
   /** Skip the external generator (quick runs). */
@@ -41,88 +45,40 @@ export interface AutocannonFigures {
   error?: string;
 }
 
-export interface PhaseFailures {
-  phase: string;
-  durationMs: number;
-  sent: number;
-  failed: number;
-  asBrowserFailed: number;
-}
-
 export interface LoadResult {
   rps: number;
   keepAlive: ClientFigures;
   fresh: ClientFigures;
   /** Both product clients together. */
   total: { sent: number; failed: number; asBrowserFailed: number };
-  phases: PhaseFailures[];
+  phases: PhaseCounts[];
   autocannon?: AutocannonFigures;
 }
 
 export class LoadSet {
-  private readonly keepAlive: TrafficGenerator;
-  private readonly fresh: TrafficGenerator;
+  private generator: ChildProcess | undefined;
+  private generatorReport: Promise<ChildReport> | undefined;
   private child: ChildProcess | undefined;
   private childResult: Promise<AutocannonFigures> | undefined;
-  private running: Promise<unknown> | undefined;
-  private phase: { name: string; at: number; sent: number; failed: number; browserFailed: number } | undefined;
-  private readonly phases: PhaseFailures[] = [];
 
-  constructor(private readonly options: LoadOptions) {
-    const each = options.rps / 2;
-    const common = {
-      targets: options.targets,
-      rps: each,
-      paths: options.paths,
-      // Room for every request of the 5 s timeout: only a request unanswered for 5 s fails.
-      maxInFlight: Math.ceil(each * 6),
-      durationMs: 4 * 60 * 60 * 1000,
-      retryOnReusedConnectionClose: true,
-      progressIntervalMs: 60_000,
-    };
-    this.keepAlive = new TrafficGenerator({ ...common, keepAlive: true });
-    this.fresh = new TrafficGenerator({ ...common, keepAlive: false });
-  }
+  constructor(private readonly options: LoadOptions) {}
 
   async start(): Promise<void> {
     if (this.options.autocannon !== false) await this.startAutocannon();
-    this.running = Promise.all([this.keepAlive.start(), this.fresh.start()]);
-    this.mark('start');
+    await this.startGenerator();
   }
 
-  /** Begins a new phase; the previous one is closed with its counts. */
+  /** Begins a new phase; the generator closes the previous one with its counts. */
   mark(name: string): void {
-    const now = this.counts();
-    if (this.phase) {
-      this.phases.push({
-        phase: this.phase.name,
-        durationMs: now.at - this.phase.at,
-        sent: now.sent - this.phase.sent,
-        failed: now.failed - this.phase.failed,
-        asBrowserFailed: now.browserFailed - this.phase.browserFailed,
-      });
-    }
-    this.phase = { name, ...now };
-  }
-
-  /** Live counts, for a caller that watches progress. */
-  counts() {
-    const a = this.keepAlive.snapshot();
-    const b = this.fresh.snapshot();
-    return {
-      at: Date.now(),
-      sent: a.sent + b.sent,
-      failed: a.failed + b.failed,
-      browserFailed: (a.asBrowser?.failed ?? 0) + (b.asBrowser?.failed ?? 0),
-    };
+    this.generator?.send({ mark: name });
   }
 
   async stop(): Promise<LoadResult> {
-    this.mark('end');
-    const [keepAlive, fresh] = await Promise.all([this.keepAlive.stop(), this.fresh.stop()]);
-    await this.running;
+    this.generator?.send('stop');
+    const report = await this.generatorReport;
     this.child?.send('stop');
     const autocannon = await this.childResult;
+    if (!report) throw new Error('the load was never started');
     const figures = (s: TrafficSnapshot): ClientFigures => ({
       sent: s.sent,
       ok: s.ok,
@@ -134,24 +90,51 @@ export class LoadSet {
       maxScheduleLagMs: Math.round(s.maxScheduleLagMs),
       p99Ms: Math.round(s.latency.p99Ms ?? Number.NaN),
     });
-    const k = figures(keepAlive);
-    const f = figures(fresh);
+    const k = figures(report.keepAlive);
+    const f = figures(report.fresh);
     return {
       rps: this.options.rps,
       keepAlive: k,
       fresh: f,
       total: { sent: k.sent + f.sent, failed: k.failed + f.failed, asBrowserFailed: k.asBrowserFailed + f.asBrowserFailed },
-      phases: this.phases.filter((p) => p.sent > 0 || p.failed > 0),
+      phases: report.phases.filter((p) => p.sent > 0 || p.failed > 0),
       autocannon,
     };
   }
 
+  private generatorRps(): number {
+    return this.options.autocannon === false ? this.options.rps : this.options.rps / 2;
+  }
+
+  private async startGenerator(): Promise<void> {
+    const { targets, paths } = this.options;
+    const rps = this.generatorRps();
+    const child = fork(path.join(__dirname, 'generatorChild.ts'), [JSON.stringify({ targets, rps, paths })], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.generator = child;
+    let started: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    this.generatorReport = new Promise<ChildReport>((resolve, reject) => {
+      child.on('message', (message) => {
+        if (message === 'started') started();
+        else resolve(message as ChildReport);
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the load generator exited (${code}) before reporting`)));
+    });
+    // An early exit rejects the report; surface it here rather than hang on `ready`.
+    await Promise.race([ready, this.generatorReport.then(() => undefined)]);
+  }
+
   private async startAutocannon(): Promise<void> {
-    const connections = Math.max(this.options.targets.length * 10, Math.ceil(this.options.rps / 20));
+    const rate = this.options.rps - this.generatorRps();
+    const connections = Math.max(this.options.targets.length * 10, Math.ceil(rate / 5));
     const child = fork(path.join(__dirname, 'autocannonChild.mjs'), [JSON.stringify({
       url: this.options.targets,
       connections: connections - (connections % this.options.targets.length),
-      overallRate: this.options.rps,
+      overallRate: rate,
       timeout: 5,
       requests: this.options.paths.map((p) => ({ method: 'GET', path: p })),
     })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

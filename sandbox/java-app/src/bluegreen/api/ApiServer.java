@@ -34,7 +34,9 @@ public final class ApiServer {
     database.connectInBackground();
     ApiServer api = new ApiServer(settings, new OrdersStore(database, settings.applicationName()));
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(settings.port()), 64);
+    // A deep accept queue: when this JVM is briefly starved of CPU (the other color's JVM starting
+    // on the same machine), connections wait in the kernel instead of being dropped.
+    HttpServer server = HttpServer.create(new InetSocketAddress(settings.port()), 1024);
     server.createContext("/", api::handle);
     server.setExecutor(Executors.newFixedThreadPool(8));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
