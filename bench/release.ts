@@ -27,12 +27,15 @@ import { restore } from '../src/core/stages/restore';
 import { switchTo } from '../src/core/stages/switch';
 import { LoadSet, LoadResult } from './lib/loadSet';
 import { benchTargets, BenchTargets } from './lib/routerAddresses';
+import { withSshEnvironment } from './lib/sshEnvironment';
 import { ColorProbe } from './lib/colorProbe';
 import { renderNaiveConfig } from './lib/naiveReload';
 import { delay, machineLoad, MachineLoad, median, percentile, round } from './lib/measure';
 
 export const BENCH_ENV = 'benchtest';
 export const BENCH_CONFIG = path.resolve(__dirname, 'fixtures/benchtest.yaml');
+/** The same sandbox reached over SSH, as real hosts are. */
+const SSH_ENV = 'benchtest-ssh';
 const LOAD_PATHS = ['/api/version', '/health'];
 
 export type ReleaseBenchMode = 'njs' | 'reload-fallback' | 'naive-reload';
@@ -50,6 +53,8 @@ export interface ReleaseModeResult {
 }
 
 export interface SwitchLatencyResult {
+  /** How the stages reached the hosts. */
+  transport: 'docker exec' | 'ssh';
   switchMs: { runs: number[]; p50: number; p95: number };
   rollbackMs: { runs: number[]; p50: number; p95: number };
   routers: number;
@@ -76,7 +81,7 @@ export async function loadBenchConfig(): Promise<BluegreenConfig> {
   return requireConfig(BENCH_CONFIG);
 }
 
-export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ reach: BenchTargets; modes: ReleaseModeResult[]; switchLatency?: SwitchLatencyResult }> {
+export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ reach: BenchTargets; modes: ReleaseModeResult[]; switchLatency: SwitchLatencyResult[] }> {
   const log = options.log ?? (() => undefined);
   const config = await loadBenchConfig();
   log(`release: bringing the ${BENCH_ENV} sandbox up`);
@@ -118,11 +123,21 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
       report(log, modes[modes.length - 1]);
     }
 
-    let switchLatency: SwitchLatencyResult | undefined;
+    const switchLatency: SwitchLatencyResult[] = [];
     if (!options.skipSwitchLatency) {
-      log(`switch latency: ${options.switches} switches and rollbacks`);
-      switchLatency = await measureSwitchLatency(ctx, targets, options.switches);
-      log(`  switch p50 ${switchLatency.switchMs.p50} ms p95 ${switchLatency.switchMs.p95} ms; rollback p50 ${switchLatency.rollbackMs.p50} ms p95 ${switchLatency.rollbackMs.p95} ms`);
+      log(`switch latency over docker exec: ${options.switches} switches and rollbacks`);
+      switchLatency.push(await measureSwitchLatency(ctx, 'docker exec', targets, options.switches));
+      log(describeLatency(switchLatency[0]));
+      const sshConfig = await withSshEnvironment(config, BENCH_ENV, SSH_ENV);
+      const sshHandle = openEnvironment(sshConfig, SSH_ENV);
+      try {
+        log(`switch latency over ssh: ${options.switches} switches and rollbacks`);
+        const sshCtx: StageContext = { ...ctx, handle: sshHandle };
+        switchLatency.push(await measureSwitchLatency(sshCtx, 'ssh', targets, options.switches));
+        log(describeLatency(switchLatency[1]));
+      } finally {
+        await sshHandle.close();
+      }
     }
     await restore(ctx).catch(() => undefined);
     return { reach, modes, switchLatency };
@@ -235,7 +250,11 @@ export async function setRouterMode(handle: EnvironmentHandle, mode: RoutingMode
   await delay(3000);
 }
 
-async function measureSwitchLatency(ctx: StageContext, targets: string[], count: number): Promise<SwitchLatencyResult> {
+function describeLatency(r: SwitchLatencyResult): string {
+  return `  ${r.transport}: switch p50 ${r.switchMs.p50} ms p95 ${r.switchMs.p95} ms; rollback p50 ${r.rollbackMs.p50} ms p95 ${r.rollbackMs.p95} ms`;
+}
+
+async function measureSwitchLatency(ctx: StageContext, transport: SwitchLatencyResult['transport'], targets: string[], count: number): Promise<SwitchLatencyResult> {
   const start = machineLoad();
   const probe = new ColorProbe(targets, '/api/version');
   probe.start();
@@ -258,7 +277,7 @@ async function measureSwitchLatency(ctx: StageContext, targets: string[], count:
     await probe.stop();
   }
   const figures = (runs: number[]) => ({ runs, p50: median(runs), p95: percentile(runs, 95) });
-  return { switchMs: figures(switches), rollbackMs: figures(rollbacks), routers: targets.length, machine: { start, end: machineLoad() } };
+  return { transport, switchMs: figures(switches), rollbackMs: figures(rollbacks), routers: targets.length, machine: { start, end: machineLoad() } };
 }
 
 if (require.main === module) {

@@ -91,10 +91,9 @@ async function main(): Promise<void> {
       for (const m of release.modes) {
         rows.push({ benchmark: 'release loss (sandbox)', mode: m.mode, figure: `${m.ok ? '' : 'STOPPED; '}${lossFigure(m.load)}`, goal: m.mode === 'njs' ? '0' : '-', met: m.mode === 'njs' ? zeroLoss(m.load, m.ok) : '-' });
       }
-      const s = release.switchLatency;
-      if (s) {
-        row('switch latency (sandbox stage) p50/p95 ms', `${s.switchMs.p50} / ${s.switchMs.p95}`, '≤ 500 p50', s.switchMs.p50 <= 500, 'njs');
-        row('rollback latency (sandbox stage) p50/p95 ms', `${s.rollbackMs.p50} / ${s.rollbackMs.p95}`, '-', undefined, 'njs');
+      for (const s of release.switchLatency) {
+        row(`switch latency (sandbox stage, ${s.transport}) p50/p95 ms`, `${s.switchMs.p50} / ${s.switchMs.p95}`, '≤ 500 p50', s.switchMs.p50 <= 500, 'njs');
+        row(`rollback latency (sandbox stage, ${s.transport}) p50/p95 ms`, `${s.rollbackMs.p50} / ${s.rollbackMs.p95}`, '-', undefined, 'njs');
       }
       sandboxForCompose = true;
     } catch (error) {

@@ -1,10 +1,12 @@
 // A router change applied to every router of an environment together (DESIGN §2): write every
-// file beside the live one, validate on every router, then make it live on every router; if any
-// step fails, put the previous files back everywhere. The state history is written last.
+// file beside the live one and check it arrived intact, validate on every router, then make it
+// live on every router; if any step fails, put the previous files back everywhere. The state
+// history is written last. Each step is one round trip per router, the routers in parallel.
 //
 // njs mode: making it live is an atomic rename of the state document — the routing logic reads it
 // per request, so no reload and no lost request. Reload mode: the plan's directives are swapped in,
 // `nginx -t` checks them on every router before any reload, then each router reloads.
+import { createHash } from 'node:crypto';
 import { AppSpec, RouterState, Topology, TrafficSpec, RoutingMode } from '../model';
 import { parseState, renderFallbackPlan, renderState } from '../router';
 import { shellQuote } from '../transport';
@@ -39,34 +41,38 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   const reloads = (r: RouterHandle): boolean => modeOf(r) === 'reload' && input.planChanged !== false;
   const started = new Map<string, number>();
 
-  // 1. Write every router's new files beside the live ones. Live traffic is untouched.
+  // 1. Write every router's new files beside the live ones and read back their checksum, in one
+  // round trip per router: the bytes arrived intact. Live traffic is untouched.
   progress(`writing state #${next.serial} to ${routers.length} router(s)`);
+  const digest = createHash('sha256').update(stateText).digest('hex');
   await everyRouter(routers, 'write', async (router) => {
     started.set(router.name, Date.now());
-    await router.transport.put(`${router.paths.state}.next`, stateText, { sudo: router.sudo });
+    const target = `${router.paths.state}.next`;
+    const written = await sh(router, `umask 022 && cat > ${q(target)} && sha256sum ${q(target)}`, stateText);
+    if (written.code !== 0) throw new Error(tail(written.stderr || written.stdout) || `writing ${target} exited ${written.code}`);
+    if (written.stdout.split(/\s/)[0] !== digest) throw new Error('the state document read back differs from what was written');
     if (reloads(router)) {
       const planText = renderFallbackPlan(next, { ...input.render, mode: 'reload', paths: router.paths });
       await router.transport.put(`${router.paths.fallbackPlan}.next`, planText, { sudo: router.sudo });
     }
   }, () => cleanupNext(routers));
 
-  // 2. Validate on every router: the bytes arrived intact; in reload mode nginx accepts them.
-  progress('validating on every router');
+  // 2. Reload-mode routers: nginx accepts the new plan on every one of them before any reloads.
   const swapped: RouterHandle[] = [];
-  await everyRouter(routers, 'validate', async (router) => {
-    const check = await sh(router, `cmp -s ${q(router.paths.state + '.next')} /dev/stdin`, stateText);
-    if (check.code !== 0) throw new Error('the state document read back differs from what was written');
-    if (reloads(router)) {
+  const reloading = routers.filter(reloads);
+  if (reloading.length) {
+    progress(`checking the plan with nginx -t on ${reloading.length} router(s)`);
+    await everyRouter(reloading, 'validate', async (router) => {
       const plan = router.paths.fallbackPlan;
       // nginx -t reads the live path, so swap the plan in (no reload yet: traffic is untouched).
       const test = await sh(router, `cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && nginx -t 2>&1`);
       swapped.push(router);
       if (test.code !== 0) throw new Error(`nginx -t refused the new plan:\n${tail(test.stdout + test.stderr)}`);
-    }
-  }, async () => {
-    await restorePlans(swapped);
-    await cleanupNext(routers);
-  });
+    }, async () => {
+      await restorePlans(swapped);
+      await cleanupNext(routers);
+    });
+  }
 
   // 3. Make it live on every router.
   progress('applying on every router');

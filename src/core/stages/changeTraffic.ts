@@ -6,7 +6,7 @@ import { readRouters, currentState } from '../fleet/readRouters';
 import { applyState } from '../fleet/applyState';
 import { RefusedError, InputError } from '../errors';
 import { StageContext } from './stageContext';
-import { checkColorHealth, describeUnhealthy } from './health';
+import { ColorHealth, checkColorHealth, describeUnhealthy } from './health';
 import { describeChange, samePlan } from './describePlan';
 import { confirmOrStop } from './confirm';
 
@@ -20,6 +20,16 @@ export interface TrafficChange {
   skipHealthGate?: boolean;
   /** Skip the confirmation (a rollback driven by the canary analysis). */
   noConfirm?: boolean;
+  /**
+   * Work that runs while the routers are read — the database gate, reading the history. The plan
+   * is made, and anything written, only after all of it has succeeded.
+   */
+  prepare?: Array<() => Promise<void>>;
+  /**
+   * The colors the new plan sends users to, when the stage knows them before reading (switch,
+   * restore): their health is checked while the routers are read instead of after.
+   */
+  receiving?: Color[];
 }
 
 export interface TrafficChangeResult {
@@ -31,7 +41,14 @@ export interface TrafficChangeResult {
 
 export async function changeTraffic(ctx: StageContext, change: TrafficChange): Promise<TrafficChangeResult> {
   const { handle } = ctx;
-  const readings = await readRouters(handle.routers);
+  // Everything that only reads runs at once; nothing is written until all of it has answered.
+  const early = new Map<Color, Promise<ColorHealth>>();
+  if (!change.skipHealthGate) for (const color of change.receiving ?? []) early.set(color, healthOf(ctx, color));
+  const [readings] = await Promise.all([
+    readRouters(handle.routers),
+    ...(change.prepare ?? []).map((work) => work()),
+    ...early.values(),
+  ]);
   const { state: previous, stale } = currentState(readings);
   const warnings: string[] = [];
   if (stale.length) warnings.push(`router(s) ${stale.join(', ')} carried an older state; this change rewrites them`);
@@ -43,8 +60,7 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
   if (!change.skipHealthGate) {
     const receiving = COLORS.filter((c: Color) => hasLiveTraffic(plan, c));
     for (const color of receiving) {
-      ctx.progress(`checking ${color} health on every host`);
-      const health = await checkColorHealth(handle, color);
+      const health = await (early.get(color) ?? healthOf(ctx, color));
       if (!health.healthy) {
         throw new RefusedError(`${describeUnhealthy(health)}; traffic was not moved`, `deploy a working version to ${color} (bluegreen deploy ${color} VERSION) and verify it`);
       }
@@ -70,4 +86,9 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
     planChanged: !samePlan(previous.plan, plan),
   });
   return { previous, next, changed: true, warnings };
+}
+
+function healthOf(ctx: StageContext, color: Color): Promise<ColorHealth> {
+  ctx.progress(`checking ${color} health on every host`);
+  return checkColorHealth(ctx.handle, color);
 }

@@ -11,11 +11,14 @@ import { StageContext, StageResult } from './stageContext';
 
 export async function rollback(ctx: StageContext, options: { reason?: string; noConfirm?: boolean } = {}): Promise<StageResult> {
   const started = Date.now();
-  const history = await readHistory(ctx.handle.routers[0], 200);
-  const states = history.flatMap((line) => { try { return [parseState(line)]; } catch { return []; } });
+  let states: RouterState[] = [];
   const result = await changeTraffic(ctx, {
     stage: options.reason ? `rollback (${options.reason})` : 'rollback',
     noConfirm: options.noConfirm,
+    prepare: [async () => {
+      const history = await readHistory(ctx.handle.routers[0], 200);
+      states = history.flatMap((line) => { try { return [parseState(line)]; } catch { return []; } });
+    }],
     plan: (current) => {
       const target = lastKnownGood(states, current);
       if (!target) throw new StageError('no earlier known-good plan in the routers\' history', 'use `bluegreen switch COLOR` or `bluegreen restore`');

@@ -9,12 +9,13 @@ import { StageContext, StageResult } from './stageContext';
 
 export async function switchTo(ctx: StageContext, color: Color): Promise<StageResult> {
   const started = Date.now();
-  // The story's zombies: refuse to move every user while the database is near its limit.
-  await connectionGate(ctx);
   const stage = `switch ${color}`;
   const warnings: string[] = [];
   const result = await changeTraffic(ctx, {
     stage,
+    // The story's zombies: refuse to move every user while the database is near its limit.
+    prepare: [() => connectionGate(ctx)],
+    receiving: [color],
     plan: (current) => {
       const warning = unverifiedWarning(current, color);
       if (warning) {
