@@ -2,7 +2,9 @@
 // images, same environment) brought up by Debian's `docker-compose` from a compose file written
 // here, timed to all healthy, median of several runs. Healthy means what the sandbox waits for:
 // each app answers its health path, each router answers HTTP on port 80, the db accepts.
-// The topology is read from a running sandbox's containers (by label), so both sides match.
+// The topology is read from a running sandbox's containers (by label), so both sides match; the
+// files `up` writes into a router before starting it (base config, routing script, state) are
+// copied out of a running router and bind-mounted, and routers start after the apps, as in `up`.
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -10,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { BluegreenConfig } from '../src/core/model';
+import { BluegreenConfig, DEFAULT_ROUTER_PATHS } from '../src/core/model';
+import { getFile } from '../src/core/docker/containers';
 import { LABEL_APP, LABEL_ROLE, LABEL_SANDBOX } from '../src/core/sandbox/naming';
 import { freePort } from '../test/helpers/nginx';
 import { delay, median, timed } from './lib/measure';
@@ -33,14 +36,19 @@ interface Service {
   env: string[];
   /** Published host port and what it is checked with. */
   check?: { port: number; containerPort: number; path: string };
+  /** Files bind-mounted read-only: path in the compose folder → path in the container. */
+  files: Array<{ local: string; inContainer: string }>;
 }
+
+/** What `up` puts into a router before it starts it. */
+const ROUTER_FILES = [DEFAULT_ROUTER_PATHS.baseConfig, DEFAULT_ROUTER_PATHS.routingScript, DEFAULT_ROUTER_PATHS.state];
 
 export async function composeAvailable(): Promise<boolean> {
   return run('docker-compose', ['version', '--short']).then(() => true, () => false);
 }
 
 /** Compose services from a running sandbox `envName` (its containers, by label). */
-async function servicesOf(config: BluegreenConfig, envName: string): Promise<Service[]> {
+async function servicesOf(config: BluegreenConfig, envName: string, dir: string): Promise<Service[]> {
   const docker = new Docker();
   const containers = await docker.listContainers({ all: false, filters: { label: [`${LABEL_SANDBOX}=${envName}`] } });
   if (!containers.length) throw new Error(`sandbox "${envName}" is not running: nothing to copy the topology from`);
@@ -52,7 +60,15 @@ async function servicesOf(config: BluegreenConfig, envName: string): Promise<Ser
     const app = config.apps.find((a) => a.name === info.Labels[LABEL_APP]);
     const check = role === 'router' ? { port: await freePort(), containerPort: 80, path: '/' }
       : role === 'app' && app ? { port: await freePort(), containerPort: app.port, path: app.health } : undefined;
-    services.push({ name, role, image: inspected.Config.Image, env: inspected.Config.Env ?? [], check });
+    const files: Service['files'] = [];
+    if (role === 'router') {
+      for (const [i, inContainer] of ROUTER_FILES.entries()) {
+        const local = path.join(dir, `${name}-${i}-${path.basename(inContainer)}`);
+        await fs.writeFile(local, await getFile(docker.getContainer(info.Id), inContainer));
+        files.push({ local, inContainer });
+      }
+    }
+    services.push({ name, role, image: inspected.Config.Image, env: inspected.Config.Env ?? [], check, files });
   }
   return services.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -65,6 +81,10 @@ function composeFile(services: Service[]): string {
     for (const e of s.env) lines.push(`      - ${JSON.stringify(e)}`);
     if (s.check) lines.push('    ports:', `      - "127.0.0.1:${s.check.port}:${s.check.containerPort}"`);
     if (s.role === 'db') lines.push('    volumes:', '      - dbdata:/var/lib/postgresql/data');
+    if (s.files.length) lines.push('    volumes:', ...s.files.map((f) => `      - ${JSON.stringify(`${f.local}:${f.inContainer}:ro`)}`));
+    // nginx resolves the app hosts' names when it loads its config: start routers after the apps.
+    const before = s.role === 'router' ? services.filter((o) => o.role !== 'router') : s.role === 'app' ? services.filter((o) => o.role === 'db') : [];
+    if (before.length) lines.push('    depends_on:', ...before.map((o) => `      - ${o.name}`));
   }
   lines.push('volumes:', '  dbdata: {}', '');
   return lines.join('\n');
@@ -93,8 +113,8 @@ async function allHealthy(services: Service[]): Promise<boolean> {
 }
 
 export async function runComposeBaseline(config: BluegreenConfig, envName: string, runs: number): Promise<ComposeResult> {
-  const services = await servicesOf(config, envName);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bluegreen-bench-compose-'));
+  const services = await servicesOf(config, envName, dir);
   const file = path.join(dir, 'docker-compose.yml');
   await fs.writeFile(file, composeFile(services));
   const compose = (...args: string[]) => run('docker-compose', ['-p', PROJECT, '-f', file, ...args], { maxBuffer: 16 << 20 });
