@@ -104,6 +104,8 @@ async function main(): Promise<void> {
 
   if (!quick && wanted('sandbox')) {
     const machine = machineLoad();
+    // The same topology on both sides: the product's `up` of the benchtest config, compose's copy of it.
+    process.env.BLUEGREEN_BENCH_CONFIG ??= path.resolve(__dirname, 'fixtures/benchtest.yaml');
     const code = await script('sandbox.ts', cold ? [] : ['--warm-only']);
     const sandbox = await readJson('sandbox.json') as { warmUpMs?: { median: number }; coldUpMs?: { value: number }; downMs?: { median: number } } | undefined;
     let compose: Awaited<ReturnType<typeof runComposeBaseline>> | { error: string } | undefined;
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
     row('sandbox warm up ms (median of 3)', String(warm), '≤ 1.0 × compose', ratio <= 1, 'bluegreen');
     row('sandbox up ms (docker-compose, median of 3)', compose && 'upMs' in compose ? String(composeUp) : `ERROR: ${(compose as { error: string }).error}`, '-', undefined, 'docker-compose');
     row('sandbox warm up / docker-compose up', String(ratio), '≤ 1.0', ratio <= 1);
-    row('sandbox cold up ms', String(sandbox?.coldUpMs?.value ?? 'n/a'), '≤ 90000', (sandbox?.coldUpMs?.value ?? Infinity) <= 90_000, cold ? 'measured now' : 'from an earlier --cold run');
+    row('sandbox cold up ms', String(sandbox?.coldUpMs?.value ?? 'n/a'), '-', undefined, cold ? 'measured now' : 'from an earlier --cold run');
     row('sandbox down ms (median)', String(sandbox?.downMs?.median ?? 'n/a'));
   }
 
