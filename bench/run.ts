@@ -3,6 +3,8 @@
 //             skips the sandbox, the release, docker-compose and the editor (seconds, not minutes)
 //   --cold    also the cold sandbox `up` (removes every bluegreen/* image: not while others test)
 //   --only=routing,release,sandbox,editor,traffic,cli   a subset
+//   BENCH_RPS=N  total rate through the routers in full runs (default 1000: 500 from the
+//             product's generator, 500 from autocannon)
 // Figures are medians of several runs; ratios come from the same run; the machine's load average
 // is recorded at the start and end of each part, since on 2 shared cores it moves every figure.
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +20,8 @@ import { down } from '../src/core/sandbox';
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** Total rate through the routers in full runs: half the product's generator, half autocannon. */
+const FULL_RPS = Number(process.env.BENCH_RPS || 1000);
 const cold = args.includes('--cold');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const wanted = (part: string) => !only || only.includes(part);
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
   const started = performance.now();
 
   if (wanted('routing')) {
-    const rps = quick ? 200 : 1000;
+    const rps = quick ? 200 : FULL_RPS;
     const routing = await runRoutingBench({ rps, flips: quick ? 4 : 20, holdMs: quick ? 500 : 1000, autocannon: true, log });
     results.routing = { description: 'loopback nginx routers over static upstreams: routing loss alone', rps, modes: routing };
     for (const r of routing) {
@@ -86,8 +90,8 @@ async function main(): Promise<void> {
   let sandboxForCompose = false;
   if (!quick && wanted('release')) {
     try {
-      const release = await runReleaseBench({ rps: 1000, switches: 10, autocannon: true, log });
-      results.release = { description: `whole release + rollback in the Docker sandbox "${BENCH_ENV}" (bench/fixtures/benchtest.yaml)`, rps: 1000, ...release };
+      const release = await runReleaseBench({ rps: FULL_RPS, switches: 10, autocannon: true, log });
+      results.release = { description: `whole release + rollback in the Docker sandbox "${BENCH_ENV}" (bench/fixtures/benchtest.yaml)`, rps: FULL_RPS, ...release };
       for (const m of release.modes) {
         rows.push({ benchmark: 'release loss (sandbox)', mode: m.mode, figure: `${m.ok ? '' : 'STOPPED; '}${lossFigure(m.load)}`, goal: m.mode === 'njs' ? '0' : '-', met: m.mode === 'njs' ? zeroLoss(m.load, m.ok) : '-' });
       }
@@ -138,7 +142,13 @@ async function main(): Promise<void> {
     const code = existsSync(path.join(__dirname, 'editor.ts')) ? await script('editor.ts') : -1;
     const editor = await readJson('editor.json');
     results.editor = { exitCode: code, figures: editor, machine: { start: machine, end: machineLoad() } };
-    row('editor (bench/editor.ts)', code === 0 ? summarize(editor) : `exit ${code}; ${summarize(editor)}`);
+    const figures = editor as { activation?: { totalMs: number }; vsix?: { mb: number } } | undefined;
+    if (code === 0 && figures?.activation && figures.vsix) {
+      row('editor activation ms (extension host)', String(figures.activation.totalMs), '≤ 50', figures.activation.totalMs <= 50);
+      row('VSIX size MB', String(figures.vsix.mb), '≤ 1.5', figures.vsix.mb <= 1.5);
+    } else {
+      row('editor (bench/editor.ts)', `exit ${code}; ${summarize(editor)}`);
+    }
   }
 
   if (wanted('traffic')) {

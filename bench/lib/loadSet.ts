@@ -34,7 +34,10 @@ export interface ClientFigures {
 }
 
 export interface AutocannonFigures {
+  /** autocannon's own count; it includes the requests still in flight when it was stopped. */
   sent: number;
+  /** Responses plus errors: the requests that came to an end. */
+  answered: number;
   ok2xx: number;
   failed: number;
   errors: number;
@@ -149,6 +152,7 @@ export class LoadSet {
           const n = (key: string) => Number(r[key] ?? 0);
           resolve({
             sent: r.requests?.sent ?? 0,
+            answered: (r.requests?.total ?? 0) + n('errors'),
             ok2xx: n('2xx'),
             // autocannon counts timeouts among its errors.
             failed: n('errors') + n('5xx'),
@@ -172,5 +176,5 @@ export class LoadSet {
 }
 
 function emptyAutocannon(error: string): AutocannonFigures {
-  return { sent: 0, ok2xx: 0, failed: 0, errors: 0, timeouts: 0, status5xx: 0, resets: 0, averageRps: 0, error };
+  return { sent: 0, answered: 0, ok2xx: 0, failed: 0, errors: 0, timeouts: 0, status5xx: 0, resets: 0, averageRps: 0, error };
 }
