@@ -9,7 +9,8 @@
 // Failures are counted per phase, so an app host timing out during deploy on a starved machine
 // shows as that phase, not as the router change's.
 // Then the switch latency: 10 switches and 10 rollbacks through the stages, measured by the
-// responses' color. Run alone: npx tsx bench/release.ts
+// responses' color, over Docker exec and over SSH into the same containers.
+// Run alone: npx tsx bench/release.ts (BENCH_MODES, BENCH_SWITCHES=0, BENCH_RPS, BENCH_AUTOCANNON=0).
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { requireConfig } from '../src/core/config';
