@@ -163,7 +163,7 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
     web: { sent: 0, ok: 0, failed: 0, byColor: emptyByColor(() => 0) },
     mobile: { sent: 0, ok: 0, failed: 0, byColor: emptyByColor(() => 0) },
   };
-  private readonly userAgentTurn: Record<UserAgentKind, number> = { web: 0, mobile: 0 };
+  private readonly turnOfKind: Record<UserAgentKind, number> = { web: 0, mobile: 0 };
   private readonly latency = new LatencyHistogram();
   private readonly asBrowser: BrowserViewCounts = { ok: 0, failed: 0, retried: 0, recovered: 0 };
   private timer: NodeJS.Timeout | undefined;
@@ -289,10 +289,14 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
 
   private fire(index: number): void {
     const kind: UserAgentKind = isMobileRequest(index, this.mobileShare) ? 'mobile' : 'web';
+    // Each kind walks every target and path in turn on its own count: counted on `index`, the
+    // kinds' regular spacing lined up with the round robin and sent one kind to one router.
+    const turn = this.turnOfKind[kind]++;
+    const rounds = this.targets.length * this.paths.length;
+    const target = this.targets[turn % this.targets.length];
+    const path = this.paths[Math.floor(turn / this.targets.length) % this.paths.length];
     const agents = USER_AGENTS[kind];
-    const userAgent = agents[this.userAgentTurn[kind]++ % agents.length];
-    const target = this.targets[index % this.targets.length];
-    const path = this.paths[Math.floor(index / this.targets.length) % this.paths.length];
+    const userAgent = agents[Math.floor(turn / rounds) % agents.length];
     const kindCounts = this.byKind[kind];
     kindCounts.sent++;
     if (this.inFlight >= this.maxInFlight) {
