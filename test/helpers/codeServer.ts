@@ -96,6 +96,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   logFile: string;
   startTimeoutMs?: number;
+  /** Keep VS Code's workspace trust on (the default turns it off, so every folder is trusted). */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -130,7 +132,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const child = spawn(options.codeServer, [
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -221,6 +223,11 @@ export async function startWorkbench(options: {
   env?: (paths: { root: string; workspace: string }) => Record<string, string>;
   build?: boolean;
   label: string;
+  /**
+   * Open the workspace in Restricted Mode: trust stays on and is never granted (no prompt at
+   * start-up), as when someone opens a folder they have not trusted.
+   */
+  restricted?: boolean;
 }): Promise<Workbench> {
   const codeServer = ensureCodeServer();
   const root = tempDir(options.label);
@@ -230,11 +237,15 @@ export async function startWorkbench(options: {
   const logFile = path.join(root, 'code-server.log');
   if (options.workspaceTemplate) copyFolder(options.workspaceTemplate, workspace);
   else fs.mkdirSync(workspace);
-  writeUserSettings(userDataDir);
+  writeUserSettings(userDataDir, options.restricted ? {
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+  } : {});
   if (options.build !== false) buildExtension();
   const vsix = packageExtension(path.join(root, 'bluegreen.vsix'));
   installExtension(codeServer, vsix, { extensionsDir, userDataDir });
-  const server = await startCodeServer({ codeServer, extensionsDir, userDataDir, logFile, env: options.env?.({ root, workspace }) });
+  const server = await startCodeServer({ codeServer, extensionsDir, userDataDir, logFile, env: options.env?.({ root, workspace }), workspaceTrust: options.restricted });
   return {
     server, root, workspace, vsix, logFile,
     async cleanup({ keep = false } = {}) {

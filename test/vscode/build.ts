@@ -11,7 +11,7 @@ export const SUITE_OUT_DIR = path.resolve(__dirname, '..', '..', 'out', 'test', 
 export async function buildSuite(): Promise<string> {
   fs.rmSync(SUITE_OUT_DIR, { recursive: true, force: true });
   const entries = fs.readdirSync(SUITE_SOURCE_DIR)
-    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.untrusted.ts'))
     .map((f) => path.join(SUITE_SOURCE_DIR, f));
   await build({
     entryPoints: entries,

@@ -2,6 +2,8 @@
 // installed, a temporary workspace holding bluegreen.yaml, opened once in headless Chromium so
 // the extension host starts. The extension's test-only hook runs the suite (BLUEGREEN_TEST_SUITE)
 // and writes results (BLUEGREEN_TEST_RESULTS); this prints them and exits 1 on any failure.
+// Then a second workbench opens the same workspace untrusted (Restricted Mode) for the
+// *.untrusted.ts tests.
 //
 //   npx tsx test/vscode/run.ts [--no-build] [--keep]
 //   BLUEGREEN_TEST_TIMEOUT_MS (default 1200000: the suite brings a sandbox up, images built once)
@@ -14,25 +16,34 @@ import type { SuiteResults } from './suite/index';
 
 async function main(): Promise<number> {
   const args = new Set(process.argv.slice(2));
+  const suite = await buildSuite();
+  process.stderr.write(`suite built: ${suite}\n`);
+  const trusted = await runSuite(suite, { restricted: false, build: !args.has('--no-build'), keep: args.has('--keep') });
+  // The same extension in a workspace nobody trusted: only the *.untrusted.ts files run there.
+  const restricted = await runSuite(suite, { restricted: true, build: false, keep: args.has('--keep') });
+  return trusted && restricted ? 0 : 1;
+}
+
+async function runSuite(suite: string, options: { restricted: boolean; build: boolean; keep: boolean }): Promise<boolean> {
   const timeoutMs = Number(process.env.BLUEGREEN_TEST_TIMEOUT_MS ?? 1_200_000);
   const started = Date.now();
+  const label = options.restricted ? 'vscode-suite-restricted' : 'vscode-suite';
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-  const log = (message: string) => process.stderr.write(`[vscode-suite ${elapsed()}] ${message}\n`);
+  const log = (message: string) => process.stderr.write(`[${label} ${elapsed()}] ${message}\n`);
 
-  const suite = await buildSuite();
-  log(`suite built: ${suite}`);
   let resultsFile = '';
   const workbench = await startWorkbench({
-    label: 'vscode-suite',
+    label,
     workspaceTemplate: WORKSPACE_TEMPLATE,
-    build: !args.has('--no-build'),
+    build: options.build,
+    restricted: options.restricted,
     env: ({ root }) => {
       resultsFile = path.join(root, 'results.json');
-      return { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_TEST_RESULTS: resultsFile };
+      return { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_TEST_RESULTS: resultsFile, ...(options.restricted ? { BLUEGREEN_TEST_UNTRUSTED: '1' } : {}) };
     },
   });
   anchorBuildContexts(workbench.workspace);
-  log(`code-server on ${workbench.server.url}, extension ${path.basename(workbench.vsix)} installed, log ${workbench.logFile}`);
+  log(`code-server on ${workbench.server.url}, extension ${path.basename(workbench.vsix)} installed${options.restricted ? ', workspace not trusted' : ''}, log ${workbench.logFile}`);
   const browser = await launchChromium();
   let ok = false;
   try {
@@ -48,17 +59,17 @@ async function main(): Promise<number> {
       process.stdout.write(`${test.state === 'passed' ? '  ✓' : '  ✗'} ${test.title} (${test.durationMs} ms)\n`);
       if (test.error) process.stdout.write(`${test.error.replace(/^/gm, '      ')}\n`);
     }
-    process.stdout.write(`\n${results.passed} passing, ${results.failed} failing (suite ${results.durationMs} ms, total ${elapsed()})\n`);
+    process.stdout.write(`\n${results.passed} passing, ${results.failed} failing${options.restricted ? ' in Restricted Mode' : ''} (suite ${results.durationMs} ms, total ${elapsed()})\n`);
     ok = results.failed === 0 && results.passed > 0;
   } catch (error) {
     process.stderr.write(`${String(error)}\n--- code-server log (tail) ---\n${tail(workbench.logFile, 40)}\n`);
   } finally {
     await browser.close();
-    const keep = args.has('--keep') || !ok;
+    const keep = options.keep || !ok;
     await workbench.cleanup({ keep });
     if (keep) log(`kept ${workbench.root}`);
   }
-  return ok ? 0 : 1;
+  return ok;
 }
 
 function tail(file: string, lines: number): string {

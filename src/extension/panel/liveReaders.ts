@@ -1,6 +1,7 @@
 // The editor's one LiveTraffic per environment (core/live), over the workspace's bluegreen.yaml.
 // The panel uses it; the tree and the status bar can too, through `liveReaders()`, so all of
 // them share one log stream per environment. The core classes come from the engine bundle.
+import * as vscode from 'vscode';
 import type { BluegreenConfig, Environment } from '../../core/model';
 import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
 import type { LiveTraffic, LiveTrafficRegistry } from '../../core/live';
@@ -52,6 +53,11 @@ export class LiveReaders {
     let handle = this.handles.get(name);
     if (!handle) {
       if (!this.config) throw new Error('the config is not loaded yet');
+      // As in the tree: an SSH environment's ssh options come from this workspace's file, so an
+      // untrusted workspace does not get to run ssh with them.
+      if (this.config.environments[name]?.kind === 'ssh' && !vscode.workspace.isTrusted) {
+        throw new Error(`${name} is not read in Restricted Mode: reading it runs ssh with options from this workspace's bluegreen.yaml. Trust the workspace to read it.`);
+      }
       handle = this.core.openEnvironment(this.config, name);
       this.handles.set(name, handle);
     }

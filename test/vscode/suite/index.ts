@@ -16,7 +16,9 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha/lib/mocha.cjs') as typeof import('mocha');
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  // The Restricted Mode tests need a workspace that is not trusted: they run in a second workbench.
+  const suffix = process.env.BLUEGREEN_TEST_UNTRUSTED === '1' ? '.untrusted.js' : '.test.js';
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith(suffix)).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   const results: SuiteResults = { passed: 0, failed: 0, durationMs: 0, tests: [] };
