@@ -137,7 +137,9 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
             return;
           }
           const now = generator.snapshot();
-          // The split the step left behind: the routers' log over the seconds after it ended.
+          const durationMs = Date.now() - stepStarted;
+          // The split the step left behind: the routers' log over the seconds after it ended
+          // (that wait is not the step's: its time and counts end here).
           await delay(SPLIT_SAMPLE_SECONDS * 1000 + 500);
           const split = aggregator.observedSplit(SPLIT_SAMPLE_SECONDS);
           steps.push({
@@ -145,7 +147,7 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
             step: describeStep(event.step),
             ok: event.phase === 'done',
             summary: event.result?.summary ?? event.error?.message ?? '',
-            durationMs: Date.now() - stepStarted,
+            durationMs,
             observedSplit: { blue: split.shares.blue ?? 0, green: split.shares.green ?? 0 },
             sent: now.sent - before.sent,
             failed: now.failed - before.failed,
