@@ -10,7 +10,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { parseConfig, requireConfig, formatConfigError } from '../../src/core/config';
 import { BluegreenConfig, Color, DockerEnvironment, RouterState, TrafficPlan } from '../../src/core/model';
-import { HostStatus, down, sshFiles, status, up } from '../../src/core/sandbox';
+import { HostStatus, down, sandboxSshEnvironmentYaml, status, up } from '../../src/core/sandbox';
 import { EnvironmentHandle, openEnvironment } from '../../src/core/environment/openEnvironment';
 import { routerUrls } from '../../src/core/environment/routerUrls';
 import { readRouters, currentState } from '../../src/core/fleet/readRouters';
@@ -97,31 +97,7 @@ export function openStages(config: BluegreenConfig, envName: string): Stages {
 
 /** The SSH environment reaching the sandbox's hosts on 127.0.0.1 with their published ssh ports. */
 export function sshEnvironmentYaml(sandbox: StageSandbox, options: { name?: string; portOverrides?: Record<string, number> } = {}): string {
-  const files = sshFiles(sandbox.config);
-  const name = options.name ?? STAGE_SSH_ENV;
-  const reachable = sandbox.hosts.filter((h) => h.role === 'router' || h.role === 'app');
-  const hostLines = reachable.map((h) => {
-    const port = options.portOverrides?.[h.name] ?? h.ports[22];
-    assert.ok(port, `${h.name} publishes no ssh port (the sandbox needs docker: { ssh: true })`);
-    return `      ${h.name}: { ssh: 127.0.0.1, port: ${port}, address: ${h.name} }`;
-  });
-  const hostsOf = (color: Color, app: string) => reachable.filter((h) => h.color === color && h.app === app).map((h) => h.name).join(', ');
-  const apps = sandbox.config.apps.map((a) => a.name);
-  const colorLine = (color: Color) => `      ${color}: { ${apps.map((a) => `${a}: [${hostsOf(color, a)}]`).join(', ')} }`;
-  return [
-    `  ${name}:`,
-    '    ssh:',
-    '      user: deploy',
-    '      sudo: true',
-    `      identityFile: ${JSON.stringify(files.privateKey)}`,
-    `      options: { UserKnownHostsFile: ${JSON.stringify(files.knownHosts)}, StrictHostKeyChecking: "yes", IdentitiesOnly: "yes", ConnectTimeout: 5 }`,
-    '    hosts:',
-    ...hostLines,
-    `    routers: [${reachable.filter((h) => h.role === 'router').map((h) => h.name).join(', ')}]`,
-    '    colors:',
-    colorLine('blue'),
-    colorLine('green'),
-  ].join('\n');
+  return sandboxSshEnvironmentYaml(sandbox.config, sandbox.hosts, options.name ?? STAGE_SSH_ENV, options.portOverrides);
 }
 
 /** The fixture with SSH environments appended, parsed as a user's file would be (same path, so same artifacts and keys). */

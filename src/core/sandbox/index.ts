@@ -7,5 +7,6 @@ export { logs, type LogsOptions, type SandboxLogs, type ContainerLogs } from './
 export { buildArtifact, artifactCacheDir, type Artifact, type BuildArtifactOptions } from './artifacts';
 export { sandboxTopology, sandboxHosts, dockerEnvironment, databaseUrl, type SandboxHost, type HostRole } from './naming';
 export { sshFiles, type SandboxSshFiles } from './ssh';
+export { sandboxSshEnvironmentYaml } from './sshEnvironment';
 export { BASE_IMAGE, IMAGE_PREFIX } from './images';
 export type { SandboxProgress, SandboxRunOptions } from './progress';
