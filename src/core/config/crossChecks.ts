@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigIssue, PathSegment } from './configPath';
+import { checkSshOptions } from './sshOptions';
 
 type Data = Record<string, unknown>;
 
@@ -123,6 +124,7 @@ function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], issu
     }
     return;
   }
+  checkSshOptions([...at, 'ssh', 'options'], record(env.ssh)?.options, issues);
   checkSshTopology(at, env, appNames, issues);
 }
 

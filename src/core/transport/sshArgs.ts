@@ -1,4 +1,5 @@
 // The exact argv handed to the system `ssh`: kept pure so unit tests can assert it word for word.
+import { canonicalSshOption, sshOptionProblem } from '../config/sshOptions';
 
 export interface SshConnectionOptions {
   /** What `ssh` connects to: an alias from ~/.ssh/config or a host name. */
@@ -17,44 +18,44 @@ export interface SshConnectionOptions {
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 export const DEFAULT_CONTROL_PERSIST = '60s';
 
-/** The host-key settings that would switch checking off; refused whoever asks for them. */
+/**
+ * Refuses every option outside the allow-list of src/core/config/sshOptions.ts (anything that
+ * weakens host-key checking or runs a command), whoever builds the options: a config that skipped
+ * `validate`, a test, the editor.
+ */
 export function assertHostKeyCheckingKept(options: Record<string, string> = {}): void {
   for (const [key, value] of Object.entries(options)) {
-    const name = key.toLowerCase();
-    const v = value.trim().toLowerCase();
-    if (name === 'stricthostkeychecking' && (v === 'no' || v === 'off')) {
-      throw new Error('StrictHostKeyChecking=no is refused: host-key checking protects every release. Add the host key to known_hosts instead (ssh-keyscan, after checking its fingerprint).');
-    }
-    if ((name === 'userknownhostsfile' || name === 'globalknownhostsfile') && /(^|\s)\/dev\/null(\s|$)/.test(v)) {
-      throw new Error(`${key}=/dev/null is refused: it disables host-key checking. Point it at a real known_hosts file.`);
-    }
-    if (/[\r\n]/.test(key) || /[\r\n]/.test(value) || key.includes('=') || key.trim() === '') {
-      throw new Error(`invalid ssh option ${JSON.stringify(key)}=${JSON.stringify(value)}`);
-    }
+    const problem = sshOptionProblem(key, value);
+    if (problem) throw new Error(problem);
   }
 }
 
 /**
- * Options come first because ssh keeps the first value it sees for each setting: ours
- * (BatchMode, the control socket) cannot be overridden, while everything we do not set is
- * left to the user's ~/.ssh/config.
+ * ssh keeps the first value it sees for each setting. Ours that must hold (BatchMode, the control
+ * socket) come first and are not in the allow-list, so no user option can name them; a default the
+ * user may change (ConnectTimeout, ServerAlive*) is left out when the user gives it, so the user's
+ * value is the one that takes effect. Everything neither sets is left to ~/.ssh/config.
  */
 export function buildSshOptions(connection: SshConnectionOptions, controlPath: string): string[] {
   assertHostKeyCheckingKept(connection.options);
+  const user = new Map(Object.entries(connection.options ?? {}).map(([key, value]) => [canonicalSshOption(key), value]));
+  const defaults: Array<[string, string]> = [
+    ['ConnectTimeout', String(connection.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS)],
+    ['ServerAliveInterval', '15'], // notice a dead link during a long `tail -F`
+    ['ServerAliveCountMax', '3'],
+  ];
   const args = [
     '-T', // no terminal: commands are scripted, output is data
     '-o', 'BatchMode=yes', // never prompt: a prompt would hang a CI job or the editor
     '-o', 'ControlMaster=auto',
     '-o', `ControlPath=${controlPath}`,
     '-o', `ControlPersist=${connection.controlPersist ?? DEFAULT_CONTROL_PERSIST}`,
-    '-o', `ConnectTimeout=${connection.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS}`,
-    '-o', 'ServerAliveInterval=15', // notice a dead link during a long `tail -F`
-    '-o', 'ServerAliveCountMax=3',
   ];
+  for (const [key, value] of defaults) if (!user.has(key)) args.push('-o', `${key}=${value}`);
   if (connection.user !== undefined) args.push('-l', connection.user);
   if (connection.port !== undefined) args.push('-p', String(connection.port));
   if (connection.identityFile !== undefined) args.push('-i', connection.identityFile);
-  for (const [key, value] of Object.entries(connection.options ?? {})) args.push('-o', `${key}=${value}`);
+  for (const [key, value] of user) args.push('-o', `${key}=${value}`);
   return args;
 }
 
