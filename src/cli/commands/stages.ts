@@ -12,7 +12,7 @@ import { verify } from '../../core/stages/verify';
 import { canary, canaryPlan } from '../../core/stages/canary';
 import { switchTo } from '../../core/stages/switch';
 import { restore } from '../../core/stages/restore';
-import { rollback } from '../../core/stages/rollback';
+import { ROLLBACK_MEANING, rollback } from '../../core/stages/rollback';
 import { release, describeStep } from '../../core/stages/release';
 import { CommandContext } from '../commandTable';
 import { withStageSession } from '../stageSession';
@@ -103,7 +103,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
   program.command('restore').description('put traffic.initial back on every router').addOption(verbose)
     .action(run(() => ({ label: 'restore', body: (s) => restore(s) })));
 
-  program.command('rollback').description('move traffic back to the last known-good plan (does not redeploy)').addOption(verbose)
+  program.command('rollback').description(`move ${ROLLBACK_MEANING}; a second rollback goes further back, or says there is none`).addOption(verbose)
     .action(run(() => ({ label: 'rollback', body: (s) => rollback(s) })));
 
   program.command('release').description('walk the runbook in the config for a version, stopping at pause points')
