@@ -1,6 +1,7 @@
 // Streams the routers' JSON access-log lines as they are written. Sandbox: the router
 // containers' logs through the Docker API (nginx logs to stdout there); real hosts: `tail -F`
-// over the transport. Stops when `signal` aborts.
+// over the transport. Stops when `signal` aborts; rejects when a router's stream breaks or ends
+// before that, so a reader that must see every router (the canary) can fail closed.
 import { PassThrough } from 'node:stream';
 import { connectDocker } from '../docker/connect';
 import { shellQuote } from '../transport';
@@ -20,6 +21,7 @@ export async function streamAccessLogs(handle: EnvironmentHandle, onLine: LineHa
       const stop = () => (raw as unknown as { destroy(): void }).destroy();
       signal.addEventListener('abort', stop, { once: true });
       await splitLines(out, raw, (line) => onLine(line, router.name));
+      if (!signal.aborted) throw new Error(`${router.name}: the access-log stream ended`);
     }));
     return;
   }
@@ -29,7 +31,10 @@ export async function streamAccessLogs(handle: EnvironmentHandle, onLine: LineHa
       sudo: router.sudo,
       signal,
       onOutput: (stream, text) => { if (stream === 'stdout') split(text); },
-    }).catch((error: Error) => { if (!signal.aborted) throw error; });
+    }).then(
+      (result) => { if (!signal.aborted) throw new Error(`${router.name}: tail of the access log exited ${result.code}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n')[0]}` : ''}`); },
+      (error: Error) => { if (!signal.aborted) throw error; },
+    );
   }));
 }
 

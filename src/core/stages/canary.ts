@@ -1,10 +1,12 @@
 // canary <color> --percent N | --segment NAME: a slice of users to the color, the rest on the
 // other one (a new canary replaces the previous one). Then, unless told not to, the analysis
-// watches the routers' access log for the config's window and rolls back by itself on a breach.
+// watches the routers' access log for the config's window, judging it as it slides, and rolls
+// back by itself at the first breach or when the log cannot be read.
 import { Color, TrafficPlan } from '../model';
 import { percentPlan, segmentPlan } from '../router';
 import { InputError, StageError } from '../errors';
-import { SplitAggregator } from '../traffic/splitAggregator';
+import { parseAccessLogLine } from '../traffic/accessLogLine';
+import { CanaryJudge, CanaryVerdict } from './canaryJudge';
 import { streamAccessLogs } from '../environment/accessLogStream';
 import { changeTraffic } from './changeTraffic';
 import { describePlan } from './describePlan';
@@ -35,12 +37,7 @@ export function canaryPlan(color: Color, options: CanaryOptions, segments: strin
   return percentPlan(color, percent);
 }
 
-export interface CanaryVerdict {
-  requests: number;
-  errorRate: number;
-  p95Ms?: number;
-  breach?: string;
-}
+export type { CanaryVerdict } from './canaryJudge';
 
 export async function canary(ctx: StageContext, color: Color, options: CanaryOptions): Promise<StageResult> {
   const started = Date.now();
@@ -70,25 +67,36 @@ export async function canary(ctx: StageContext, color: Color, options: CanaryOpt
   };
 }
 
-/** Reads the access log for the window and judges the canary color against the thresholds. */
+/**
+ * Watches the routers' access log for `windowSeconds`, judging the canary color as the window
+ * slides (canaryJudge.ts) and stopping at the first breach. Fails closed: when the log cannot be
+ * read, or a router's stream ends before the watch does, that is a breach — a canary nobody can
+ * see is rolled back, never passed.
+ */
 export async function analyzeCanary(ctx: StageContext, color: Color, windowSeconds: number): Promise<CanaryVerdict> {
-  const thresholds = ctx.handle.config.traffic.canary;
-  const aggregator = new SplitAggregator({ windowSeconds: Math.max(windowSeconds + 5, 30) });
+  const judge = new CanaryJudge(color, windowSeconds, ctx.handle.config.traffic.canary);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  const reading = streamAccessLogs(ctx.handle, (line) => { aggregator.ingestLine(line); }, stop.signal).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
-  stop.abort();
+  let unreadable: string | undefined;
+  const reading = streamAccessLogs(ctx.handle, (line) => {
+    const entry = parseAccessLogLine(line);
+    if (entry && judge.ingest(entry)) stop.abort();
+  }, stop.signal).then(
+    () => { if (!stop.signal.aborted) unreadable = 'the access-log stream ended'; },
+    (error: Error) => { if (!stop.signal.aborted) unreadable = error.message; },
+  ).finally(() => stop.abort());
+  const timer = setTimeout(() => stop.abort(), windowSeconds * 1000);
+  await new Promise<void>((resolve) => {
+    if (stop.signal.aborted) resolve();
+    else stop.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  clearTimeout(timer);
   ctx.signal?.removeEventListener('abort', onAbort);
   await reading;
-  // User traffic only: preview requests are people trying the color, not the canary's users.
-  const { requests, errorRate, p95Ms } = aggregator.summary(color, windowSeconds + 5, 'user');
-  let breach: string | undefined;
-  if (requests && errorRate > thresholds.maxErrorRate) {
-    breach = `error rate ${(errorRate * 100).toFixed(2)}% > ${(thresholds.maxErrorRate * 100).toFixed(2)}% over ${requests} request(s)`;
-  } else if (p95Ms !== undefined && p95Ms > thresholds.maxP95Ms) {
-    breach = `p95 ${Math.round(p95Ms)} ms > ${thresholds.maxP95Ms} ms`;
+  const verdict = judge.final();
+  if (!verdict.breach && unreadable) {
+    return { ...verdict, breach: `could not read the routers' access log (${unreadable}), so the canary cannot be judged` };
   }
-  return { requests, errorRate, p95Ms, breach };
+  return verdict;
 }
