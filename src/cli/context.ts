@@ -1,8 +1,9 @@
 // What every command needs: the config file to use, the loaded config, and the output.
 import * as path from 'node:path';
 import { findConfigFile, loadConfig, formatConfigError } from '../core/config';
-import { BluegreenConfig, Environment } from '../core/model';
+import { BluegreenConfig, Environment, findEnvironment } from '../core/model';
 import { InputError, PrerequisiteError } from '../core/errors';
+import { printableLine } from '../core/printable';
 
 export interface GlobalOptions {
   config?: string;
@@ -37,10 +38,10 @@ export async function loadConfigOrThrow(explicit: string | undefined): Promise<B
 }
 
 export function environmentOf(config: BluegreenConfig, name: string): Environment {
-  const env = config.environments[name];
+  const env = findEnvironment(config, name);
   if (!env) {
     const known = Object.keys(config.environments).join(', ');
-    throw new InputError(`unknown environment "${name}"`, `environments in ${path.basename(config.file)}: ${known}`);
+    throw new InputError(`unknown environment "${printableLine(name)}"`, `pick one of ${path.basename(config.file)}'s environments with --env: ${known}`);
   }
   return env;
 }

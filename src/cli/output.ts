@@ -1,5 +1,8 @@
 // DESIGN §2: `--json` prints one JSON document on stdout; progress and human text go to stderr
-// so a pipe or a CI job can read the result without scraping.
+// so a pipe or a CI job can read the result without scraping. With --json the document is held
+// until the command ends, so a command that fails after its result (a lint that refuses, a
+// rehearsal that stops) still prints exactly one document, with the error in it.
+import { printable } from '../core/printable';
 
 export interface Output {
   readonly json: boolean;
@@ -9,12 +12,41 @@ export interface Output {
   result(data: unknown, text: string): void;
 }
 
-export function createOutput(json: boolean): Output {
+/** What a command handed to `result` with --json; main writes it once the command has ended. */
+export interface JsonResult {
+  data?: unknown;
+  given: boolean;
+}
+
+export function createOutput(json: boolean, held: JsonResult = { given: false }): Output {
   return {
     json,
-    progress: (line) => process.stderr.write(`${line}\n`),
+    progress: (line) => process.stderr.write(`${printable(line)}\n`),
     result: (data, text) => {
-      process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+      if (json) {
+        held.data = data;
+        held.given = true;
+        return;
+      }
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
+}
+
+/** The failure a CI job reads: what went wrong, what to do, and the exit code; plus any result. */
+export interface FailureDocument {
+  ok: false;
+  error: { message: string; hint?: string; exitCode: number };
+  [key: string]: unknown;
+}
+
+export function failureDocument(message: string, hint: string | undefined, exitCode: number, held: JsonResult): FailureDocument {
+  const error = { message: printable(message), ...(hint ? { hint: printable(hint) } : {}), exitCode };
+  const data = held.given ? held.data : undefined;
+  const base = data !== null && typeof data === 'object' && !Array.isArray(data) ? data as Record<string, unknown> : held.given ? { result: data } : {};
+  return { ...base, ok: false, error };
+}
+
+export function writeJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }

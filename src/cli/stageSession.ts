@@ -6,6 +6,7 @@ import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvi
 import { StageContext, defaultActor } from '../core/stages/stageContext';
 import { CommandContext } from './commandTable';
 import { loadConfigOrThrow, environmentOf } from './context';
+import { printable } from '../core/printable';
 
 export interface StageSessionOptions {
   force?: boolean;
@@ -52,7 +53,7 @@ export async function withStageSession<T>(
 async function ask(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    const answer = await rl.question(`${printable(question)} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();

@@ -146,6 +146,15 @@ export interface BluegreenConfig {
 }
 
 /**
+ * The environment called `name`, if the config has one. A plain index would also find what every
+ * object inherits (`toString`, `constructor`, `__proto__`), so `--env toString` is looked up as a
+ * name, not as a property.
+ */
+export function findEnvironment(config: Pick<BluegreenConfig, 'environments'>, name: string): Environment | undefined {
+  return Object.prototype.hasOwnProperty.call(config.environments, name) ? config.environments[name] : undefined;
+}
+
+/**
  * What the routers do with user traffic. Preview requests are decided by the preview rule and
  * ignore the plan. Order of decision: preview, then segments (first match), then weights.
  */

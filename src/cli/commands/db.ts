@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { PrerequisiteError, RefusedError } from '../../core/errors';
+import { InputError, PrerequisiteError, RefusedError } from '../../core/errors';
 import { FileLint, lintFile } from '../../core/db/lint';
 import { listMigrationFiles, migrationsFolder } from '../../core/db/migrationFiles';
 import { formatFinding, migrateStage } from '../../core/db/migrate';
@@ -59,7 +59,9 @@ async function expandTargets(targets: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const target of targets) {
     const stat = await fs.stat(target).catch(() => undefined);
-    if (!stat) throw new PrerequisiteError(`no such file or folder: ${target}`);
+    if (!stat) throw new PrerequisiteError(`no such file or folder: ${target}`, 'give SQL files or a folder of them: bluegreen db lint db/migrations');
+    // A named pipe or a device would block the read: only files and folders are linted.
+    if (!stat.isDirectory() && !stat.isFile()) throw new InputError(`not a file or a folder: ${target}`, 'give SQL files or a folder of them: bluegreen db lint db/migrations');
     files.push(...(stat.isDirectory() ? await listMigrationFiles(target) : [target]));
   }
   return files;

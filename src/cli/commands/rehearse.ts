@@ -1,9 +1,10 @@
 // `bluegreen rehearse`: the whole release, end to end, in the local sandbox, under load.
 import { Command, Option } from 'commander';
 import { rehearse, formatRehearsal } from '../../core/rehearsal/rehearse';
-import { InputError, StageError } from '../../core/errors';
+import { StageError } from '../../core/errors';
 import { CommandContext } from '../commandTable';
 import { loadConfigOrThrow } from '../context';
+import { parseInteger, parseShare } from '../numbers';
 
 export function registerRehearse(program: Command, ctx: CommandContext): void {
   program.command('rehearse').description('rehearse a full release in the sandbox: up, then the runbook for the next version under simulated users, with a report')
@@ -14,10 +15,8 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
     .action(async (options: { version?: string; rps?: string; mobileShare: string; scenario?: 'zombies' }) => {
       const globals = ctx.globals();
       const out = ctx.output();
-      const rps = options.rps === undefined ? undefined : Number(options.rps);
-      const mobileShare = Number(options.mobileShare);
-      if (rps !== undefined && !(rps > 0 && rps <= 5000)) throw new InputError(`--rps must be between 1 and 5000, got "${options.rps}"`);
-      if (!(mobileShare >= 0 && mobileShare <= 1)) throw new InputError(`--mobile-share must be between 0 and 1, got "${options.mobileShare}"`);
+      const rps = options.rps === undefined ? undefined : parseInteger(options.rps, '--rps', 1, 5000);
+      const mobileShare = parseShare(options.mobileShare, '--mobile-share');
       const config = await loadConfigOrThrow(globals.config);
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort(new Error('interrupted')));

@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import * as os from 'node:os';
-import { COLORS, Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../core/model';
+import { Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { initialState, nextState, renderRouterFiles, validatePlan } from '../../core/router';
 import { topologyOf } from '../../core/topology';
 import { CommandContext } from '../commandTable';
 import { environmentOf, loadConfigOrThrow } from '../context';
+import { parseInteger } from '../numbers';
+import { printableLine } from '../../core/printable';
 
 interface RenderOptions {
   mode: RoutingMode;
@@ -37,8 +39,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       const changedBy = `${os.userInfo().username}@${os.hostname()}`;
       const first = initialState(config.traffic, versions, changedBy, 'render');
       const state = options.weights || options.segment.length ? nextState(first, plan, { changedBy, stage: 'render' }) : first;
-      const listenPort = Number(options.listen);
-      if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) throw new InputError(`--listen must be a port number, got "${options.listen}"`);
+      const listenPort = parseInteger(options.listen, '--listen', 1, 65535);
       const files = renderRouterFiles(
         { apps: config.apps, traffic: config.traffic, topology: topologyOf(config, env), mode: options.mode, paths: DEFAULT_ROUTER_PATHS, listenPort },
         state,
@@ -66,13 +67,14 @@ function planFromOptions(options: RenderOptions, initial: TrafficPlan['weights']
   let weights = { ...initial };
   if (options.weights) {
     const match = /^(\d{1,3}):(\d{1,3})$/.exec(options.weights);
-    if (!match) throw new InputError(`--weights must look like 90:10 (blue:green), got "${options.weights}"`);
+    if (!match) throw new InputError(`--weights must look like 90:10 (blue:green), got "${printableLine(options.weights)}"`, 'two whole numbers that sum to 100, e.g. --weights 90:10');
     weights = { blue: Number(match[1]), green: Number(match[2]) };
   }
   const segments = options.segment.map((spec) => {
-    const [name, color] = spec.split('=');
-    if (!name || !COLORS.includes(color as Color)) throw new InputError(`--segment must look like mobile=green, got "${spec}"`);
-    return { name, color: color as Color };
+    // Exactly one `=`: `mobile=green=blue` is a typo, not a segment routed to green.
+    const match = /^([^=]+)=(blue|green)$/.exec(spec);
+    if (!match) throw new InputError(`--segment must look like mobile=green (a segment, =, blue or green), got "${printableLine(spec)}"`, 'e.g. --segment mobile=green');
+    return { name: match[1], color: match[2] as Color };
   });
   return { weights, segments };
 }

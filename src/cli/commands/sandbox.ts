@@ -4,6 +4,7 @@ import { up, down, status, logs, SandboxStatus } from '../../core/sandbox';
 import { InputError } from '../../core/errors';
 import { CommandContext } from '../commandTable';
 import { environmentOf, loadConfigOrThrow } from '../context';
+import { parseInteger } from '../numbers';
 import { BluegreenConfig } from '../../core/model';
 
 async function sandboxConfig(ctx: CommandContext): Promise<{ config: BluegreenConfig; env: string }> {
@@ -58,8 +59,7 @@ export function registerSandbox(program: Command, ctx: CommandContext): void {
     .option('--only <names...>', 'only these containers')
     .action(async (options: { follow?: boolean; tail: string; only?: string[] }) => {
       const { config, env } = await sandboxConfig(ctx);
-      const tail = Number(options.tail);
-      if (!Number.isInteger(tail) || tail < 0) throw new InputError(`--tail must be a whole number, got "${options.tail}"`);
+      const tail = parseInteger(options.tail, '--tail', 0, 1_000_000);
       const opened = await logs(config, env, { follow: options.follow, tail, only: options.only });
       process.once('SIGINT', () => opened.close());
       await Promise.all(opened.containers.map((c) => Promise.all([c.stdout, c.stderr].map((stream) => new Promise<void>((resolve) => {

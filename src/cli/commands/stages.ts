@@ -16,9 +16,11 @@ import { ROLLBACK_MEANING, rollback } from '../../core/stages/rollback';
 import { release, describeStep } from '../../core/stages/release';
 import { CommandContext } from '../commandTable';
 import { withStageSession } from '../stageSession';
+import { parseInteger } from '../numbers';
+import { printableLine } from '../../core/printable';
 
 function parseColor(value: string): Color {
-  if (!COLORS.includes(value as Color)) throw new InputError(`unknown color "${value}"`, 'colors are blue and green');
+  if (!COLORS.includes(value as Color)) throw new InputError(`unknown color "${printableLine(value)}"`, 'colors are blue and green');
   return value as Color;
 }
 
@@ -84,10 +86,10 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .action(run(([c], o, config) => {
       const color = parseColor(c);
       const options = {
-        percent: o.percent === undefined ? undefined : parseNumber(String(o.percent), '--percent'),
+        percent: o.percent === undefined ? undefined : parseInteger(String(o.percent), '--percent', 0, 100),
         segment: o.segment as string | undefined,
         analyze: o.analysis !== false,
-        windowSeconds: o.window === undefined ? undefined : parseNumber(String(o.window), '--window'),
+        windowSeconds: o.window === undefined ? undefined : parseInteger(String(o.window), '--window', 1, 7 * 24 * 3600),
       };
       canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
       const label = `canary ${color} ${options.segment !== undefined ? `--segment ${options.segment}` : `--percent ${options.percent}`}`;
@@ -112,8 +114,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .addOption(verbose)
     .action(async (version: string, options: { from?: string; verbose?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
-        const from = options.from === undefined ? 1 : parseNumber(options.from, '--from');
-        if (from < 1 || from > handle.config.release.length) throw new InputError(`--from must be between 1 and ${handle.config.release.length}`);
+        const from = options.from === undefined ? 1 : parseInteger(options.from, '--from', 1, Math.max(1, handle.config.release.length));
         const results = await release(stage, parseVersion(version), { from });
         const text = results.map((r, i) => `${String(i + from).padStart(2)}. ${describeStep(handle.config.release[i + from - 1])}: ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
@@ -122,14 +123,8 @@ export function registerStages(program: Command, ctx: CommandContext): void {
 }
 
 function parseVersion(value: string): string {
-  if (!VERSION_PATTERN.test(value)) throw new InputError(`version "${value}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -; no spaces or shell characters)`);
+  if (!VERSION_PATTERN.test(value)) throw new InputError(`version "${printableLine(value)}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -; no spaces or shell characters)`);
   return value;
-}
-
-function parseNumber(text: string, name: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new InputError(`${name} must be a number, got "${text}"`);
-  return n;
 }
 
 function printResult(ctx: CommandContext, result: StageResult): void {

@@ -3,9 +3,9 @@
 import { Command } from 'commander';
 import { TrafficGenerator, TrafficSnapshot } from '../../core/traffic/trafficGenerator';
 import { routerUrls } from '../../core/environment/routerUrls';
-import { InputError } from '../../core/errors';
 import { CommandContext } from '../commandTable';
 import { withStageSession } from '../stageSession';
+import { parseInteger, parseShare } from '../numbers';
 
 interface TrafficOptions { rps: string; mobileShare: string; duration: string; target?: string[]; noKeepAlive?: boolean; keepAlive: boolean }
 
@@ -22,12 +22,9 @@ export function registerTraffic(program: Command, ctx: CommandContext): void {
     .option('--target <url...>', 'router URLs (default: the environment\'s routers)')
     .option('--no-keep-alive', 'a fresh connection per request')
     .action(async (options: TrafficOptions) => {
-      const rps = Number(options.rps);
-      const mobileShare = Number(options.mobileShare);
-      const seconds = Number(options.duration);
-      if (!(rps > 0 && rps <= 20_000)) throw new InputError(`--rps must be between 1 and 20000, got "${options.rps}"`);
-      if (!(mobileShare >= 0 && mobileShare <= 1)) throw new InputError(`--mobile-share must be between 0 and 1, got "${options.mobileShare}"`);
-      if (!(seconds > 0 && seconds <= 3600)) throw new InputError(`--duration must be between 1 and 3600 seconds, got "${options.duration}"`);
+      const rps = parseInteger(options.rps, '--rps', 1, 20_000);
+      const mobileShare = parseShare(options.mobileShare, '--mobile-share');
+      const seconds = parseInteger(options.duration, '--duration', 1, 3600);
       await withStageSession(ctx, {}, async (_stage, handle) => {
         const out = ctx.output();
         const targets = options.target?.length ? options.target : await routerUrls(handle);

@@ -19,6 +19,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
         if (out.json) out.result({ ok: false, file: configFile, errors: result.errors }, '');
         throw new InputError(
           `${shown}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}\n${result.errors.map((e) => `  ${formatConfigError(e)}`).join('\n')}`,
+          `fix each place above (docs/config.md describes every key), then run \`bluegreen validate\` again`,
         );
       }
       const { config } = result;

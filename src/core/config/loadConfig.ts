@@ -6,15 +6,23 @@ import type { BluegreenConfig } from '../model';
 import { ConfigInvalid } from './errors';
 import type { ConfigError, ConfigResult } from './errors';
 import { parseConfig } from './parseConfig';
+import { decodeUtf8 } from './decodeText';
 
 export const CONFIG_FILE_NAME = 'bluegreen.yaml';
 
-/** Reads and validates a config file; an unreadable file is one error at 1:1 saying why. */
+/**
+ * Reads and validates a config file; an unreadable file is one error at 1:1 saying why. Only a
+ * regular file is read: a named pipe or a device would block the read (or never end).
+ */
 export async function loadConfig(file: string): Promise<ConfigResult> {
   const absolute = path.resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.promises.readFile(absolute, 'utf8');
+    const stat = await fs.promises.stat(absolute);
+    if (!stat.isFile() && !stat.isDirectory()) {
+      return { ok: false, errors: [fileError(absolute, `config file is not a regular file (${kindOf(stat)}): ${absolute}; give the path of a bluegreen.yaml file`)] };
+    }
+    bytes = await fs.promises.readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
@@ -23,7 +31,19 @@ export async function loadConfig(file: string): Promise<ConfigResult> {
       : `cannot read config file ${absolute}: ${(error as Error).message}`;
     return { ok: false, errors: [fileError(absolute, message)] };
   }
-  return parseConfig(text, absolute);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { offset, line, column, message } = decoded;
+    return { ok: false, errors: [{ path: '', message, file: absolute, line, column, endLine: line, endColumn: column + 1, offset, endOffset: offset + 1 }] };
+  }
+  return parseConfig(decoded.text, absolute);
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a file';
 }
 
 /** The nearest bluegreen.yaml in startDir or a folder above it. */

@@ -1,6 +1,6 @@
 // Opens an environment: one transport per host (Docker exec for the sandbox, system ssh for real
 // hosts) behind the same interface, so every stage below runs the same commands in both.
-import { BluegreenConfig, DEFAULT_ROUTER_PATHS, Environment, Topology } from '../model';
+import { BluegreenConfig, DEFAULT_ROUTER_PATHS, Environment, Topology, findEnvironment } from '../model';
 import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '../transport';
 import { connectDocker } from '../docker/connect';
 import { topologyOf } from '../topology';
@@ -29,7 +29,7 @@ export interface OpenOptions {
 }
 
 export function openEnvironment(config: BluegreenConfig, envName: string, options: OpenOptions = {}): EnvironmentHandle {
-  const env = config.environments[envName];
+  const env = findEnvironment(config, envName);
   if (!env) {
     throw new InputError(`unknown environment "${envName}"`, `environments in the config: ${Object.keys(config.environments).join(', ')}`);
   }

@@ -2,7 +2,7 @@
 // sandbox up, makes sure both colors run the same (current) version, then walks the runbook for
 // the next version while simulated web and mobile users go through both routers, and reports
 // each stage with its duration, the split observed after it, and the requests lost.
-import { BluegreenConfig, COLORS, Color, VERSION_PATTERN } from '../model';
+import { BluegreenConfig, COLORS, Color, VERSION_PATTERN, findEnvironment } from '../model';
 import { InputError, PrerequisiteError, StageError } from '../errors';
 import { up } from '../sandbox';
 import { openEnvironment } from '../environment/openEnvironment';
@@ -83,8 +83,8 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
   const progress = options.progress ?? (() => undefined);
   const config = options.scenario === 'zombies' ? zombieScenarioConfig(baseConfig, progress) : baseConfig;
   const envName = options.envName ?? 'sandbox';
-  const env = config.environments[envName];
-  if (!env) throw new InputError(`unknown environment "${envName}"`);
+  const env = findEnvironment(config, envName);
+  if (!env) throw new InputError(`unknown environment "${envName}"`, `environments in the config: ${Object.keys(config.environments).join(', ')}`);
   if (env.kind !== 'docker') throw new InputError(`rehearse runs in a sandbox; "${envName}" is reached over SSH`, 'use `bluegreen release VERSION --env ' + envName + '` for real hosts');
 
   progress('== bringing the sandbox up');
