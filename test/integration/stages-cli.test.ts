@@ -3,10 +3,9 @@
 // middle of a deploy and run again — state read back from the routers, the stale lock reported
 // with its holder, `lock release --yes` clearing it.
 import assert from 'node:assert/strict';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { readLock } from '../../src/core/fleet/lock';
 import { readAudit } from '../../src/core/fleet/audit';
 import { runStage } from '../../src/core/stages/runStage';
@@ -16,9 +15,8 @@ import { checkColorHealth } from '../../src/core/stages/health';
 import {
   SANDBOX_UP_TIMEOUT_MS, STAGE_CONFIG, STAGE_ENV, Stages, baseline, colorsSeen, consistentState, onlyColor, openStages, stageSandbox, StageSandbox,
 } from '../helpers/stageHarness';
+import { CLI, ensureCliBuilt } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
 const ACTOR = `stagetest-cli@${os.hostname()}`;
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
@@ -41,23 +39,13 @@ function cli(args: string[], options: { onStderr?: (text: string, child: ChildPr
   });
 }
 
-/** dist/cli.js as built from the current sources (built here when missing or older). */
-function ensureBuilt(): void {
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-    const full = path.join(dir, e.name);
-    return Math.max(max, e.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }, 0);
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-}
-
 describe('stages through the CLI (stagetest sandbox)', function () {
   this.timeout(SANDBOX_UP_TIMEOUT_MS);
   let sandbox: StageSandbox;
   let stages: Stages;
 
   before(async () => {
-    ensureBuilt();
+    ensureCliBuilt();
     sandbox = await stageSandbox();
     stages = openStages(sandbox.config, STAGE_ENV);
     await baseline(stages);

@@ -59,7 +59,7 @@ async function setupAppHosts(handle: EnvironmentHandle, progress: (line: string)
         `mkdir -p ${q(dir + '/releases')} ${q(dir + '/artifacts')} ${q(dir + '/log')} && `
         + `{ [ -e ${q(dir + '/app.env')} ] || printf '%s\\n' ${q(env)} > ${q(dir + '/app.env')}; } && `
         + `{ pgrep -f ${q(`bluegreen-supervise ${app.name}$`)} >/dev/null || `
-        + `nohup setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app.name)} >/dev/null 2>&1 < /dev/null & }`,
+        + `setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app.name)} >/dev/null 2>&1 < /dev/null & }`,
         { sudo },
       ));
     }

@@ -1,0 +1,171 @@
+// "Plain servers" for the real-hosts suites: Debian containers prepared only by the operator
+// steps of docs/hosts.md (read from that file, so the docs and the test hosts cannot drift
+// apart) — sshd, sudo, a `deploy` user with a key, nginx (with or without njs), the apps'
+// runtimes. No product image, script or entrypoint is on them: `bluegreen hosts setup` brings
+// everything else, as it would on a server a person set up. Services are started the way a
+// server's init would (`service … start`), since these containers run no systemd.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { connectDocker } from '../../src/core/docker/connect';
+import { BuildContext } from '../../src/core/docker/buildContext';
+import { buildImage, imageExists } from '../../src/core/docker/build';
+import { execIn } from '../../src/core/docker/containers';
+import { ensureNetwork, listContainersByLabel, publishedPorts, removeContainer } from '../../src/core/docker/resources';
+import { Color } from '../../src/core/model';
+
+export const HOSTS_DOC = path.resolve(__dirname, '../../docs/hosts.md');
+const BASE_IMAGE = 'debian:bookworm-slim';
+const LABEL = 'bluegreen.test.plain';
+
+/** A role's block of docs/hosts.md: `packages <role>` blocks go into the image, `access` runs at boot. */
+export function operatorSteps(markdown: string): Map<string, string> {
+  const steps = new Map<string, string>();
+  const pattern = /<!-- plain-server: ([a-z ]+?) -->\s*```sh\n([\s\S]*?)```/g;
+  for (const match of markdown.matchAll(pattern)) steps.set(match[1], match[2]);
+  return steps;
+}
+
+export interface PlainServerSpec {
+  name: string;
+  /** `router` (nginx; `njs` adds Debian's njs module) or the apps it serves. */
+  role: 'router' | 'app';
+  njs?: boolean;
+  color?: Color;
+  apps?: string[];
+}
+
+export interface PlainServer extends PlainServerSpec {
+  container: Docker.Container;
+  /** Published on 127.0.0.1. */
+  sshPort: number;
+  httpPort?: number;
+}
+
+export interface PlainServers {
+  /** The key the `deploy` user accepts, and known_hosts pinning every server's host key. */
+  identityFile: string;
+  knownHosts: string;
+  servers: PlainServer[];
+  /** An `ssh` environment (YAML, to append under `environments:`). */
+  environmentYaml(name: string, apps: string[]): string;
+  exec(server: string, command: string, user?: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  remove(): Promise<void>;
+}
+
+function packageRoles(spec: PlainServerSpec): string[] {
+  if (spec.role === 'router') return ['every', 'router', ...(spec.njs ? ['njs'] : [])];
+  return ['every', ...(spec.apps ?? [])];
+}
+
+/** The image of one set of roles: base + the docs' package blocks, tagged by their content. */
+async function ensureImage(docker: Docker, steps: Map<string, string>, roles: string[]): Promise<string> {
+  const context = new BuildContext();
+  const dockerfile = [`FROM ${BASE_IMAGE}`, 'ENV DEBIAN_FRONTEND=noninteractive'];
+  for (const role of roles) {
+    const block = steps.get(`packages ${role}`);
+    if (block === undefined) throw new Error(`docs/hosts.md has no "plain-server: packages ${role}" block`);
+    context.addFile(`step-${role}.sh`, Buffer.from(block));
+    dockerfile.push(`COPY step-${role}.sh /tmp/`, `RUN sh -eux /tmp/step-${role}.sh && rm /tmp/step-${role}.sh`);
+  }
+  // Like a cloned VM image: no host keys baked in (each server makes its own at first boot).
+  dockerfile.push('RUN apt-get clean && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*', 'CMD ["sleep", "infinity"]');
+  context.addFile('Dockerfile', Buffer.from(dockerfile.join('\n') + '\n'));
+  const tag = `bluegreen-plain-server:${roles.join('-')}-${await context.hash()}`;
+  if (!(await imageExists(docker, tag))) {
+    await buildImage(docker, context, { tag, labels: { [LABEL]: 'image' } });
+  }
+  return tag;
+}
+
+async function mustExec(container: Docker.Container, command: string, env?: Record<string, string>): Promise<string> {
+  const result = await execIn(container, ['sh', '-euc', command], { env, timeoutMs: 60_000 });
+  assert.equal(result.exitCode, 0, `\`${command}\` failed in a plain server:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** Builds (or reuses) the images and starts fresh servers on their own network `<prefix>`. */
+export async function startPlainServers(prefix: string, specs: PlainServerSpec[]): Promise<PlainServers> {
+  const docker = connectDocker();
+  const steps = operatorSteps(readFileSync(HOSTS_DOC, 'utf8'));
+  const access = steps.get('access');
+  if (access === undefined) throw new Error('docs/hosts.md has no "plain-server: access" block');
+  await removeLeftovers(docker, prefix);
+  await ensureNetwork(docker, prefix, { [LABEL]: prefix });
+
+  const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  const identityFile = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'plain-server-operator', '-f', identityFile]);
+  const operatorKey = readFileSync(`${identityFile}.pub`, 'utf8').trim();
+
+  const servers: PlainServer[] = [];
+  for (const spec of specs) {
+    const image = await ensureImage(docker, steps, packageRoles(spec));
+    const exposed = spec.role === 'router' ? ['22/tcp', '80/tcp'] : ['22/tcp'];
+    const container = await docker.createContainer({
+      name: `${prefix}-${spec.name}`,
+      Hostname: spec.name,
+      Image: image,
+      Labels: { [LABEL]: prefix },
+      ExposedPorts: Object.fromEntries(exposed.map((p) => [p, {}])),
+      HostConfig: {
+        Init: true,
+        NetworkMode: prefix,
+        PortBindings: Object.fromEntries(exposed.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+      },
+      NetworkingConfig: { EndpointsConfig: { [prefix]: { Aliases: [spec.name] } } },
+    });
+    await container.start();
+    // What the server's init does at boot, then what the operator does once.
+    await mustExec(container, 'ssh-keygen -A && service ssh start' + (spec.role === 'router' ? ' && service nginx start' : ''));
+    await mustExec(container, access, { OPERATOR_KEYS: operatorKey });
+    const ports = publishedPorts(await container.inspect());
+    servers.push({ ...spec, container, sshPort: ports[22], httpPort: ports[80] });
+  }
+
+  const knownHosts = path.join(dir, 'known_hosts');
+  const lines = await Promise.all(servers.map(async (s) => {
+    const key = (await mustExec(s.container, 'cat /etc/ssh/ssh_host_ed25519_key.pub')).trim().split(/\s+/).slice(0, 2).join(' ');
+    return `[127.0.0.1]:${s.sshPort} ${key}`;
+  }));
+  writeFileSync(knownHosts, lines.join('\n') + '\n', { mode: 0o600 });
+
+  const byName = new Map(servers.map((s) => [s.name, s]));
+  return {
+    identityFile,
+    knownHosts,
+    servers,
+    environmentYaml(name, apps) {
+      const routers = servers.filter((s) => s.role === 'router');
+      const hostsOf = (color: Color, app: string) => servers.filter((s) => s.color === color && s.apps?.includes(app)).map((s) => s.name).join(', ');
+      return [
+        `  ${name}:`,
+        '    ssh:',
+        '      user: deploy',
+        '      sudo: true',
+        `      identityFile: ${JSON.stringify(identityFile)}`,
+        // The test's own ssh config: never the user's ~/.ssh/config.
+        `      options: { UserKnownHostsFile: ${JSON.stringify(knownHosts)}, StrictHostKeyChecking: "yes", IdentitiesOnly: "yes" }`,
+        '    hosts:',
+        ...servers.map((s) => `      ${s.name}: { ssh: 127.0.0.1, port: ${s.sshPort}, address: ${s.name} }`),
+        `    routers: [${routers.map((r) => r.name).join(', ')}]`,
+        '    colors:',
+        ...(['blue', 'green'] as const).map((color) => `      ${color}: { ${apps.map((a) => `${a}: [${hostsOf(color, a)}]`).join(', ')} }`),
+      ].join('\n');
+    },
+    async exec(server, command, user) {
+      const s = byName.get(server);
+      if (!s) throw new Error(`no plain server ${server}`);
+      return execIn(s.container, ['sh', '-c', command], { user, timeoutMs: 60_000 }).then((r) => ({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }));
+    },
+    remove: () => removeLeftovers(docker, prefix),
+  };
+}
+
+async function removeLeftovers(docker: Docker, prefix: string): Promise<void> {
+  for (const info of await listContainersByLabel(docker, { [LABEL]: prefix })) await removeContainer(docker, info.Id);
+  await docker.getNetwork(prefix).remove().catch(() => undefined);
+}
