@@ -61,8 +61,10 @@ export function treeItemOf(node: EnvironmentNode): vscode.TreeItem {
       const { lock } = node;
       const item = new vscode.TreeItem(`Locked by ${lock.holder}`, None);
       item.id = `env/${node.envName}/lock`;
-      item.description = `${lock.stage}${lock.since ? ` · since ${timeOf(lock.since)}` : ''}`;
-      item.tooltip = `${lock.holder} holds the release lock since ${lock.since} (${lock.stage}${lock.message ? `: ${lock.message}` : ''}). Release it only if that run is dead.`;
+      item.description = `${lock.held ? `held${lock.message ? `: ${lock.message}` : ''}` : lock.stage}${lock.since ? ` · since ${timeOf(lock.since)}` : ''}`;
+      item.tooltip = lock.held
+        ? `${lock.holder} holds the release lock since ${lock.since} (lock hold)${lock.message ? `: "${lock.message}"` : ''}. Their stages go through; everyone else's are refused until they run \`bluegreen lock release\`.`
+        : `${lock.holder} holds the release lock since ${lock.since} (${lock.stage}${lock.message ? `: ${lock.message}` : ''}). Release it only if that run is dead.`;
       item.iconPath = new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.warningForeground'));
       return item;
     }

@@ -1,5 +1,7 @@
 // The deploy lock, kept on the routers so every teammate and CI job sees the same one. Taken on
-// every router (atomically per router with noclobber) so two people cannot both hold it.
+// every router (atomically per router with noclobber) so two people cannot both hold it. A person
+// can also hold it across stages run by hand (`lock hold --message`): their stages go through,
+// everyone else's are refused naming holder, time and message.
 import * as os from 'node:os';
 import { shellQuote } from '../transport';
 import { RefusedError, StageError } from '../errors';
@@ -11,9 +13,14 @@ export interface LockInfo {
   since: string;
   stage: string;
   message: string;
-  /** Process id on the machine that took it; with the holder it tells a stale lock apart. */
+  /** Process id on the machine that took it; with the holder it tells a stale lock apart. 0 for a hold. */
   pid: number;
+  /** Taken by `lock hold`: kept across stages until `lock release`, not by one run. */
+  held?: boolean;
 }
+
+/** `taken`: this run took it and releases it; `held`: the actor's own hold, left in place. */
+export type LockOutcome = 'taken' | 'held';
 
 export async function readLock(routers: RouterHandle[]): Promise<LockInfo | undefined> {
   const results = await onRouters(routers, (router) => {
@@ -31,8 +38,11 @@ export async function readLock(routers: RouterHandle[]): Promise<LockInfo | unde
   return undefined;
 }
 
-/** Takes the lock on every router or on none; refuses naming the holder when someone has it. */
-export async function acquireLock(routers: RouterHandle[], info: LockInfo): Promise<void> {
+/**
+ * Takes the lock on every router or on none; refuses naming the holder when someone has it. When
+ * the holder is `info.holder` by a hold, the run goes through under that hold (`held`).
+ */
+export async function acquireLock(routers: RouterHandle[], info: LockInfo): Promise<LockOutcome> {
   const text = `${JSON.stringify(info)}\n`;
   const taken: RouterHandle[] = [];
   for (const router of routers) {
@@ -51,6 +61,13 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
     if (code !== 0) {
       await releaseLock(taken, info.holder);
       const holder = await readLock([router]);
+      if (holder?.held && holder.holder === info.holder) return 'held';
+      if (holder?.held) {
+        throw new RefusedError(
+          `the release lock is held by ${holder.holder} since ${holder.since}${holder.message ? `: "${holder.message}"` : ''} (taken with \`bluegreen lock hold\`)`,
+          `ask ${holder.holder} to run \`bluegreen lock release\` when done; if they cannot, \`bluegreen lock release --yes\` removes it`,
+        );
+      }
       if (holder && holder.holder !== 'unknown') {
         throw new RefusedError(
           `the release lock is held by ${holder.holder} since ${holder.since} (${holder.stage}${holder.message ? `: ${holder.message}` : ''})${staleNote(holder)}`,
@@ -61,6 +78,23 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
     }
     taken.push(router);
   }
+  return 'taken';
+}
+
+/**
+ * `lock hold`: takes the lock for `holder` until `lock release`, with a message for everyone it
+ * refuses. Holding it again replaces the message.
+ */
+export async function holdLock(routers: RouterHandle[], holder: string, message: string): Promise<LockInfo> {
+  const info: LockInfo = { holder, since: new Date().toISOString(), stage: 'hold', message, pid: 0, held: true };
+  if (await acquireLock(routers, info) === 'taken') return info;
+  const previous = await readLock(routers);
+  const renewed = { ...info, since: previous?.since || info.since };
+  await onRouters(routers, async (router) => {
+    const file = shellQuote(dataFile(router, 'lock.json'));
+    await router.transport.exec(`grep -qF ${shellQuote(`"holder":${JSON.stringify(holder)}`)} ${file} && cat > ${file}`, { sudo: router.sudo, input: `${JSON.stringify(renewed)}\n` });
+  });
+  return renewed;
 }
 
 /** A lock taken on this machine by a process that no longer runs is stale: say so. */

@@ -40,7 +40,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
   const from = options.from ?? 1;
   if (!steps.length) throw new StageError('the config has no release runbook', 'add a `release:` list to bluegreen.yaml (docs/config.md)');
   const label = `release ${version}`;
-  await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
+  const outcome = await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
   const results: StageResult[] = [];
   try {
     for (let i = from - 1; i < steps.length; i++) {
@@ -65,7 +65,8 @@ export async function release(ctx: StageContext, version: string, options: Relea
     await appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result: 'ok', detail: `${steps.length - from + 1} step(s)` });
     return results;
   } finally {
-    await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
+    // Under the actor's own `lock hold`, the hold stays.
+    if (outcome === 'taken') await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
   }
 }
 

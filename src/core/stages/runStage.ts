@@ -17,9 +17,10 @@ export async function runStage(
   options: RunStageOptions = {},
 ): Promise<StageResult> {
   const { handle } = ctx;
-  if (!options.lockHeld) {
-    await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid });
-  }
+  // Under the actor's own `lock hold`, the stage goes through and the hold stays.
+  const outcome = options.lockHeld
+    ? 'held'
+    : await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid });
   const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
     appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result, detail })
       .catch((error: Error) => ctx.progress(`warning: could not write the audit line: ${error.message}`));
@@ -31,6 +32,6 @@ export async function runStage(
     await audit(error instanceof RefusedError ? 'refused' : 'failed', (error as Error).message.split('\n')[0]);
     throw error;
   } finally {
-    if (!options.lockHeld) await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
+    if (outcome === 'taken') await releaseLock(handle.routers, ctx.actor).catch(() => undefined);
   }
 }

@@ -48,6 +48,13 @@ export function formatStatus(status: EnvironmentStatus): string {
     lines.push(`  ${c.color}: ${c.live ? 'LIVE' : 'idle'} ${c.weight}%${c.segments.length ? ` + ${c.segments.join(', ')}` : ''}; health ${healthy}/${c.hosts.length}; ${versions}`);
     for (const h of c.hosts.filter((x) => !x.healthy)) lines.push(`    ${h.host} ${h.app}: ${h.detail}`);
   }
-  if (status.lock) lines.push(`  lock: held by ${status.lock.holder} since ${status.lock.since} (${status.lock.stage})`);
+  if (status.lock) lines.push(`  lock: ${describeLock(status.lock)}`);
   return lines.join('\n');
+}
+
+/** The lock in words, the same in `status`, `lock status` and the tree: holder, time, message. */
+export function describeLock(lock: LockInfo): string {
+  return lock.held
+    ? `held by ${lock.holder} since ${lock.since}${lock.message ? `: "${lock.message}"` : ''} (lock hold)`
+    : `held by ${lock.holder} since ${lock.since} (${lock.stage}${lock.message ? `: ${lock.message}` : ''})`;
 }
