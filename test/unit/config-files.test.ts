@@ -114,7 +114,7 @@ describe('config: files', () => {
 
     it('an unclosed flow map', async () => {
       assert.deepEqual(await errorsOfFile(path.join(FIXTURES, 'broken-syntax.yml')), [
-        'apps.web: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (broken-syntax.yml:3:1)',
+        'apps.web: YAML syntax error: this { is never closed (a flow map ends with }) (broken-syntax.yml:2:8)',
       ]);
     });
 

@@ -175,8 +175,9 @@ describe('config: parseConfig', () => {
       assert.deepEqual(config.apps[1], { ...config.apps[0], name: 'web', port: 3000, route: '/', deploy: config.apps[1].deploy });
       assert.deepEqual(errorsOf(withLines({ 2: '  api: &app', 3: '    port: 0', 8: '    <<: *app' })), [
         'apps.api.port: must be between 1 and 65535, got 0 (bluegreen.yaml:3:11)',
-        // web has no port of its own: the error points at the mapping that merged it.
-        'apps.web.port: must be between 1 and 65535, got 0 (bluegreen.yaml:8:5)',
+        // web has no port of its own: its error points where the value is written and where it is merged.
+        'apps.web.port: must be between 1 and 65535, got 0 (written here, merged at line 8) (bluegreen.yaml:3:11)',
+        'apps.web.port: must be between 1 and 65535, got 0 (merged here from line 3) (bluegreen.yaml:8:9)',
       ]);
     });
   });
@@ -184,7 +185,7 @@ describe('config: parseConfig', () => {
   describe('YAML errors', () => {
     it('reports malformed YAML at its line and column', () => {
       assert.deepEqual(errorsOf('apps:\n  api: { port: 8080\nenvironments: {}\n'), [
-        'apps.api: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (bluegreen.yaml:3:1)',
+        'apps.api: YAML syntax error: this { is never closed (a flow map ends with }) (bluegreen.yaml:2:8)',
       ]);
     });
 

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigIssue, PathSegment } from './configPath';
+import { hostIdentity } from './hostIdentity';
 import { checkSshOptions } from './sshOptions';
 
 type Data = Record<string, unknown>;
@@ -34,7 +35,7 @@ export function checkCrossFields(data: unknown, configFile: string): ConfigIssue
   const environments = record(root.environments) ?? {};
   for (const [name, env] of Object.entries(environments)) {
     const environment = record(env);
-    if (environment) checkEnvironment(['environments', name], environment, appNames, issues);
+    if (environment) checkEnvironment(['environments', name], environment, appNames, appPorts(record(root.apps)), issues);
   }
   return issues;
 }
@@ -107,7 +108,17 @@ function checkRunbook(steps: unknown[] | undefined, segmentNames: string[], issu
   });
 }
 
-function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], issues: ConfigIssue[]): void {
+/** Each app's port, where the port is a valid number (the schema reports the others). */
+function appPorts(apps: Data | undefined): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const [name, app] of Object.entries(apps ?? {})) {
+    const port = record(app)?.port;
+    if (Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535) ports.set(name, port as number);
+  }
+  return ports;
+}
+
+function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], ports: Map<string, number>, issues: ConfigIssue[]): void {
   const isDocker = has(env, 'docker');
   const isSsh = has(env, 'ssh');
   if (isDocker && isSsh) {
@@ -122,28 +133,60 @@ function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], issu
     for (const key of SSH_ONLY_KEYS) {
       if (has(env, key)) issues.push({ path: [...at, key], message: `"${key}" is only for ssh environments: the sandbox creates its own`, at: 'key' });
     }
+    checkSandboxPorts([...at, 'docker'], record(env.docker) ?? {}, appNames.length, issues);
     return;
   }
   checkSshOptions([...at, 'ssh', 'options'], record(env.ssh)?.options, issues);
-  checkSshTopology(at, env, appNames, issues);
+  checkSshTopology(at, env, appNames, ports, issues);
 }
 
-function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], issues: ConfigIssue[]): void {
-  const hosts = record(env.hosts);
-  const knownHost = (name: string): boolean => !hosts || has(hosts, name);
-  const unknownHost = (name: string): string => `unknown host "${name}"`;
+/** With a basePort, every published port (sandboxHosts' order) must still be a port number. */
+function checkSandboxPorts(at: PathSegment[], docker: Data, apps: number, issues: ConfigIssue[]): void {
+  const whole = (value: unknown, fallback: number) => (Number.isInteger(value) ? value as number : fallback);
+  const basePort = whole(docker.basePort, 0);
+  if (basePort <= 0) return;
+  const containers = whole(docker.routers, 2) + 2 * apps * whole(docker.hostsPerColor, 1);
+  const count = containers * (docker.ssh === true ? 2 : 1);
+  const last = basePort + count - 1;
+  if (last > 65535) {
+    issues.push({ path: [...at, 'basePort'], message: `the sandbox publishes ${count} ports from ${basePort}, up to ${last}, beyond 65535: use a basePort of at most ${65536 - count}, or 0 to let Docker pick` });
+  }
+}
 
-  const seenRouters = new Set<string>();
+function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], ports: Map<string, number>, issues: ConfigIssue[]): void {
+  const hosts = record(env.hosts);
+  // Host names compare as DNS compares them (case, trailing dot): `LB1` and `lb1.` are one host.
+  const hostNamed = new Map<string, string>();
+  for (const name of Object.keys(hosts ?? {})) {
+    const same = hostNamed.get(hostIdentity(name));
+    if (same) issues.push({ path: [...at, 'hosts', name], message: `host "${name}" is the same host as "${same}" (host names ignore case and a trailing dot)`, at: 'key' });
+    else hostNamed.set(hostIdentity(name), name);
+  }
+  const hostProblem = (name: string): string | undefined => {
+    if (!hosts || has(hosts, name)) return undefined;
+    const listed = hostNamed.get(hostIdentity(name));
+    return listed ? `host "${name}" is listed under hosts as "${listed}": write it the same way everywhere` : `unknown host "${name}"`;
+  };
+  // Where a host really is: its address when hosts gives one, else its name.
+  const machine = (name: string): string => {
+    const address = record(hosts?.[hostNamed.get(hostIdentity(name)) ?? name])?.address;
+    return hostIdentity(typeof address === 'string' ? address : name);
+  };
+  const same = (a: string, b: string) => (a === b ? '' : hostIdentity(a) === hostIdentity(b) ? ` (as "${b}")` : ` (as "${b}", at the same address)`);
+
+  const seenRouters = new Map<string, string>();
   list(env.routers)?.forEach((router, index) => {
     if (typeof router !== 'string') return;
-    if (seenRouters.has(router)) issues.push({ path: [...at, 'routers', index], message: `router "${router}" is listed twice` });
-    else if (!knownHost(router)) issues.push({ path: [...at, 'routers', index], message: unknownHost(router) });
-    seenRouters.add(router);
+    const earlier = seenRouters.get(hostIdentity(router));
+    const problem = hostProblem(router);
+    if (earlier !== undefined) issues.push({ path: [...at, 'routers', index], message: `router "${router}" is listed twice${same(router, earlier)}` });
+    else if (problem) issues.push({ path: [...at, 'routers', index], message: problem });
+    seenRouters.set(hostIdentity(router), router);
   });
 
   const colors = record(env.colors);
   if (!colors) return;
-  const colorOfHost = new Map<string, string>();
+  const colorOfHost = new Map<string, { color: string; host: string }>();
   for (const color of ['blue', 'green']) {
     const byApp = record(colors[color]);
     if (!byApp) continue;
@@ -152,23 +195,33 @@ function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], issu
     if (missing.length) {
       issues.push({ path: colorPath, message: `missing app${missing.length > 1 ? 's' : ''} ${missing.map((a) => `"${a}"`).join(', ')}: every app needs hosts in both colors` });
     }
-    const hostsOfThisColor = new Set<string>();
+    const hostsOfThisColor = new Map<string, string>();
+    const portsInUse = new Map<string, string>();
     for (const [app, hostList] of Object.entries(byApp)) {
       if (!appNames.includes(app)) {
         issues.push({ path: [...colorPath, app], message: `unknown app "${app}" (apps: ${appNames.join(', ')})`, at: 'key' });
       }
-      const seenInList = new Set<string>();
+      const seenInList = new Map<string, string>();
       list(hostList)?.forEach((host, index) => {
         if (typeof host !== 'string') return;
         const hostPath = [...colorPath, app, index];
-        const otherColor = colorOfHost.get(host);
-        if (seenInList.has(host)) issues.push({ path: hostPath, message: `host "${host}" is listed twice for app "${app}"` });
-        else if (otherColor && otherColor !== color) issues.push({ path: hostPath, message: `host "${host}" is also in ${otherColor}: a host belongs to one color` });
-        else if (!knownHost(host)) issues.push({ path: hostPath, message: unknownHost(host) });
-        seenInList.add(host);
-        hostsOfThisColor.add(host);
+        const where = machine(host);
+        const other = colorOfHost.get(where);
+        const twice = seenInList.get(where);
+        const problem = hostProblem(host);
+        if (twice !== undefined) issues.push({ path: hostPath, message: `host "${host}" is listed twice for app "${app}"${same(host, twice)}` });
+        else if (other && other.color !== color) issues.push({ path: hostPath, message: `host "${host}" is also in ${other.color}${same(host, other.host)}: a host belongs to one color` });
+        else if (problem) issues.push({ path: hostPath, message: problem });
+        seenInList.set(where, host);
+        if (!hostsOfThisColor.has(where)) hostsOfThisColor.set(where, host);
+        // Two apps on one host cannot listen on one port: the second deploy would fail to start.
+        const port = ports.get(app);
+        const clash = port === undefined ? undefined : portsInUse.get(`${where}:${port}`);
+        if (clash && clash !== app && twice === undefined) {
+          issues.push({ path: hostPath, message: `host "${host}" runs apps "${clash}" and "${app}", both on port ${port}: apps sharing a host need different ports` });
+        } else if (port !== undefined) portsInUse.set(`${where}:${port}`, app);
       });
     }
-    for (const host of hostsOfThisColor) if (!colorOfHost.has(host)) colorOfHost.set(host, color);
+    for (const [where, host] of hostsOfThisColor) if (!colorOfHost.has(where)) colorOfHost.set(where, { color, host });
   }
 }

@@ -21,7 +21,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
       errors.push(source.locate({ path: [], message: 'the config is empty: it needs at least apps and environments' }));
     } else {
       const issues = [...checkSchema(source.data), ...checkCrossFields(source.data, file)];
-      errors.push(...issues.map((issue) => source.locate(issue)));
+      errors.push(...issues.flatMap((issue) => source.locateAll(issue)));
     }
   }
   if (errors.length > 0) return { ok: false, errors: dedupe(errors).sort(compareConfigErrors) };

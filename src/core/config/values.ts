@@ -16,7 +16,10 @@ function describeChar(ch: string): string {
   if (ch === ' ') return 'a space';
   if (ch === '"' || ch === "'" || ch === '`') return `a quote (${ch})`;
   const code = ch.charCodeAt(0);
-  if (code < 0x20 || code === 0x7f) return `a control character (U+${code.toString(16).padStart(4, '0').toUpperCase()})`;
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `a control character (U+${code.toString(16).padStart(4, '0').toUpperCase()})`;
+  if ((code >= 0x200e && code <= 0x200f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) {
+    return `a bidi control character (U+${code.toString(16).toUpperCase()})`;
+  }
   if (code > 0x7e) return `a non-ASCII character (${JSON.stringify(ch)})`;
   return `"${ch}"`;
 }
@@ -123,6 +126,8 @@ const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 /** A host name (RFC 1123) or an IP address. Never starts with `-`, so it cannot pass as an option. */
 export const checkHostName: ValueCheck = (value) => {
   if (value === '') return 'host name is empty';
+  // A zone (`fe80::1%eth0`) names an interface of one machine: nginx cannot proxy to it.
+  if (net.isIPv6(value) && value.includes('%')) return `IPv6 address "${value}" has a zone (%${value.split('%')[1]}), which an nginx upstream cannot use; give the address without it, or a host name`;
   if (net.isIP(value)) return undefined;
   const bad = firstForbidden(value, /^[A-Za-z0-9.-]$/);
   if (bad) return `host name contains ${bad}; use letters, digits, - and . (or an IP address)`;
@@ -154,10 +159,13 @@ export const checkSshOptionName: ValueCheck = (value) => {
   return undefined;
 };
 
-/** A single line of text: no newline or other control character. */
+/**
+ * A single line of text: no newline or other control character, C1 controls included (a terminal
+ * reads U+009B as the start of an escape sequence), and no bidi override that reorders the text.
+ */
 export const checkSingleLine: ValueCheck = (value) => {
   // eslint-disable-next-line no-control-regex
-  const bad = firstForbidden(value, /^[^\u0000-\u001f\u007f]$/);
+  const bad = firstForbidden(value, /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]$/);
   if (bad) return `contains ${bad}; it must be a single line`;
   return undefined;
 };

@@ -1,8 +1,9 @@
 // The YAML text with its node ranges, so any path in the config can be turned back into the
 // line and column a person has to look at.
 
-import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, Pair } from 'yaml';
+import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Alias, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { printable } from '../printable';
 import type { ConfigError } from './errors';
 import { formatPath } from './configPath';
 import type { ConfigIssue, ConfigPath, PathSegment } from './configPath';
@@ -30,18 +31,38 @@ export class YamlSource {
     // A tab in the indentation derails the parser; the errors after it are echoes of the tab.
     const tabs = this.doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
     const reported = tabs.length > 0 ? tabs : [...this.doc.errors, ...this.doc.warnings];
+    const unclosed = tabs.length > 0 ? [] : this.unclosedFlowCollections();
     for (const error of reported) {
       const [start, end] = error.pos;
+      // The parser notices an unclosed { or [ only where the indentation ends it, often lines
+      // later; the place to fix is the opener, so the error points there.
+      const opener = /^Flow (map|sequence) in block collection/.test(error.message)
+        ? takeInnermost(unclosed, error.message.startsWith('Flow map') ? '{' : '[', start) : undefined;
+      if (opener?.range) {
+        const at = opener.range[0];
+        const closer = opener.flow && isMap(opener) ? '}' : ']';
+        this.yamlErrors.push(this.errorAt(this.pathAtOffset(at, false), `YAML syntax error: this ${closer === '}' ? '{' : '['} is never closed (a flow ${closer === '}' ? 'map' : 'sequence'} ends with ${closer})`, [at, at + 1]));
+        continue;
+      }
       const message = yamlMessage(error.code, error.message);
       this.yamlErrors.push(this.errorAt(this.pathAtOffset(start, error.code === 'DUPLICATE_KEY'), message, [start, Math.max(end, start + 1)]));
     }
     let reliable = this.doc.errors.every((e) => TRUSTWORTHY_YAML_ERRORS.has(e.code));
+    // An alias without an anchor before it: reported at the alias, not as a whole-file error.
+    const dangling = this.danglingAliases();
+    for (const alias of dangling) {
+      const [start, end] = alias.range ?? [0, 1];
+      this.yamlErrors.push(this.errorAt(this.pathAtOffset(start, false), `undefined alias *${alias.source}: no anchor &${alias.source} is set before it`, [start, end]));
+    }
     let data: unknown;
-    try {
-      data = this.doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      reliable = false;
-      this.yamlErrors.push(this.errorAt([], (error as Error).message, [0, 1]));
+    if (dangling.length > 0) reliable = false;
+    else {
+      try {
+        data = this.doc.toJS({ maxAliasCount: 100 });
+      } catch (error) {
+        reliable = false;
+        this.yamlErrors.push(this.errorAt([], (error as Error).message, [0, 1]));
+      }
     }
     this.data = data;
     this.treeIsReliable = reliable;
@@ -49,15 +70,31 @@ export class YamlSource {
 
   /** Pins an issue to the node its path names (or the nearest node that exists). */
   locate(issue: ConfigIssue): ConfigError {
-    const { node, keyNode } = this.nodeAt(issue.path);
+    return this.locateAll(issue)[0];
+  }
+
+  /**
+   * Pins an issue to the node its path names; when the path goes through a merge key
+   * (`<<: *base`), also to the place it is merged, since either may be the one to change.
+   */
+  locateAll(issue: ConfigIssue): ConfigError[] {
+    const { node, keyNode, mergedAt } = this.nodeAt(issue.path);
     // A block mapping or list spans many lines; its key is the small, telling place to point at.
     const isBlockCollection = (isMap(node) || isSeq(node)) && !node.flow;
     const target = keyNode && (issue.at === 'key' || isBlockCollection) ? keyNode : node;
     const range: Range = target?.range ? [target.range[0], target.range[1]] : [0, 0];
-    return this.errorAt(issue.path, issue.message, range);
+    if (!mergedAt?.range) return [this.errorAt(issue.path, issue.message, range)];
+    const mergeLine = this.lines.linePos(mergedAt.range[0]).line;
+    const writtenLine = this.lines.linePos(range[0]).line;
+    return [
+      this.errorAt(issue.path, `${issue.message} (written here, merged at line ${mergeLine})`, range),
+      this.errorAt(issue.path, `${issue.message} (merged here from line ${writtenLine})`, [mergedAt.range[0], mergedAt.range[1]]),
+    ];
   }
 
-  private errorAt(path: ConfigPath, message: string, [start, end]: Range): ConfigError {
+  private errorAt(path: ConfigPath, rawMessage: string, [start, end]: Range): ConfigError {
+    // Messages quote values from the file: a control character there must not reach a terminal.
+    const message = printable(rawMessage).replace(/\n/g, '\\n');
     const startPos = this.lines.linePos(Math.min(start, this.text.length));
     const endPos = this.lines.linePos(Math.min(Math.max(end, start), this.text.length));
     return {
@@ -73,25 +110,40 @@ export class YamlSource {
     };
   }
 
-  /** Walks the path as far as the document goes; returns that node and, under a map, its key. */
-  private nodeAt(path: ConfigPath): { node?: Node; keyNode?: Node } {
+  /**
+   * Walks the path as far as the document goes; returns that node, under a map its key, and the
+   * first merge (`<<: *alias`) the walk went through.
+   */
+  private nodeAt(path: ConfigPath): { node?: Node; keyNode?: Node; mergedAt?: Node } {
     let node: Node | undefined = this.deref(this.doc.contents ?? undefined);
     let keyNode: Node | undefined;
+    let mergedAt: Node | undefined;
     for (const segment of path) {
       const step = this.child(node, segment);
-      if (!step) return { node, keyNode: undefined };
+      if (!step) return { node, keyNode: undefined, mergedAt };
       node = step.value ?? step.key ?? node;
       keyNode = step.key;
+      mergedAt ??= step.mergedAt;
     }
-    return { node, keyNode };
+    return { node, keyNode, mergedAt };
   }
 
-  private child(node: Node | undefined, segment: PathSegment): { key?: Node; value?: Node } | undefined {
+  private child(node: Node | undefined, segment: PathSegment, depth = 0): { key?: Node; value?: Node; mergedAt?: Node } | undefined {
     if (isMap(node)) {
       // The last pair with the key is the one the data came from (a duplicate key's later value wins).
-      const pair = [...node.items].reverse().find((p) => keyText(p) === String(segment));
-      if (!pair) return undefined;
-      return { key: isNode(pair.key) ? pair.key : undefined, value: this.deref(isNode(pair.value) ? pair.value : undefined) ?? undefined };
+      const pair = [...node.items].reverse().find((p) => keyText(p) !== '<<' && keyText(p) === String(segment));
+      if (pair) return { key: isNode(pair.key) ? pair.key : undefined, value: this.deref(isNode(pair.value) ? pair.value : undefined) ?? undefined };
+      // Not written here: it may come from a merge key, whose first source with the key wins.
+      if (depth > 10) return undefined;
+      for (const merge of node.items.filter((p) => keyText(p) === '<<')) {
+        const sources: unknown[] = isSeq(merge.value) ? merge.value.items : [merge.value];
+        for (const source of sources) {
+          if (!isNode(source)) continue;
+          const found = this.child(this.deref(source), segment, depth + 1);
+          if (found) return { ...found, mergedAt: source };
+        }
+      }
+      return undefined;
     }
     if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment];
@@ -142,6 +194,32 @@ export class YamlSource {
       }
     }
   }
+
+  /** Flow maps and sequences whose text does not end with their closer, outermost first. */
+  private unclosedFlowCollections(): Array<YAMLMap | YAMLSeq> {
+    const found: Array<YAMLMap | YAMLSeq> = [];
+    const check = (node: YAMLMap | YAMLSeq, closer: string) => {
+      if (node.flow && node.range && !this.text.slice(node.range[0], node.range[1]).trimEnd().endsWith(closer)) found.push(node);
+    };
+    visit(this.doc, { Map: (_, node) => check(node, '}'), Seq: (_, node) => check(node, ']') });
+    return found;
+  }
+
+  private danglingAliases(): Alias[] {
+    const found: Alias[] = [];
+    visit(this.doc, { Alias: (_, node) => { if (!node.resolve(this.doc)) found.push(node); } });
+    return found;
+  }
+}
+
+/** The innermost unclosed collection of a kind that opens before `offset`; removed from the list. */
+function takeInnermost(unclosed: Array<YAMLMap | YAMLSeq>, opener: '{' | '[', offset: number): YAMLMap | YAMLSeq | undefined {
+  let best = -1;
+  unclosed.forEach((node, index) => {
+    const isKind = opener === '{' ? isMap(node) : isSeq(node);
+    if (isKind && node.range && node.range[0] < offset && (best < 0 || node.range[0] > (unclosed[best].range?.[0] ?? 0))) best = index;
+  });
+  return best < 0 ? undefined : unclosed.splice(best, 1)[0];
 }
 
 function isFlowCollection(node: Node | undefined): boolean {
@@ -154,7 +232,8 @@ function containing(pairs: Pair[], offset: number): Pair | undefined {
 
 function keyText(pair: Pair): string {
   const key = pair.key;
-  if (isScalar(key)) return String(key.value);
+  // With `merge: true` the yaml package reads a `<<` key as a symbol.
+  if (isScalar(key)) return typeof key.value === 'symbol' ? key.value.description ?? '<<' : String(key.value);
   return String(key);
 }
 
