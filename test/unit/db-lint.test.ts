@@ -33,13 +33,17 @@ const CASES: Record<string, string[]> = {
   'drop-not-null': ['ALTER TABLE orders ALTER COLUMN item DROP NOT NULL'],
   'column-default': ['ALTER TABLE orders ALTER COLUMN quantity SET DEFAULT 2', 'ALTER TABLE orders ALTER COLUMN quantity DROP DEFAULT'],
   'create-object': ['CREATE SEQUENCE s', "CREATE TYPE mood AS ENUM ('ok')", 'CREATE VIEW v AS SELECT 1', 'CREATE EXTENSION IF NOT EXISTS pgcrypto', 'CREATE SCHEMA s',
-    'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql'],
-  'add-enum-value': ["ALTER TYPE mood ADD VALUE 'sad'"],
+    'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
+    // A tagged dollar quote, and one whose body holds $$.
+    'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $fn$ SELECT 1 $fn$', "CREATE FUNCTION g() RETURNS text LANGUAGE sql AS $body$ SELECT '$$' $body$"],
+  'add-enum-value': ["ALTER TYPE mood ADD VALUE 'sad'", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'sad'", "ALTER TYPE app.mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'sad'",
+    'ALTER TYPE "Mood" ADD VALUE \'x\' AFTER \'y\''],
   'rename-index-or-constraint': ['ALTER INDEX orders_item RENAME TO orders_item_idx', 'ALTER TABLE orders RENAME CONSTRAINT a TO b'],
   'drop-index-concurrently': ['DROP INDEX CONCURRENTLY orders_item'],
-  'data-change': ["INSERT INTO orders (item) VALUES ('a;b')", 'UPDATE orders SET quantity = 1 WHERE id < 100', 'DELETE FROM orders WHERE id = 1'],
+  'data-change': ["INSERT INTO orders (item) VALUES ('a;b')", "INSERT INTO orders (item) VALUES (E'it\\'s; ok')", "UPDATE orders SET note = e'a\\nb' WHERE id = 1", 'UPDATE orders SET quantity = 1 WHERE id < 100', 'DELETE FROM orders WHERE id = 1'],
   'read-only': ['SELECT 1', "COMMENT ON TABLE orders IS 'x'"],
-  'session-setting': ["SET lock_timeout = '2s'", 'SET LOCAL statement_timeout TO 0'],
+  'session-setting': ["SET lock_timeout = '2s'", 'SET LOCAL statement_timeout TO 0', 'SET search_path TO app, public', 'RESET search_path',
+    'SET standard_conforming_strings = on', "SET client_encoding = 'UTF8'", 'SET TIME ZONE UTC'],
   'owner-or-options': ['ALTER TABLE orders OWNER TO app', 'ALTER SEQUENCE s RESTART WITH 10'],
   'refresh-materialized-view-concurrently': ['REFRESH MATERIALIZED VIEW CONCURRENTLY totals'],
   // breaking
@@ -66,7 +70,11 @@ const CASES: Record<string, string[]> = {
   'rename-object': ["ALTER TYPE mood RENAME TO feeling", 'ALTER SEQUENCE s RENAME TO t'],
   'index-set-tablespace': ['ALTER INDEX orders_item SET TABLESPACE fast'],
   'refresh-materialized-view': ['REFRESH MATERIALIZED VIEW totals'],
-  'opaque-code': ["DO $$ BEGIN RAISE NOTICE 'a;b'; END $$"],
+  'opaque-code': ["DO $$ BEGIN RAISE NOTICE 'a;b'; END $$", "DO $do$ BEGIN RAISE NOTICE 'a;b'; END $do$"],
+  // They change how the statements after them are read, or which table a name reaches.
+  'session-setting-unfollowable': ['SET search_path TO "$user", public', 'SET LOCAL search_path = pg_temp, public', 'SET standard_conforming_strings = off',
+    "SET client_encoding = 'LATIN1'", "SET NAMES 'SQL_ASCII'", 'SET ROLE admin', 'SET SESSION AUTHORIZATION admin',
+    "SELECT set_config('search_path', 'archive', false)", "SELECT pg_catalog.set_config('standard_conforming_strings', 'off', true)"],
   'transaction-control': ['BEGIN', 'COMMIT', 'ROLLBACK', 'START TRANSACTION'],
   // Parsed, but no rule says what it means for the running colors: refused until reviewed.
   unrecognised: ['TABLESPACE fast'],
@@ -97,6 +105,38 @@ CREATE INDEX shipments_order ON shipments (order_id);
 ALTER TABLE shipments ADD CONSTRAINT u UNIQUE (id), ALTER COLUMN note SET NOT NULL;
 CREATE INDEX other ON orders (item);`;
     assert.deepEqual(rules(sql), ['create-table', 'change-new-table', 'change-new-table', 'change-new-table', 'create-index-non-concurrently']);
+  });
+
+  describe('judged against what the migration has really created so far', () => {
+    it('CREATE TABLE IF NOT EXISTS may create nothing: later changes to the table are judged as changes to an existing one', () => {
+      assert.deepEqual(rules('CREATE TABLE IF NOT EXISTS users (id int);\nALTER TABLE users DROP COLUMN email;\nCREATE INDEX u_id ON users (id);'),
+        ['create-table', 'drop-column', 'create-index-non-concurrently']);
+      // Created by this file first, then IF NOT EXISTS again: still new.
+      assert.deepEqual(rules('CREATE TABLE t (a int);\nCREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX t_a ON t (a);'), ['create-table', 'create-table', 'change-new-table']);
+    });
+
+    it('follows search_path to the table a name really reaches', () => {
+      const hidden = 'SET search_path TO app;\nCREATE TABLE users (id int, email text);\nRESET search_path;\nALTER TABLE users DROP COLUMN email;';
+      assert.deepEqual(rules(hidden), ['session-setting', 'create-table', 'session-setting', 'drop-column']);
+      assert.deepEqual(rules('SET search_path TO app, public;\nCREATE TABLE users (id int);\nALTER TABLE app.users ADD CONSTRAINT u UNIQUE (id);'),
+        ['session-setting', 'create-table', 'change-new-table']);
+      assert.deepEqual(rules('CREATE TABLE app.users (id int);\nALTER TABLE users ADD CONSTRAINT u UNIQUE (id);'), ['create-table', 'add-unique-constraint']);
+      assert.deepEqual(rules('CREATE TABLE users (id int);\nALTER TABLE public.users ALTER COLUMN id SET NOT NULL;'), ['create-table', 'change-new-table']);
+    });
+
+    it('a temporary, renamed or dropped table is no longer the new table', () => {
+      assert.deepEqual(rules('CREATE TEMP TABLE users (id int);\nALTER TABLE users DROP COLUMN id;'), ['create-table', 'drop-column']);
+      assert.deepEqual(rules('CREATE TABLE t (a int);\nALTER TABLE t RENAME TO t2;\nCREATE INDEX t2_a ON t2 (a);\nCREATE INDEX t_a ON t (a);'),
+        ['create-table', 'change-new-table', 'change-new-table', 'create-index-non-concurrently']);
+      assert.deepEqual(rules('CREATE TABLE t (a int);\nDROP TABLE t;\nCREATE INDEX t_a ON t (a);'), ['create-table', 'drop-table', 'create-index-non-concurrently']);
+    });
+
+    it('a setting that changes how strings are read is breaking, whatever the statements after it look like', () => {
+      const result = lintSql("SET standard_conforming_strings = off;\nSELECT 'a\\'; ALTER TABLE users ADD COLUMN note text; --';");
+      assert.equal(result.breaking, true);
+      assert.equal(result.findings[0].rule, 'session-setting-unfollowable');
+      assert.match(result.findings[0].message, /standard_conforming_strings off/);
+    });
   });
 
   it('gives each change of a multi-change ALTER TABLE its own finding and position', () => {

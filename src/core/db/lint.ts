@@ -1,5 +1,7 @@
 // Migration lint: every statement of a migration file, parsed by a real PostgreSQL parser
 // (pgsql-ast-parser), classified expand or breaking with a rule and a hint (lintRules.ts).
+// Statements are judged in order against what the file has really created so far and the
+// session settings before them (migrationState.ts).
 // A few safe-recipe forms the parser lacks (NOT VALID, VALIDATE CONSTRAINT, ADD CONSTRAINT …
 // USING INDEX, ALTER … TYPE … USING) are recognised on the statement's words first, because the
 // linter must not call the recommended recipe itself unparseable.
@@ -7,6 +9,8 @@ import { promises as fs } from 'node:fs';
 import { parse, Statement, AlterTableStatement, DropStatement, TableAlteration, CreateColumnDef, Expr, QName, PGNode } from 'pgsql-ast-parser';
 import { LINT_RULES, LintRule, MigrationPhase } from './lintRules';
 import { SqlStatement, SqlToken, lineColumn, splitStatements } from './sqlStatements';
+import { MigrationState, sessionEffect } from './migrationState';
+import { withPlainLiterals } from './plainLiterals';
 
 export interface LintFinding {
   file: string;
@@ -37,10 +41,10 @@ export interface FileLint {
 /** Lints the SQL text of one migration file. `file` only labels the findings. */
 export function lintSql(source: string, file = '<sql>'): FileLint {
   const statements = splitStatements(source);
-  const newTables = new Set<string>();
+  const state = new MigrationState();
   const findings: LintFinding[] = [];
   for (const statement of statements) {
-    for (const hit of classifyStatement(statement, newTables)) {
+    for (const hit of classifyStatement(statement, state)) {
       const offset = statement.offset + hit.at;
       const { line, column } = lineColumn(source, offset);
       findings.push({
@@ -78,11 +82,17 @@ interface Hit {
 
 const R = LINT_RULES;
 
-function classifyStatement(statement: SqlStatement, newTables: Set<string>): Hit[] {
+function classifyStatement(statement: SqlStatement, state: MigrationState): Hit[] {
+  const session = sessionEffect(statement);
+  if (session?.kind === 'unfollowable') return [{ rule: R.sessionSettingUnfollowable, at: session.at, subject: session.what }];
+  if (session) {
+    state.apply(session);
+    return [{ rule: R.sessionSetting, at: 0 }];
+  }
   const recognised = recogniseByWords(statement);
   if (recognised) return [recognised];
 
-  const { text: parsable, notValidAt } = blankUnsupportedClauses(statement);
+  const { text: parsable, notValidAt } = blankUnsupportedClauses(statement, withPlainLiterals(statement));
   let parsed: Statement[];
   try {
     parsed = parse(parsable, { locationTracking: true });
@@ -92,25 +102,25 @@ function classifyStatement(statement: SqlStatement, newTables: Set<string>): Hit
     const where = lines[0].replace(/:$/, '');
     return [{ rule: R.unparseable, at: syntaxErrorOffset(statement.text, where), subject: unexpected ? `${where}: ${unexpected}` : where }];
   }
-  return parsed.flatMap((node) => classifyNode(node, newTables, notValidAt));
+  return parsed.flatMap((node) => classifyNode(node, state, notValidAt));
 }
 
-function classifyNode(node: Statement, newTables: Set<string>, notValidAt: number[]): Hit[] {
+function classifyNode(node: Statement, state: MigrationState, notValidAt: number[]): Hit[] {
   const at = startOf(node);
   const type: string = node.type;
   switch (type) {
     case 'create table': {
       const table = node as Extract<Statement, { type: 'create table' }>;
-      newTables.add(qualified(table.name));
+      state.createTable(table.name, { ifNotExists: Boolean(table.ifNotExists), temporary: Boolean(table.temporary) });
       return [{ rule: R.createTable, at, subject: qualified(table.name) }];
     }
     case 'alter table':
-      return classifyAlterTable(node as AlterTableStatement, newTables, notValidAt);
+      return classifyAlterTable(node as AlterTableStatement, state, notValidAt);
     case 'create index': {
       const index = node as Extract<Statement, { type: 'create index' }>;
       const subject = `${index.indexName?.name ?? '(unnamed)'} on ${qualified(index.table)}`;
       if (index.concurrently) return [{ rule: R.createIndexConcurrently, at, subject }];
-      if (newTables.has(qualified(index.table))) return [{ rule: R.changeNewTable, at, subject }];
+      if (state.isNew(index.table)) return [{ rule: R.changeNewTable, at, subject }];
       return [{ rule: R.createIndexBlocking, at, subject }];
     }
     case 'drop index': {
@@ -119,6 +129,7 @@ function classifyNode(node: Statement, newTables: Set<string>, notValidAt: numbe
     }
     case 'drop table': {
       const drop = node as DropStatement;
+      drop.names.forEach((name) => state.dropTable(name));
       return [{ rule: R.dropTable, at, subject: drop.names.map(qualified).join(', ') }];
     }
     case 'drop sequence': case 'drop type': case 'drop trigger': case 'drop function':
@@ -161,9 +172,10 @@ function classifyNode(node: Statement, newTables: Set<string>, notValidAt: numbe
   }
 }
 
-function classifyAlterTable(statement: AlterTableStatement, newTables: Set<string>, notValidAt: number[]): Hit[] {
+function classifyAlterTable(statement: AlterTableStatement, state: MigrationState, notValidAt: number[]): Hit[] {
   const table = qualified(statement.table);
-  const isNew = newTables.has(table);
+  const isNew = state.isNew(statement.table);
+  for (const change of statement.changes) if (isNew && change.type === 'rename') state.renameTable(statement.table, change.to.name);
   return statement.changes.map((change, index): Hit => {
     const at = startOf(change, startOf(statement));
     const next = statement.changes[index + 1];
@@ -252,9 +264,14 @@ function alterTableHead(tokens: SqlToken[]): number {
 
 function recogniseByWords(statement: SqlStatement): Hit | undefined {
   const { tokens } = statement;
+  // ALTER TYPE t ADD VALUE [IF NOT EXISTS] 'v' [BEFORE | AFTER 'w']: the parser lacks IF NOT EXISTS.
+  const w = words(tokens);
+  const add = w.indexOf('ADD');
+  if (w[0] === 'ALTER' && w[1] === 'TYPE' && add > 2 && /^ADD VALUE (IF NOT EXISTS )?<name>( (BEFORE|AFTER) <name>)?$/.test(w.slice(add).join(' '))) {
+    return { rule: R.addEnumValue, at: 0, subject: statement.text.slice(tokens[2].start, tokens[add - 1].end) };
+  }
   const head = alterTableHead(tokens);
   if (!head) return undefined;
-  const w = words(tokens);
   const rest = w.slice(head);
   const table = statement.text.slice(tokens[head - 1 - (w[head - 2] === '.' ? 2 : 0)].start, tokens[head - 1].end);
   // ALTER TABLE t VALIDATE CONSTRAINT c
@@ -272,10 +289,10 @@ function recogniseByWords(statement: SqlStatement): Hit | undefined {
  * change the classification: `NOT VALID` after a constraint (its position is remembered) and the
  * `USING expr` of an ALTER COLUMN … TYPE (breaking either way).
  */
-function blankUnsupportedClauses(statement: SqlStatement): { text: string; notValidAt: number[] } {
+function blankUnsupportedClauses(statement: SqlStatement, text: string): { text: string; notValidAt: number[] } {
   const { tokens } = statement;
-  if (!alterTableHead(tokens)) return { text: statement.text, notValidAt: [] };
-  const chars = statement.text.split('');
+  if (!alterTableHead(tokens)) return { text, notValidAt: [] };
+  const chars = text.split('');
   const blank = (from: number, to: number) => { for (let i = from; i < to; i++) if (chars[i] !== '\n') chars[i] = ' '; };
   const notValidAt: number[] = [];
   let afterType = false;

@@ -88,6 +88,8 @@ export const LINT_RULES = {
   opaqueCode: breaking('opaque-code', 'a DO block', 'the linter cannot see inside it: write the statements out plainly'),
   transactionControl: breaking('transaction-control', 'BEGIN, COMMIT or ROLLBACK in a migration',
     'remove it: migrate runs each file in its own transaction (or without one when it uses CONCURRENTLY)'),
+  sessionSettingUnfollowable: breaking('session-setting-unfollowable', 'a session setting that changes how later statements are read or which tables they reach',
+    'the linter cannot follow it, so it cannot judge what comes after: name tables with their schema (app.orders) instead of setting search_path, leave standard_conforming_strings, client_encoding and the role as they are, or apply the file as a contract step (--contract)'),
   unrecognised: breaking('unrecognised', 'a statement the linter has no rule for', 'apply it as a contract step (--contract) after reviewing it'),
 } satisfies Record<string, LintRule>;
 
