@@ -78,14 +78,19 @@ describe('smoke checks', () => {
     assert.equal(smokeCommand(80, check, 'X-Bluegreen-Preview', 'green'),
       "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: green' http://127.0.0.1:80/api/version 2>&1 | head -c 65536");
   });
-  it('passes a good answer from the previewed color', () => {
-    const out = 'HTTP/1.1 200 OK\r\nX-Bluegreen-Color: green\r\n\r\n{"version":"1.1.0"}';
+  it('passes a good answer the router sent to the previewed color, whether or not the app names its color', () => {
+    const out = 'HTTP/1.1 200 OK\r\nX-Bluegreen-Color: green\r\nX-Bluegreen-Routed-Color: green\r\n\r\n{"version":"1.1.0"}';
     assert.deepEqual(judgeSmoke(out, check, 'green'), { ok: true, detail: '200 from green' });
+    const plainApp = 'HTTP/1.1 200 OK\r\nx-bluegreen-routed-color: green\r\n\r\n{"version":"1.1.0"}';
+    assert.deepEqual(judgeSmoke(plainApp, check, 'green'), { ok: true, detail: '200 from green' });
   });
-  it('fails a wrong status, a wrong color, a missing text, no answer', () => {
+  it('fails a wrong status, a wrong color (the router\'s or the app\'s), no word from the router, a missing text, no answer', () => {
     assert.match(judgeSmoke('HTTP/1.1 502 Bad Gateway\r\n\r\n', check, 'green').detail, /answered 502, expected 200/);
-    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\nx-bluegreen-color: blue\r\n\r\n{"version":1}', check, 'green').detail, /served by blue/);
-    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\nX-Bluegreen-Color: green\r\n\r\nok', check, 'green').detail, /lacks/);
+    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\nX-Bluegreen-Routed-Color: blue\r\n\r\n{"version":1}', check, 'green').detail, /the router sent it to blue, not green/);
+    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\nX-Bluegreen-Routed-Color: green\r\nx-bluegreen-color: blue\r\n\r\n{"version":1}', check, 'green').detail, /served by blue/);
+    // An app that knows nothing of the product, on a router that does not say where it sent the request: not proof.
+    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\n\r\n{"version":1}', check, 'green').detail, /^the router did not name the color/);
+    assert.match(judgeSmoke('HTTP/1.1 200 OK\r\nX-Bluegreen-Routed-Color: green\r\n\r\nok', check, 'green').detail, /lacks/);
     assert.equal(judgeSmoke('curl: (7) Failed to connect', check, 'green').ok, false);
   });
 });

@@ -45,6 +45,11 @@ export const ACCESS_LOG_KEYS = [
 ] as const;
 
 const UPSTREAM_KEEPALIVE = 32;
+/**
+ * On preview requests, the router names the color it sent the request to; an upstream cannot
+ * set it (hidden), so `verify` learns what served from the router, not from the app.
+ */
+export const ROUTED_COLOR_HEADER = 'X-Bluegreen-Routed-Color';
 
 export function upstreamName(app: string, color: string): string {
   return `${app}_${color}`;
@@ -188,6 +193,10 @@ export function renderBaseConfig(input: RenderInput): string {
     '    "" "";',
     '    default $bg_set_cookie;',
     '}',
+    'map $bg_log_via $bg_routed_preview {',
+    '    preview $bg_color;',
+    '    default "";',
+    '}',
     '',
     ...upstreams(input),
     '',
@@ -197,6 +206,8 @@ export function renderBaseConfig(input: RenderInput): string {
     `    access_log ${quotePath('access log path', input.paths.accessLog)} ${LOG_FORMAT_NAME};`,
     ...(input.mirrorAccessLog ? [`    access_log ${quotePath('access log mirror', input.mirrorAccessLog)} ${LOG_FORMAT_NAME};`] : []),
     '    add_header Set-Cookie $bg_cookie_out always;',
+    `    add_header ${ROUTED_COLOR_HEADER} $bg_routed_preview always;`,
+    `    proxy_hide_header ${ROUTED_COLOR_HEADER};`,
     '',
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',

@@ -22,6 +22,11 @@ export interface SpecInputs {
   images: { db: string; router: string; apps: Record<string, string> };
   /** The public key put into the hosts' authorized_keys when `ssh` is on. */
   sshPublicKey?: string;
+  /**
+   * Hash of the files a new router starts with (base config, routing script): part of a router's
+   * spec, so a router made from an older base config is replaced (its state carried over).
+   */
+  routerFiles?: string;
 }
 
 export function containerSpec(host: SandboxHost, inputs: SpecInputs): ContainerSpec {
@@ -53,7 +58,10 @@ export function containerSpec(host: SandboxHost, inputs: SpecInputs): ContainerS
     }
   }
   const hash = createHash('sha256')
-    .update(JSON.stringify({ image, env: sorted(env), volumes: sorted(volumes), ports: host.ports, labels: sorted(host.labels) }))
+    .update(JSON.stringify({
+      image, env: sorted(env), volumes: sorted(volumes), ports: host.ports, labels: sorted(host.labels),
+      ...(host.role === 'router' && inputs.routerFiles ? { routerFiles: inputs.routerFiles } : {}),
+    }))
     .digest('hex')
     .slice(0, 12);
   return { host, image, env, volumes, hash };

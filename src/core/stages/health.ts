@@ -1,14 +1,15 @@
 // Health and version of a color, read on its hosts through the transport (an operator's machine
-// rarely reaches app ports; the host always reaches its own). Never from memory or labels.
+// rarely reaches app ports; the host always reaches its own). Never from memory or labels: the
+// version is the release the supervisor started, and healthy means the answer came from it.
 import { AppSpec, Color } from '../model';
-import { shellQuote } from '../transport';
+import { appProbeCommand, judgeAppProbe, parseAppProbe } from './appProbe';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 
 export interface HostHealth {
   host: string;
   app: string;
   healthy: boolean;
-  /** The release `current` points at; undefined when the host has none. */
+  /** The release the supervisor started (else the one `current` points at); undefined when none. */
   version?: string;
   detail: string;
 }
@@ -21,11 +22,9 @@ export interface ColorHealth {
   versions: Record<string, string[]>;
 }
 
-/** One shell line: health status code, then the current release's name. */
+/** The probe run on the host: health, release, and who listens on the port (appProbe.ts). */
 export function healthProbeCommand(app: AppSpec): string {
-  const url = `http://127.0.0.1:${app.port}${app.health}`;
-  return `code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${shellQuote(url)} 2>/dev/null || true); `
-    + `echo "status=\${code:-000}"; echo "version=$(basename "$(readlink ${shellQuote(`/opt/${app.name}/current`)} 2>/dev/null)" 2>/dev/null)"`;
+  return appProbeCommand(app);
 }
 
 export async function checkColorHealth(handle: EnvironmentHandle, color: Color): Promise<ColorHealth> {
@@ -35,16 +34,15 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   }
   const hosts = await Promise.all(probes.map(async ({ host, app }): Promise<HostHealth> => {
     try {
-      const probe = () => handle.host(host).exec(healthProbeCommand(app), { timeoutMs: 10_000 });
+      // With sudo where stages use it: seeing which process holds a socket needs root.
+      const probe = async () => parseAppProbe((await handle.host(host).exec(healthProbeCommand(app), { timeoutMs: 10_000, sudo: handle.sudo })).stdout);
       let result = await probe();
       // No answer within curl's 3 s: ask once more before calling the host unhealthy, so a
       // CPU-starved moment (seen on a 2-core machine running several sandboxes) does not refuse a
       // stage. A host that is really down stays down; a wrong answer is never retried.
-      if ((/status=(\d+)/.exec(result.stdout)?.[1] ?? '000') === '000') result = await probe();
-      const status = /status=(\d+)/.exec(result.stdout)?.[1] ?? '000';
-      const version = /version=(\S*)/.exec(result.stdout)?.[1] || undefined;
-      const healthy = /^2\d\d$/.test(status);
-      return { host, app: app.name, healthy, version, detail: healthy ? `${app.health} ${status}` : status === '000' ? `${app.health}: no answer on port ${app.port}` : `${app.health} answered ${status}` };
+      if (!result.status) result = await probe();
+      const { healthy, detail } = judgeAppProbe(result, app);
+      return { host, app: app.name, healthy, version: result.release ?? result.version, detail };
     } catch (error) {
       return { host, app: app.name, healthy: false, detail: `unreachable: ${(error as Error).message}` };
     }

@@ -1,9 +1,12 @@
-// verify <color>: health on every host of the color, then the config's smoke requests through
-// every router with the preview rule forcing that color — the path real users will take, tried
-// before any of them is sent there. Success is recorded so a later switch does not warn.
+// verify <color>: health on every host of the color — answered by the app the supervisor started,
+// on the release it reports (appProbe.ts) — then the config's smoke requests through every router
+// with the preview rule forcing that color, each router naming the color it sent them to: the path
+// real users will take, tried before any of them is sent there. Success is recorded so a later
+// switch does not warn.
 import { Color, SmokeCheck } from '../model';
 import { StageError } from '../errors';
 import { shellQuote } from '../transport';
+import { ROUTED_COLOR_HEADER } from '../router/baseConfig';
 import { RouterHandle } from '../fleet/routerHandle';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
@@ -22,14 +25,22 @@ export function smokeCommand(port: number, check: SmokeCheck, previewHeader: str
   return `curl -s -m 10 -D - -H ${shellQuote(`${previewHeader}: ${color}`)} ${shellQuote(url)} 2>&1 | head -c 65536`;
 }
 
+/** Set on a smoke outcome whose router predates the routed-color header: the routers need updating. */
+export const OUTDATED_ROUTER = 'the router did not name the color it sent this preview request to';
+
 export function judgeSmoke(output: string, check: SmokeCheck, color: Color): { ok: boolean; detail: string } {
   const status = Number(/^HTTP\/[\d.]+ (\d{3})/m.exec(output)?.[1] ?? 0);
+  // The router's word on which color served (an upstream cannot set it); the app's own header
+  // is checked too when it sends one, but an app that knows nothing of the product sends none.
+  const routed = new RegExp(`^${ROUTED_COLOR_HEADER}:\\s*(\\S+)`, 'im').exec(output)?.[1];
   const served = /^x-bluegreen-color:\s*(\S+)/im.exec(output)?.[1];
   if (!status) return { ok: false, detail: `no HTTP answer (${output.trim().split('\n')[0] || 'empty'})` };
   if (status !== check.expect) return { ok: false, detail: `answered ${status}, expected ${check.expect}` };
-  if (served && served !== color) return { ok: false, detail: `served by ${served}, not ${color}: the preview rule did not hold` };
+  if (!routed) return { ok: false, detail: `${OUTDATED_ROUTER} (no ${ROUTED_COLOR_HEADER} header)` };
+  if (routed !== color) return { ok: false, detail: `the router sent it to ${routed}, not ${color}: the preview rule did not hold` };
+  if (served && served !== color) return { ok: false, detail: `served by ${served}, not ${color}: the app on ${color}'s hosts says it is ${served}` };
   if (check.contains && !output.includes(check.contains)) return { ok: false, detail: `body lacks "${check.contains}"` };
-  return { ok: true, detail: `${status}${served ? ` from ${served}` : ''}` };
+  return { ok: true, detail: `${status} from ${routed}` };
 }
 
 export async function verify(ctx: StageContext, color: Color): Promise<StageResult> {
@@ -50,7 +61,9 @@ export async function verify(ctx: StageContext, color: Color): Promise<StageResu
   if (failed.length) {
     throw new StageError(
       `smoke checks failed for ${color}:\n${failed.map((f) => `  ${f.router} ${f.path}: ${f.detail}`).join('\n')}`,
-      `no user traffic was moved; fix ${color} and verify again`,
+      failed.some((f) => f.detail.startsWith(OUTDATED_ROUTER))
+        ? 'update the routers\' base config: `bluegreen hosts setup` on real hosts, `bluegreen sandbox up` in the sandbox; then verify again'
+        : `no user traffic was moved; fix ${color} and verify again`,
     );
   }
   await changeTraffic(ctx, {
