@@ -16,10 +16,10 @@ async function sandboxConfig(ctx: CommandContext): Promise<{ config: BluegreenCo
 }
 
 export function formatSandboxStatus(s: SandboxStatus): string {
-  const lines = [`sandbox ${s.env}: ${s.healthy ? 'healthy' : s.hosts.every((h) => h.state === 'missing') ? 'not up' : 'NOT healthy'}`];
+  const lines = [`sandbox ${s.env} of ${s.project}: ${s.healthy ? 'healthy' : s.hosts.every((h) => h.state === 'missing') ? 'not up' : 'NOT healthy'}`];
   for (const h of s.hosts) {
     const ports = Object.entries(h.ports).map(([inner, outer]) => `127.0.0.1:${outer}→${inner}`).join(' ');
-    lines.push(`  ${h.name.padEnd(28)} ${h.state.padEnd(8)} ${h.healthy ? 'healthy' : `unhealthy${h.problem ? ` (${h.problem})` : ''}`}${h.version ? `  ${h.version}` : ''}${ports ? `  ${ports}` : ''}`);
+    lines.push(`  ${h.name.padEnd(28)} ${h.state.padEnd(8)} ${h.healthy ? 'healthy' : `unhealthy${h.problem ? ` (${h.problem})` : ''}`}${h.version ? `  ${h.version}` : ''}${ports ? `  ${ports}` : ''}${h.state !== 'missing' && h.project !== s.project ? `  [${h.project ? `project ${h.project}` : 'no owner: made before sandboxes had owners'}]` : ''}`);
   }
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // names on the sandbox network, and every object carries labels so state and clean-up come
 // from the engine, never from memory.
 import { BluegreenConfig, COLORS, Color, DockerEnvironment, Topology } from '../model';
+import * as path from 'node:path';
 import { InputError } from '../errors';
 
 export const LABEL_SANDBOX = 'bluegreen.sandbox';
@@ -9,6 +10,8 @@ export const LABEL_ROLE = 'bluegreen.role';
 export const LABEL_COLOR = 'bluegreen.color';
 export const LABEL_APP = 'bluegreen.app';
 export const LABEL_INDEX = 'bluegreen.index';
+/** The absolute path of the config file whose project made the object (ownership.ts). */
+export const LABEL_PROJECT = 'bluegreen.project';
 /** Hash of everything a container was created from; a leftover is adopted only when it matches. */
 export const LABEL_SPEC = 'bluegreen.spec';
 
@@ -93,6 +96,7 @@ export function sandboxHosts(config: BluegreenConfig, env: string | DockerEnviro
   };
   const labels = (role: HostRole, index: number, extra: Record<string, string> = {}) => ({
     [LABEL_SANDBOX]: sandbox.name,
+    [LABEL_PROJECT]: path.resolve(config.file),
     [LABEL_ROLE]: role,
     [LABEL_INDEX]: String(index),
     ...extra,

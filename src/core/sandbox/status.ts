@@ -5,7 +5,8 @@ import { BluegreenConfig, Color, DockerEnvironment } from '../model';
 import { connectDocker } from '../docker/connect';
 import { containerName, listContainersByLabel, publishedPorts } from '../docker/resources';
 import { probeFor, readVersion } from './hostChecks';
-import { HostRole, LABEL_APP, LABEL_COLOR, LABEL_INDEX, LABEL_ROLE, LABEL_SANDBOX, dbVolumeName, dockerEnvironment, networkName, sandboxHosts } from './naming';
+import { ownerOf, projectOf } from './ownership';
+import { HostRole, LABEL_APP, LABEL_COLOR, LABEL_INDEX, LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, dbVolumeName, dockerEnvironment, networkName, sandboxHosts } from './naming';
 
 export interface HostStatus {
   name: string;
@@ -25,10 +26,14 @@ export interface HostStatus {
   healthy: boolean;
   /** Why it is not healthy. */
   problem?: string;
+  /** The config file of the project that made the container (absent: made before owners existed). */
+  project?: string;
 }
 
 export interface SandboxStatus {
   env: string;
+  /** This project: the absolute path of its config file. */
+  project: string;
   network: boolean;
   volume: boolean;
   hosts: HostStatus[];
@@ -46,6 +51,7 @@ export interface StatusOptions {
 export async function status(config: BluegreenConfig, envName: string | DockerEnvironment, options: StatusOptions = {}): Promise<SandboxStatus> {
   const sandbox = dockerEnvironment(config, envName);
   const docker = options.docker ?? connectDocker(sandbox.dockerHost);
+  const project = projectOf(config);
   const containers = await listContainersByLabel(docker, { [LABEL_SANDBOX]: sandbox.name });
   const planned = sandboxHosts(config, sandbox);
   const byName = new Map(containers.map((c) => [containerName(c), c]));
@@ -68,6 +74,12 @@ export async function status(config: BluegreenConfig, envName: string | DockerEn
       const inspect = await container.inspect();
       const ports = publishedPorts(inspect);
       const host: HostStatus = { ...base, id: info.Id, image: info.Image, state: inspect.State.Status, ports, healthy: false };
+      if (info.Labels[LABEL_PROJECT]) host.project = info.Labels[LABEL_PROJECT];
+      const owner = ownerOf(info.Labels, project);
+      if (owner.kind === 'foreign') {
+        host.problem = `belongs to another project: ${owner.project}`;
+        return host;
+      }
       if (!plan) host.problem = 'not part of the configured topology';
       if (!inspect.State.Running) {
         host.problem = `not running (exit code ${inspect.State.ExitCode})`;
@@ -87,5 +99,5 @@ export async function status(config: BluegreenConfig, envName: string | DockerEn
 
   const network = (await docker.listNetworks({ filters: { name: [networkName(sandbox.name)] } })).some((n) => n.Name === networkName(sandbox.name));
   const volume = await docker.getVolume(dbVolumeName(sandbox.name)).inspect().then(() => true, () => false);
-  return { env: sandbox.name, network, volume, hosts, healthy: network && hosts.every((h) => h.healthy) };
+  return { env: sandbox.name, project, network, volume, hosts, healthy: network && hosts.every((h) => h.healthy) };
 }

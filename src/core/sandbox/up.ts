@@ -3,19 +3,21 @@
 // second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
 import type Docker from 'dockerode';
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 import { BluegreenConfig, COLORS, Color, DEFAULT_ROUTER_PATHS, DockerEnvironment, RouterState } from '../model';
 import { StageError } from '../errors';
 import { requireEngine } from '../docker/connect';
 import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
-import { initialState, parseState, renderRouterFiles } from '../router';
+import { RenderInput, initialState, parseState, renderBaseConfig, renderRouterFiles, renderRoutingScript } from '../router';
 import { buildArtifact } from './artifacts';
 import { SandboxAssets, sandboxAssets } from './assets';
 import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
 import { waitHealthy, pollUntil } from './health';
 import { probeFor, readVersion } from './hostChecks';
 import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
-import { LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
+import { LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
+import { ownerOf, projectOf, refuseForeign } from './ownership';
 import { requirePortsFree } from './ports';
 import { SandboxRunOptions, report } from './progress';
 import { ensureSshKey, pinHostKeys, readHostKey } from './ssh';
@@ -59,6 +61,8 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const env = sandbox.name;
   report(options, 'engine', sandbox.dockerHost || 'default socket');
   const docker = await requireEngine(sandbox.dockerHost);
+  // Before anything is built or removed: another project's sandbox of the same name stays as it is.
+  await refuseForeign(docker, config, sandbox);
   const assets = options.assets ?? sandboxAssets();
   const appTimeout = options.appHealthTimeoutMs ?? 120_000;
   const otherTimeout = options.healthTimeoutMs ?? 60_000;
@@ -77,11 +81,19 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   options.signal?.throwIfAborted();
 
   const labels = { [LABEL_SANDBOX]: env };
-  if (await ensureNetwork(docker, networkName(env), labels)) report(options, 'network', `created ${networkName(env)}`);
-  if (await ensureVolume(docker, dbVolumeName(env), labels)) report(options, 'db', `created volume ${dbVolumeName(env)}`);
+  const owned = { ...labels, [LABEL_PROJECT]: projectOf(config) };
+  if (await ensureNetwork(docker, networkName(env), owned)) report(options, 'network', `created ${networkName(env)}`);
+  if (await ensureVolume(docker, dbVolumeName(env), owned)) report(options, 'db', `created volume ${dbVolumeName(env)}`);
 
-  const specs = sandboxHosts(config, sandbox).map((host) => containerSpec(host, { config, sandbox, images, sshPublicKey }));
+  const routerFilesHash = createHash('sha256').update(renderBaseConfig(routerRenderInput(config, sandbox))).update(renderRoutingScript()).digest('hex').slice(0, 12);
+  const specs = sandboxHosts(config, sandbox).map((host) => containerSpec(host, { config, sandbox, images, sshPublicKey, routerFiles: routerFilesHash }));
   const leftovers = await listContainersByLabel(docker, labels);
+  for (const info of leftovers) {
+    const owner = ownerOf(info.Labels, projectOf(config));
+    // Foreign ones were refused above; these were made before sandboxes had owners, or by a
+    // project whose config file no longer exists.
+    if (owner.kind === 'unowned') report(options, 'owner', `${containerName(info)} has no living owner (${owner.project ? `${owner.project} is gone` : 'made before sandboxes had owners'}); this project takes it over`);
+  }
   for (const info of leftovers) {
     if (!specs.some((s) => s.host.name === containerName(info))) {
       report(options, 'remove', `${containerName(info)} is no longer part of the sandbox`);
@@ -214,10 +226,12 @@ async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironmen
     }
     state = initialState(config.traffic, versions, `${os.userInfo().username}@${os.hostname()}`, 'sandbox up');
   }
-  return renderRouterFiles(
-    { apps: config.apps, traffic: config.traffic, topology: sandboxTopology(config, sandbox), mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80, mirrorAccessLog: '/dev/stdout' },
-    state,
-  );
+  return renderRouterFiles(routerRenderInput(config, sandbox), state);
+}
+
+/** How the sandbox's routers are rendered: njs, port 80, the access log mirrored to Docker's log. */
+function routerRenderInput(config: BluegreenConfig, sandbox: DockerEnvironment): RenderInput {
+  return { apps: config.apps, traffic: config.traffic, topology: sandboxTopology(config, sandbox), mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80, mirrorAccessLog: '/dev/stdout' };
 }
 
 /** `nginx -t` then reload; a router that fails either is left to its health check (and replaced). */
