@@ -194,7 +194,7 @@ describe('release stage faults (stagetest sandbox)', function () {
     }
     const traffic = await running;
     assert.ok(failed instanceof StageError, String(failed));
-    assert.match(failed.message, /^canary on green rolled back: error rate (\d+\.\d\d)% > 5\.00% over \d+ request\(s\)$/);
+    assert.match(failed.message, /^canary on green rolled back: error rate (\d+\.\d\d)% > 5\.00% over \d+ request\(s\) in the last 3s$/);
     const rate = Number(/error rate ([\d.]+)%/.exec(failed.message)?.[1]);
     assert.ok(rate > 8 && rate < 40, `observed error rate ${rate}% (the flaky build fails 20 %)`);
     assert.ok(traffic.byColor.green.failed > 0, 'mobile users met the flaky build during the window');

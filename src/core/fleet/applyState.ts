@@ -92,8 +92,13 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
     await cleanupNext(routers);
   });
 
-  // 4. History last: it records what is live, never what was only attempted.
-  const line = `${JSON.stringify(next)}\n`;
+  // 4. History last: it records what is live, never what was only attempted. The plan this change
+  // replaced goes first (a repeat is merged by serial): a router's first document — set up by
+  // `hosts setup`, or carried to a new sandbox router — is otherwise in no history, and a rollback
+  // could not return to it.
+  const replaced = readings.map((r) => r.state).filter((s): s is RouterState => !!s)
+    .reduce<RouterState | undefined>((a, b) => (!a || b.serial > a.serial ? b : a), undefined);
+  const line = `${replaced && replaced.serial < next.serial ? `${JSON.stringify(replaced)}\n` : ''}${JSON.stringify(next)}\n`;
   await onRouters(routers, (router) => {
     return sh(router, `mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(dataFile(router, 'history.jsonl'))}`, line);
   });
