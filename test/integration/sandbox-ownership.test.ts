@@ -9,6 +9,13 @@ import { requireConfig } from '../../src/core/config';
 import { BluegreenConfig } from '../../src/core/model';
 import { down, status, up } from '../../src/core/sandbox';
 import { RefusedError } from '../../src/core/errors';
+import { openEnvironment } from '../../src/core/environment/openEnvironment';
+import { currentState, readRouters } from '../../src/core/fleet/readRouters';
+import { readAudit } from '../../src/core/fleet/audit';
+import { readLock } from '../../src/core/fleet/lock';
+import { runStage } from '../../src/core/stages/runStage';
+import { switchTo } from '../../src/core/stages/switch';
+import { StageContext } from '../../src/core/stages/stageContext';
 import { SANDBOX_UP_TIMEOUT_MS, REPO_CONFIG } from '../helpers/sandbox';
 import { CAREFUL_ENV, CarefulSandbox, downCarefulSandbox, upCarefulSandbox } from '../helpers/carefulSandbox';
 
@@ -55,6 +62,26 @@ describe('sandbox ownership (two projects, one sandbox name)', function () {
     assert.ok(result.kept.includes('network bg-careful') && result.kept.includes('volume bg-careful-db'), result.kept.join(', '));
     assert.equal(result.kept.filter((k) => k.startsWith('bg-careful-')).length, before.length);
     assert.deepEqual(await ids(), before);
+  });
+
+  it("the second project's stages are refused before they touch the first project's routers", async () => {
+    const mine = openEnvironment(first.config, CAREFUL_ENV);
+    const theirs = openEnvironment(other, CAREFUL_ENV);
+    try {
+      const before = currentState(await readRouters(mine.routers)).state.serial;
+      const auditBefore = (await readAudit(mine.routers, 1000)).length;
+      const ctx: StageContext = { handle: theirs, actor: 'other@itest', progress: () => undefined, yes: true, force: false };
+      await assert.rejects(runStage(ctx, 'switch green', () => switchTo(ctx, 'green')), (error: unknown) => {
+        assert.ok(error instanceof RefusedError, String(error));
+        assert.match(error.message, /^the sandbox "careful" on this Docker engine belongs to another project/);
+        return true;
+      });
+      assert.equal(currentState(await readRouters(mine.routers)).state.serial, before);
+      assert.equal((await readAudit(mine.routers, 1000)).length, auditBefore, 'no audit line, no lock');
+      assert.equal(await readLock(mine.routers), undefined);
+    } finally {
+      await Promise.all([mine.close(), theirs.close()]);
+    }
   });
 
   it('status says whose each container is', async () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { BluegreenConfig, DockerEnvironment } from '../model';
 import { RefusedError } from '../errors';
+import { connectDocker } from '../docker/connect';
 import { containerName, listContainersByLabel } from '../docker/resources';
 import { LABEL_PROJECT, LABEL_SANDBOX, dbVolumeName, networkName } from './naming';
 
@@ -60,4 +61,14 @@ export async function refuseForeign(docker: Docker, config: BluegreenConfig, san
     `the sandbox "${sandbox.name}" on this Docker engine belongs to another project, ${first.project} (${first.objects.join(', ')}); nothing was changed`,
     `bring it down there (\`bluegreen sandbox down --config ${first.project} --env ${sandbox.name}\`), or give this project's sandbox its own name in ${config.file} (environments: { my-sandbox: { docker: {} } }) and use --env my-sandbox`,
   );
+}
+
+/**
+ * Stages check it too: a project's stages never act on another project's sandbox that happens to
+ * carry the same name (the containers are found by name).
+ */
+export async function refuseForeignSandbox(config: BluegreenConfig, env: { kind?: string }): Promise<void> {
+  if (env.kind !== 'docker') return;
+  const sandbox = env as DockerEnvironment;
+  await refuseForeign(connectDocker(sandbox.dockerHost), config, sandbox);
 }

@@ -3,6 +3,7 @@
 // traffic as the last successful step left it, and says how to resume.
 import { RunbookStep } from '../model';
 import { acquireLock, releaseLock } from '../fleet/lock';
+import { refuseForeignSandbox } from '../sandbox/ownership';
 import { appendAudit } from '../fleet/audit';
 import { StageError, RefusedError } from '../errors';
 import { StageContext, StageResult } from './stageContext';
@@ -40,6 +41,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
   const from = options.from ?? 1;
   if (!steps.length) throw new StageError('the config has no release runbook', 'add a `release:` list to bluegreen.yaml (docs/config.md)');
   const label = `release ${version}`;
+  await refuseForeignSandbox(handle.config, handle.env);
   const outcome = await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
   const results: StageResult[] = [];
   try {

@@ -2,6 +2,7 @@
 import { appendAudit } from '../fleet/audit';
 import { acquireLock, releaseLock } from '../fleet/lock';
 import { RefusedError } from '../errors';
+import { refuseForeignSandbox } from '../sandbox/ownership';
 import { StageContext, StageResult } from './stageContext';
 
 export interface RunStageOptions {
@@ -17,6 +18,7 @@ export async function runStage(
   options: RunStageOptions = {},
 ): Promise<StageResult> {
   const { handle } = ctx;
+  if (!options.lockHeld) await refuseForeignSandbox(handle.config, handle.env);
   // Under the actor's own `lock hold`, the stage goes through and the hold stays.
   const outcome = options.lockHeld
     ? 'held'
