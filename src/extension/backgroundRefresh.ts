@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { BluegreenConfig } from '../core/model';
 import { configWithSettings } from './environmentReading';
+import { environmentAccess } from './editorAccess';
 import { SandboxEventWatcher } from './sandboxEvents';
 import { readSettings } from './settings';
 import type { StatusRefresher } from './statusRefresher';
@@ -32,8 +33,11 @@ export class BackgroundRefresh implements vscode.Disposable {
   }
 
   private followEngineOf(envName: string): void {
-    const env = this.config && configWithSettings(this.config, readSettings()).environments[envName];
-    if (env?.kind !== 'docker') return;
+    // The same gate as every reader: in Restricted Mode the file's own engine address is not followed.
+    const access = this.config && environmentAccess(this.config, envName, readSettings(), vscode.workspace.isTrusted);
+    if (!access?.ok) return;
+    const env = access.env;
+    if (env.kind !== 'docker') return;
     const reading = this.refresher.reading(envName);
     if (reading.kind === 'problem' && reading.problem.reason === 'noEngine') return;
     this.events.watch(env.dockerHost);

@@ -6,6 +6,7 @@ import type { BluegreenConfig, Environment } from '../core/model';
 import type { EnvironmentStatus } from '../core/stages/status';
 import type { HostLogSink } from '../core/transport';
 import { engine } from './engine';
+import { environmentAccess } from './editorAccess';
 import type { BluegreenSettings } from './settings';
 
 export type ProblemReason = 'noEngine' | 'notUp' | 'unreachable' | 'restricted' | 'failed';
@@ -30,34 +31,20 @@ export type EnvironmentReading =
 const DATABASE_TIMEOUT_MS = 8_000;
 const ENGINE_TIMEOUT_MS = 3_000;
 
-/** The config as this editor uses it: a sandbox without its own dockerHost takes the setting's. */
-export function configWithSettings(config: BluegreenConfig, settings: BluegreenSettings): BluegreenConfig {
-  if (!settings.dockerHost) return config;
-  const environments: Record<string, Environment> = {};
-  for (const [name, env] of Object.entries(config.environments)) {
-    environments[name] = env.kind === 'docker' && !env.dockerHost ? { ...env, dockerHost: settings.dockerHost } : env;
-  }
-  return { ...config, environments };
-}
+export { configWithSettings } from './editorAccess';
 
 export interface ReadOptions {
   settings: BluegreenSettings;
-  /** Restricted Mode: SSH environments are not contacted (ssh options come from the workspace). */
+  /** Restricted Mode: nothing the workspace's file names is contacted (editorAccess.ts). */
   trusted: boolean;
   hostLog?: HostLogSink;
 }
 
 export async function readEnvironment(rawConfig: BluegreenConfig, envName: string, options: ReadOptions): Promise<EnvironmentReading> {
-  const config = configWithSettings(rawConfig, options.settings);
-  const env = config.environments[envName];
   const at = Date.now();
-  if (!env) return { kind: 'problem', at, problem: { reason: 'failed', message: `no environment "${envName}" in the config` } };
-  if (env.kind === 'ssh' && !options.trusted) {
-    return {
-      kind: 'problem', at,
-      problem: { reason: 'restricted', message: 'not read in Restricted Mode', hint: 'Reading runs ssh with options from this workspace\'s config. Trust the workspace to read it.' },
-    };
-  }
+  const access = environmentAccess(rawConfig, envName, options.settings, options.trusted);
+  if (!access.ok) return { kind: 'problem', at, problem: { reason: access.reason, message: access.message, hint: access.hint } };
+  const { config, env } = access;
   const core = await engine();
   if (env.kind === 'docker') {
     try {
@@ -67,7 +54,7 @@ export async function readEnvironment(rawConfig: BluegreenConfig, envName: strin
       return { kind: 'problem', at, problem: { reason: 'noEngine', message: e.message, hint: e.hint } };
     }
   }
-  const handle = core.openEnvironment(config, envName, { hostLog: options.hostLog, sshPath: options.settings.sshPath });
+  const handle = core.openEnvironment(config, envName, { hostLog: options.hostLog, sshPath: access.sshPath });
   try {
     const database = wantsDatabase(env) ? readDatabase(core, handle) : Promise.resolve(undefined);
     const status = await core.readStatus(handle);

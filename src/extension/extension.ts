@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { BackgroundRefresh } from './backgroundRefresh';
 import { COMMANDS } from './commandTable';
 import { registerTrafficPanel } from './panel/trafficPanel';
+import { liveReaders, type LiveReaders } from './panel/liveReaders';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { MigrationDiagnostics } from './migrationDiagnostics';
 import { CONFIG_FILE_NAME } from './configFiles';
@@ -24,6 +25,8 @@ export interface BluegreenApi {
   statusBar: TrafficStatusBar;
   /** How long activate() took, in ms (bench/editor.ts reads it). */
   activationMs: number;
+  /** The readers the traffic panel and Preview share (the tests check how they reach hosts). */
+  liveReaders(): Promise<LiveReaders>;
 }
 
 export function activate(context: vscode.ExtensionContext): BluegreenApi {
@@ -86,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
   setTimeout(refresh, 0);
 
   startTestSuiteIfRequested(output);
-  return { services, statusBar, activationMs: performance.now() - started };
+  return { services, statusBar, activationMs: performance.now() - started, liveReaders };
 }
 
 export function deactivate(): void {

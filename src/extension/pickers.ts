@@ -1,7 +1,7 @@
 // The questions a command asks when it was run from the palette: which environment, which color,
 // which version, how big a canary. Each returns undefined when the person cancels.
 import * as vscode from 'vscode';
-import { COLORS, VERSION_PATTERN, type BluegreenConfig, type Color, type Environment } from '../core/model';
+import { COLORS, VERSION_PATTERN, findEnvironment, type BluegreenConfig, type Color, type Environment } from '../core/model';
 import { colorOfNode, envNameOfNode, type CommandTarget } from './commandTarget';
 import type { ExtensionServices } from './services';
 
@@ -30,7 +30,7 @@ export async function chooseEnvironment(
   const { config } = state;
   const named = target.options.env ?? envNameOfNode(target.node);
   if (named !== undefined) {
-    const env = config.environments[named];
+    const env = findEnvironment(config, named);
     if (!env) {
       void vscode.window.showErrorMessage(`No environment "${named}" in bluegreen.yaml (it has ${Object.keys(config.environments).join(', ')}).`);
       return undefined;

@@ -3,7 +3,7 @@
 // second read afterwards. Nothing here blocks the editor; callers that need the fresh state (a
 // stage that just ran, the tests) await refresh().
 import * as vscode from 'vscode';
-import type { BluegreenConfig } from '../core/model';
+import { findEnvironment, type BluegreenConfig } from '../core/model';
 import { readEnvironment, type EnvironmentReading } from './environmentReading';
 import { readSettings } from './settings';
 
@@ -52,7 +52,7 @@ export class StatusRefresher implements vscode.Disposable {
 
   /** Asks for a fresh read; resolves once a read that started after this call has finished. */
   refresh(envName: string, debounceMs = DEBOUNCE_MS): Promise<void> {
-    if (!this.config?.environments[envName]) return Promise.resolve();
+    if (!this.config || !findEnvironment(this.config, envName)) return Promise.resolve();
     let slot = this.slots.get(envName);
     if (!slot) {
       slot = { reading: { kind: 'pending' }, again: false, waiters: [] };

@@ -217,6 +217,28 @@ export interface Workbench {
   cleanup(options?: { keep?: boolean }): Promise<void>;
 }
 
+/**
+ * An ssh that reads the tests' own config (`ssh -F`), never the user's ~/.ssh/config or
+ * /etc/ssh/ssh_config: the extension under test is given it as bluegreen.sshPath. Host keys are
+ * still checked, against the tests' own (empty) known_hosts.
+ */
+export function writeIsolatedSsh(root: string): string {
+  const config = path.join(root, 'ssh_config');
+  const wrapper = path.join(root, 'ssh');
+  fs.writeFileSync(config, [
+    '# The extension-host tests\' own ssh config (test/helpers/codeServer.ts).',
+    'Host *',
+    '  BatchMode yes',
+    '  StrictHostKeyChecking yes',
+    `  UserKnownHostsFile ${path.join(root, 'known_hosts')}`,
+    '  GlobalKnownHostsFile /dev/null',
+    '  ConnectTimeout 5',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ssh -F '${config}' "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
 export async function startWorkbench(options: {
   /** Folder copied as the workspace; none gives an empty workspace. */
   workspaceTemplate?: string;
@@ -237,11 +259,15 @@ export async function startWorkbench(options: {
   const logFile = path.join(root, 'code-server.log');
   if (options.workspaceTemplate) copyFolder(options.workspaceTemplate, workspace);
   else fs.mkdirSync(workspace);
-  writeUserSettings(userDataDir, options.restricted ? {
-    'security.workspace.trust.enabled': true,
-    'security.workspace.trust.startupPrompt': 'never',
-    'security.workspace.trust.emptyWindow': false,
-  } : {});
+  writeUserSettings(userDataDir, {
+    // The test workspace names hosts (lb1, app1, …) that a developer's ~/.ssh/config may define.
+    'bluegreen.sshPath': writeIsolatedSsh(root),
+    ...(options.restricted ? {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
+    } : {}),
+  });
   if (options.build !== false) buildExtension();
   const vsix = packageExtension(path.join(root, 'bluegreen.vsix'));
   installExtension(codeServer, vsix, { extensionsDir, userDataDir });

@@ -8,6 +8,9 @@ import type { LiveTraffic, LiveTrafficRegistry } from '../../core/live';
 import { findWorkspaceConfig } from '../configFiles';
 import { engine, type Engine } from '../engine';
 import { describeConfigError, loadConfigFile } from '../configLoader';
+import { environmentAccess } from '../editorAccess';
+import { readSettings } from '../settings';
+import { findEnvironment } from '../../core/model';
 
 export class LiveReaders {
   private config: BluegreenConfig | undefined;
@@ -25,7 +28,9 @@ export class LiveReaders {
     if (!uri) throw new Error('no bluegreen.yaml in this workspace');
     const result = await loadConfigFile(uri.fsPath);
     if (!result.ok) throw new Error(`bluegreen.yaml is not valid: ${await describeConfigError(result.errors[0])}`);
-    const fingerprint = JSON.stringify(result.config.environments);
+    // The settings decide how environments are reached: a change starts the readers over too.
+    const { dockerHost, sshPath } = readSettings();
+    const fingerprint = JSON.stringify([result.config.environments, dockerHost, sshPath, vscode.workspace.isTrusted]);
     if (fingerprint !== this.fingerprint) {
       this.clear();
       this.fingerprint = fingerprint;
@@ -40,7 +45,7 @@ export class LiveReaders {
   }
 
   environment(name: string): Environment | undefined {
-    return this.config?.environments[name];
+    return this.config && findEnvironment(this.config, name);
   }
 
   /** The shared reader of an environment of the loaded config. */
@@ -53,12 +58,11 @@ export class LiveReaders {
     let handle = this.handles.get(name);
     if (!handle) {
       if (!this.config) throw new Error('the config is not loaded yet');
-      // As in the tree: an SSH environment's ssh options come from this workspace's file, so an
-      // untrusted workspace does not get to run ssh with them.
-      if (this.config.environments[name]?.kind === 'ssh' && !vscode.workspace.isTrusted) {
-        throw new Error(`${name} is not read in Restricted Mode: reading it runs ssh with options from this workspace's bluegreen.yaml. Trust the workspace to read it.`);
-      }
-      handle = this.core.openEnvironment(this.config, name);
+      // As in the tree: the user's ssh and Docker settings, and nothing the workspace's file names
+      // is contacted in Restricted Mode.
+      const access = environmentAccess(this.config, name, readSettings(), vscode.workspace.isTrusted);
+      if (!access.ok) throw new Error(`${name}: ${access.message}${access.hint ? `. ${access.hint}` : ''}`);
+      handle = this.core.openEnvironment(access.config, name, { sshPath: access.sshPath });
       this.handles.set(name, handle);
     }
     return handle;
