@@ -10,6 +10,7 @@ import { registerSandbox } from './commands/sandbox';
 import { registerTraffic } from './commands/traffic';
 import { registerRehearse } from './commands/rehearse';
 import { registerHosts } from './commands/hosts';
+import { registerBootstrap } from './commands/bootstrap';
 import { registerDb } from './commands/db';
 
 export interface CommandContext {
@@ -28,5 +29,6 @@ export const commandTable: Registrar[] = [
   registerTraffic,
   registerRehearse,
   registerHosts,
+  registerBootstrap,
   registerDb,
 ];

@@ -30,5 +30,6 @@ export const COMMANDS: Record<string, LazyHandler> = {
   'bluegreen.sandboxUp': () => import('./commands/sandboxUp'),
   'bluegreen.sandboxDown': () => import('./commands/sandboxDown'),
   'bluegreen.hostsSetup': () => import('./commands/hostsSetup'),
+  'bluegreen.bootstrap': () => import('./commands/bootstrap'),
   'bluegreen.releaseLock': () => import('./commands/releaseLock'),
 };

@@ -15,6 +15,7 @@ export { switchTo } from '../core/stages/switch';
 export { restore } from '../core/stages/restore';
 export { rollback } from '../core/stages/rollback';
 export { release, describeStep } from '../core/stages/release';
+export { bootstrap } from '../core/stages/bootstrap';
 export { confirmOrStop } from '../core/stages/confirm';
 export { describePlan } from '../core/stages/describePlan';
 export { readLock, releaseLock } from '../core/fleet/lock';

@@ -20,7 +20,9 @@ import {
 } from '../../src/core/model';
 import {
   ACCESS_LOG_KEYS,
+  NOT_RELEASED_TEXT,
   STATE_LOCATION,
+  unreleasedPlan,
   initialState,
   nextState,
   percentPlan,
@@ -282,6 +284,18 @@ describe('router on a real nginx', function () {
         await applyPlan(segmentPlan('blue', 'mobile'));
         const forced = await request(port, { agent: IPHONE, headers: { 'X-Bluegreen-Preview': 'green' } });
         assert.equal(forced.color, 'green');
+      });
+
+      it('answers "not released yet" to users while the plan sends nobody anywhere; preview still reaches a color', async () => {
+        await applyPlan(unreleasedPlan());
+        for (const path of ['/', '/api/version']) {
+          const reply = await request(port, { path });
+          assert.equal(reply.status, 503, `${path}: ${reply.body}`);
+          assert.equal(reply.body, `${NOT_RELEASED_TEXT}\n`);
+          assert.deepEqual(reply.setCookie, [], 'no sticky cookie for a request no color took');
+        }
+        assert.deepEqual(await countColors(port, 20, { headers: { 'X-Bluegreen-Preview': 'green' } }), { blue: 0, green: 20 });
+        assert.deepEqual(await countColors(port, 20, { cookie: 'bluegreen_preview=blue' }), { blue: 20, green: 0 });
       });
 
       it('applies a segment and a percentage together', async () => {

@@ -95,7 +95,7 @@ describe('traffic plans', () => {
       'plan/weights/blue: must be an integer 0-100, got -1',
       'plan/weights/green: must be an integer 0-100, got 101',
     ]);
-    assert.deepEqual(validatePlan({ weights: { blue: 40, green: 40 }, segments: [] }, traffic), ['plan/weights: must sum to 100, got 80']);
+    assert.deepEqual(validatePlan({ weights: { blue: 40, green: 40 }, segments: [] }, traffic), ['plan/weights: must sum to 100 (or 0: not released), got 80']);
     const twice = validatePlan({ weights: { blue: 100, green: 0 }, segments: [{ name: 'mobile', color: 'green' }, { name: 'mobile', color: 'blue' }] }, traffic);
     assert.deepEqual(twice, ['plan/segments/1: segment "mobile" is routed more than once']);
   });

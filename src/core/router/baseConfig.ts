@@ -50,6 +50,9 @@ const UPSTREAM_KEEPALIVE = 32;
  * set it (hidden), so `verify` learns what served from the router, not from the app.
  */
 export const ROUTED_COLOR_HEADER = 'X-Bluegreen-Routed-Color';
+/** What users get before the first release: a clear answer instead of a proxy error. */
+export const NOT_RELEASED_TEXT = 'Not released yet: no color serves users here.';
+const NOT_RELEASED_LOCATION = '/__bluegreen/not-released';
 
 export function upstreamName(app: string, color: string): string {
   return `${app}_${color}`;
@@ -106,6 +109,10 @@ function locations(input: RenderInput): string[] {
     lines.push(
       `    location ${route} {`,
       `        set $bg_app ${app.name};`,
+      // No color decided: the plan sends nobody anywhere yet (before the first release).
+      '        if ($bg_color = "") {',
+      `            rewrite ^ ${NOT_RELEASED_LOCATION} last;`,
+      '        }',
       // Variables in proxy_pass name the upstream group; the request URI is passed unchanged.
       `        proxy_pass http://${app.name}_$bg_color;`,
       '    }',
@@ -230,6 +237,13 @@ export function renderBaseConfig(input: RenderInput): string {
     `        alias ${quotePath('state path', input.paths.state)};`,
     '        default_type application/json;',
     '        add_header Cache-Control "no-store" always;',
+    '    }',
+    '',
+    `    location = ${NOT_RELEASED_LOCATION} {`,
+    '        internal;',
+    '        default_type text/plain;',
+    '        add_header Cache-Control "no-store" always;',
+    `        return 503 "${NOT_RELEASED_TEXT}\\n";`,
     '    }',
     '',
     ...locations(input),

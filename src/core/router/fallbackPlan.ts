@@ -84,8 +84,9 @@ export function renderFallbackPlan(state: RouterState, _input: RenderInput): str
   assertCookieName(state.preview.cookie);
   const previewHeader = headerVariable(state.preview.header);
   const blue = state.plan.weights.blue;
-  if (!Number.isInteger(blue) || blue < 0 || blue > 100 || blue + state.plan.weights.green !== 100) {
-    throw new RouterRenderError(`plan weights must be integers summing to 100, got ${JSON.stringify(state.plan.weights)}`);
+  const unreleased = blue === 0 && state.plan.weights.green === 0;
+  if (!Number.isInteger(blue) || blue < 0 || blue > 100 || (blue + state.plan.weights.green !== 100 && !unreleased)) {
+    throw new RouterRenderError(`plan weights must be integers summing to 100 (or 0/0), got ${JSON.stringify(state.plan.weights)}`);
   }
 
   const lines = [
@@ -108,7 +109,8 @@ export function renderFallbackPlan(state: RouterState, _input: RenderInput): str
     '# Blue holds buckets [0, blue); raising green only moves blue clients to green.',
     'map $bg_plan_bucket $bg_plan_split {',
     ...(blue > 0 && blue < 100 ? [`    ${key(`^(?:${bucketsBelow(blue)})$`)} ${decision('blue', 'split')};`] : []),
-    `    default ${decision(blue === 100 ? 'blue' : 'green', 'split')};`,
+    // Not released yet: no color (the base config answers 503).
+    `    default ${unreleased ? '":unreleased::"' : decision(blue === 100 ? 'blue' : 'green', 'split')};`,
     '}',
   ];
 

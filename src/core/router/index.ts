@@ -1,8 +1,8 @@
 // The router: base nginx config, njs routing logic, the state document, the reload fallback.
-export { renderBaseConfig, upstreamName, ACCESS_LOG_KEYS, LOG_FORMAT_NAME, STATE_LOCATION, type RenderInput } from './baseConfig';
+export { renderBaseConfig, upstreamName, ACCESS_LOG_KEYS, LOG_FORMAT_NAME, STATE_LOCATION, NOT_RELEASED_TEXT, type RenderInput } from './baseConfig';
 export { renderRoutingScript } from './routingScript';
 export { renderFallbackPlan, STICKY_MAX_AGE_SECONDS } from './fallbackPlan';
 export { renderRouterFiles, type RouterFiles } from './files';
-export { initialState, nextState, renderState, parseState, validatePlan, percentPlan, segmentPlan } from './state';
+export { initialState, nextState, renderState, parseState, validatePlan, percentPlan, segmentPlan, unreleasedPlan, isUnreleased } from './state';
 export { RouterRenderError } from './escape';
 export { NJS_MODULE_PATH } from './njsModule';

@@ -127,6 +127,10 @@ function route(r, state) {
             return entry.color + ':segment:' + String(entry.name).replace(/[^A-Za-z0-9_.-]/g, '_') + ':' + setCookie;
         }
     }
+    // Not released yet: nobody is sent anywhere (the base config answers 503).
+    if (state.plan.weights.blue + state.plan.weights.green === 0) {
+        return ':unreleased::';
+    }
     // Blue holds buckets [0, blue); raising green's share only moves blue clients to green.
     var color = bucket < state.plan.weights.blue ? 'blue' : 'green';
     return color + ':split::' + setCookie;

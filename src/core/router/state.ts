@@ -87,7 +87,8 @@ function planProblems(plan: TrafficPlan, knownSegments: Set<string>): string[] {
       sum += weight;
     }
   }
-  if (problems.length === 0 && sum !== 100) problems.push(`plan/weights: must sum to 100, got ${sum}`);
+  if (problems.length === 0 && sum !== 100 && sum !== 0) problems.push(`plan/weights: must sum to 100 (or 0: not released), got ${sum}`);
+  if (problems.length === 0 && sum === 0 && plan.segments.length > 0) problems.push('plan/segments: a plan that sends no user anywhere (weights 0/0) routes no segment');
   const seen = new Set<string>();
   plan.segments.forEach((segment, index) => {
     const where = `plan/segments/${index}`;
@@ -101,6 +102,19 @@ function planProblems(plan: TrafficPlan, knownSegments: Set<string>): string[] {
     if (!isColor(segment.color)) problems.push(`${where}/color: must be blue or green, got ${JSON.stringify(segment.color)}`);
   });
   return problems;
+}
+
+/**
+ * The plan of an environment that has never been released: no user is sent to either color
+ * (the routers answer "not released yet"); preview requests still reach the color they name,
+ * so both colors can be deployed and verified before anyone is sent there.
+ */
+export function unreleasedPlan(): TrafficPlan {
+  return { weights: { blue: 0, green: 0 }, segments: [] };
+}
+
+export function isUnreleased(plan: TrafficPlan): boolean {
+  return plan.weights.blue === 0 && plan.weights.green === 0 && plan.segments.length === 0;
 }
 
 /** All traffic except `percent` to the other color; no segments. Covers canary %, switch, drain. */
@@ -117,15 +131,18 @@ export function segmentPlan(color: Color, segment: string): TrafficPlan {
   return { weights: percentPlan(color, 0).weights, segments: [{ name: segment, color }] };
 }
 
-/** The first document of a router: `traffic.initial`, serial 1. */
+/** The first document of a router, serial 1: `traffic.initial`, or another plan (unreleasedPlan()). */
 export function initialState(
   traffic: TrafficSpec,
   versions: RouterState['versions'],
   changedBy: string,
   stage = 'init',
   now: Date = new Date(),
+  firstPlan?: TrafficPlan,
 ): RouterState {
-  const plan: TrafficPlan = { weights: { blue: traffic.initial.blue, green: traffic.initial.green }, segments: [] };
+  const plan: TrafficPlan = firstPlan
+    ? { weights: { ...firstPlan.weights }, segments: firstPlan.segments.map((s) => ({ ...s })) }
+    : { weights: { blue: traffic.initial.blue, green: traffic.initial.green }, segments: [] };
   const problems = validatePlan(plan, traffic);
   if (problems.length > 0) throw new Error(`traffic.initial is not a valid plan: ${problems.join('; ')}`);
   const segments: Record<string, SegmentMatch> = {};

@@ -4,7 +4,7 @@ import { COLORS, TrafficPlan } from '../model';
 export function describePlan(plan: TrafficPlan): string {
   const weights = COLORS.filter((c) => plan.weights[c] > 0).map((c) => `${c} ${plan.weights[c]}%`);
   const segments = plan.segments.map((s) => `${s.name} → ${s.color}`);
-  return [...weights, ...segments].join(' · ') || 'no traffic';
+  return [...weights, ...segments].join(' · ') || 'no users (not released)';
 }
 
 export function describeChange(environment: string, from: TrafficPlan, to: TrafficPlan): string {

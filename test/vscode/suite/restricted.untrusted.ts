@@ -10,7 +10,7 @@ import { activatedApi, items, workspaceFolder } from './helpers';
 const REFUSED_COMMANDS = [
   'bluegreen.drain', 'bluegreen.deploy', 'bluegreen.verify', 'bluegreen.canary', 'bluegreen.switch',
   'bluegreen.restore', 'bluegreen.rollback', 'bluegreen.release', 'bluegreen.sandboxUp',
-  'bluegreen.sandboxDown', 'bluegreen.hostsSetup', 'bluegreen.releaseLock',
+  'bluegreen.sandboxDown', 'bluegreen.hostsSetup', 'bluegreen.bootstrap', 'bluegreen.releaseLock',
 ];
 
 describe('Restricted Mode (workspace not trusted)', () => {
