@@ -15,6 +15,9 @@ export interface RouterRow {
   reachable?: boolean;
   mode?: string;
   serial?: number;
+  /** False when the router is reachable but its nginx gives no answer. */
+  answering?: boolean;
+  probe?: string;
   error?: string;
 }
 
@@ -69,7 +72,7 @@ function environmentNode(config: BluegreenConfig, env: Environment, inputs: Tree
 
   const routers: RouterRow[] = topology.routers.map((name) => {
     const r = status?.routers.find((x) => x.router === name);
-    return { name, address: topology.addresses[name] ?? name, reachable: r?.reachable, mode: r?.mode, serial: r?.state?.serial, error: r?.error };
+    return { name, address: topology.addresses[name] ?? name, reachable: r?.reachable, mode: r?.mode, serial: r?.state?.serial, answering: r?.answering, probe: r?.probe, error: r?.error };
   });
   const colors: ColorRow[] = COLORS.map((color) => {
     const read = status?.colors.find((c) => c.color === color);
@@ -142,7 +145,7 @@ export function contextValueOf(node: EnvironmentNode): string {
       return `color:${row.color}:${live}:${health}`;
     }
     case 'host': return `host:${node.color}:${node.row.healthy === undefined ? 'unknown' : node.row.healthy ? 'healthy' : 'unhealthy'}`;
-    case 'router': return `router:${node.row.reachable === undefined ? 'unknown' : node.row.reachable ? 'reachable' : 'unreachable'}`;
+    case 'router': return `router:${node.row.reachable === undefined ? 'unknown' : !node.row.reachable ? 'unreachable' : node.row.answering === false ? 'silent' : 'reachable'}`;
     case 'problem': return `problem:${node.problem.reason}`;
     case 'pause': return 'pause';
     case 'lock': return 'lock';

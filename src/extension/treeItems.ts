@@ -87,6 +87,9 @@ export function treeItemOf(node: EnvironmentNode): vscode.TreeItem {
       if (row.reachable === false) {
         item.description = `unreachable: ${row.error ?? ''}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+      } else if (row.answering === false) {
+        item.description = `nginx not answering · ${row.probe ?? ''}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
       } else {
         item.description = row.reachable ? `${row.mode ?? ''} mode · state #${row.serial ?? '—'}${row.error ? ` · ${row.error}` : ''}` : row.address !== row.name ? row.address : undefined;
         item.iconPath = new vscode.ThemeIcon('server-process');

@@ -14,8 +14,9 @@ export function registerHosts(program: Command, ctx: CommandContext): void {
         await confirmOrStop(stage, `Set up ${handle.topology.routers.length} router(s) and the app hosts of "${handle.env.name}"?`);
         const report = await setupHosts(handle, stage.actor, stage.progress);
         const text = [
-          ...report.routers.map((r) => `router ${r.router}: ${r.mode} mode${r.keptState ? ', kept its traffic plan' : ', initial traffic plan written'}`),
-          ...report.appHosts.map((h) => `app host ${h.host}: ${h.apps.join(', ')}`),
+          ...report.routers.map((r) => `router ${r.router}: ${r.mode} mode${r.keptState ? ', kept its traffic plan' : ', no users until the first release (bluegreen bootstrap VERSION)'}${r.unchanged ? ', config unchanged' : ''}`),
+          ...report.appHosts.map((h) => `app host ${h.host}: ${h.apps.join(', ')} (supervisor: ${h.supervisor === 'systemd' ? 'systemd unit, enabled' : 'setsid, not kept across a reboot'})`),
+          ...report.notes.map((n) => `note: ${n}`),
         ].join('\n');
         ctx.output().result(report, text);
       });

@@ -46,14 +46,16 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     return transport;
   };
   const sudo = env.kind === 'ssh' && env.ssh.sudo;
+  // Routers listen on 80 inside their host (a sandbox router publishes it on another port).
+  const routerPort = 80;
   return {
     config,
     env,
     topology,
-    routers: topology.routers.map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo })),
+    routers: topology.routers.map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort })),
     host,
     sudo,
-    routerPort: 80,
+    routerPort,
     close: async () => {
       await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
     },

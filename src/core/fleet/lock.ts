@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import { shellQuote } from '../transport';
 import { RefusedError, StageError } from '../errors';
 import { RouterHandle, dataFile, onRouters } from './routerHandle';
+import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
 
 export interface LockInfo {
   holder: string;
@@ -48,11 +49,12 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
   for (const router of routers) {
     const file = dataFile(router, 'lock.json');
     let code: number;
+    let stderr: string;
     try {
-      code = (await router.transport.exec(
+      ({ code, stderr } = await router.transport.exec(
         `mkdir -p ${shellQuote(router.paths.dataDir)} && (set -C; cat > ${shellQuote(file)}) 2>/dev/null`,
         { sudo: router.sudo, input: text },
-      )).code;
+      ));
     } catch (error) {
       // An unreachable router must not leave the lock behind on the routers taken before it.
       await releaseLock(taken, info.holder);
@@ -60,6 +62,8 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
     }
     if (code !== 0) {
       await releaseLock(taken, info.holder);
+      const sudo = describeSudoRefusal(router.name, stderr);
+      if (sudo) throw new RefusedError(`${sudo}; nothing was changed`, SUDO_RULE_HINT);
       const holder = await readLock([router]);
       if (holder?.held && holder.holder === info.holder) return 'held';
       if (holder?.held) {

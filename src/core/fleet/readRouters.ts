@@ -1,9 +1,11 @@
 // Reads what every router carries right now. The routers are the source of truth (DESIGN §2):
 // the tree, the stages and a restarted editor all start from here, never from memory.
 import { RouterState, RoutingMode } from '../model';
-import { parseState } from '../router';
+import { parseState, STATE_LOCATION } from '../router';
 import { shellQuote } from '../transport';
-import { StageError } from '../errors';
+import { RefusedError, StageError } from '../errors';
+import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
+import { TOOLING_RECORD_PATH, ToolingRecord, parseRecord } from '../hosts/hostTooling';
 import { RouterHandle, onRouters } from './routerHandle';
 
 export interface RouterReading {
@@ -15,28 +17,60 @@ export interface RouterReading {
   stateText?: string;
   /** Reload mode when the router carries a fallback plan file; njs otherwise. */
   mode?: RoutingMode;
+  /**
+   * Whether nginx answered on the router's own listener (a request to 127.0.0.1): the host can
+   * be up, its files fine, and nginx stopped. Undefined when it could not be asked.
+   */
+  answering?: boolean;
+  /** What the probe saw, e.g. `HTTP 200` or `no answer on port 80`. */
+  probe?: string;
+  /** What set the router up (`hosts setup`'s record); undefined when it carries none. */
+  tooling?: ToolingRecord;
+  /** sudo refused to run the read (the ssh user lacks the sudo rule): nothing else is known. */
+  sudoRefused?: string;
   error?: string;
 }
 
 const SEPARATOR = '\n--bluegreen-mode--\n';
+const PROBE_SEPARATOR = '\n--bluegreen-probe--\n';
+const TOOLING_SEPARATOR = '\n--bluegreen-tooling--\n';
+
+/** The request that tells whether nginx serves on the router: its loopback-only state location. */
+function probeCommand(router: RouterHandle): string {
+  const url = `http://127.0.0.1:${router.listenPort ?? 80}${STATE_LOCATION}`;
+  return `if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${shellQuote(url)} || true; else echo nocurl; fi`;
+}
+
+function probeResult(text: string | undefined, port: number): Pick<RouterReading, 'answering' | 'probe'> {
+  const code = (text ?? '').trim();
+  if (code === 'nocurl') return { probe: 'not probed: no curl on the router' };
+  if (/^[1-5]\d\d$/.test(code)) return { answering: true, probe: `HTTP ${code}` };
+  return { answering: false, probe: `nginx gives no answer on port ${port}` };
+}
 
 export async function readRouters(routers: RouterHandle[]): Promise<RouterReading[]> {
   const results = await onRouters(routers, async (router) => {
     const { state, fallbackPlan } = router.paths;
     const script = `cat ${shellQuote(state)} 2>/dev/null; printf %s ${shellQuote(SEPARATOR)}; `
-      + `if [ -e ${shellQuote(fallbackPlan)} ]; then echo reload; else echo njs; fi`;
+      + `if [ -e ${shellQuote(fallbackPlan)} ]; then echo reload; else echo njs; fi; printf %s ${shellQuote(PROBE_SEPARATOR)}; `
+      + `${probeCommand(router)}; printf %s ${shellQuote(TOOLING_SEPARATOR)}; cat ${shellQuote(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
     return router.transport.exec(script, { sudo: router.sudo, timeoutMs: 15_000 });
   });
   return results.map((result, i): RouterReading => {
     const router = routers[i].name;
     if (!result.ok) return { router, reachable: false, error: result.error.message };
-    const [stateText, modeText] = result.value.stdout.split(SEPARATOR);
+    const sudoRefused = describeSudoRefusal(router, result.value.stderr);
+    if (sudoRefused) return { router, reachable: true, sudoRefused, error: sudoRefused };
+    const [stateText, rest] = result.value.stdout.split(SEPARATOR);
+    const [modeText, probed] = (rest ?? '').split(PROBE_SEPARATOR);
+    const [probeText, toolingText] = (probed ?? '').split(TOOLING_SEPARATOR);
     const mode: RoutingMode = modeText?.trim() === 'reload' ? 'reload' : 'njs';
-    if (!stateText?.trim()) return { router, reachable: true, mode };
+    const probe = { ...probeResult(probeText, routers[i].listenPort ?? 80), tooling: parseRecord(toolingText ?? '') };
+    if (!stateText?.trim()) return { router, reachable: true, mode, ...probe };
     try {
-      return { router, reachable: true, mode, state: parseState(stateText), stateText };
+      return { router, reachable: true, mode, ...probe, state: parseState(stateText), stateText };
     } catch (error) {
-      return { router, reachable: true, mode, stateText, error: `state document unreadable: ${(error as Error).message}` };
+      return { router, reachable: true, mode, ...probe, stateText, error: `state document unreadable: ${(error as Error).message}` };
     }
   });
 }
@@ -53,6 +87,8 @@ export function currentState(readings: RouterReading[]): { state: RouterState; s
       'nothing was changed; check the host (bluegreen status) and try again',
     );
   }
+  const refused = readings.filter((r) => r.sudoRefused);
+  if (refused.length) throw new RefusedError(`${refused.map((r) => r.sudoRefused).join('; ')}; nothing was changed`, SUDO_RULE_HINT);
   const withState = readings.filter((r) => r.state);
   if (!withState.length) {
     throw new StageError('no router carries a state document yet', 'run `bluegreen hosts setup` (or `bluegreen sandbox up`) first');

@@ -8,6 +8,8 @@ export interface RouterHandle {
   paths: RouterPaths;
   /** Real hosts are reached as a non-root user; their router files need sudo. */
   sudo: boolean;
+  /** The port nginx serves users on, on the router itself (probed at 127.0.0.1); 80 when absent. */
+  listenPort?: number;
 }
 
 export function dataFile(router: RouterHandle, file: string): string {

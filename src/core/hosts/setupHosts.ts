@@ -2,29 +2,40 @@
 // rehearses. App hosts get the release layout, the deploy script and the supervisor of
 // docs/hosts.md; routers get the base config and the routing logic — njs where the router has the
 // module, the reload fallback where not (detected and reported). A router's existing state
-// document is kept: setup never moves traffic.
+// document is kept: setup never moves traffic. A fresh router sends no user anywhere until the
+// first release (`bluegreen bootstrap`).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
-import { initialState, parseState, renderRouterFiles, NJS_MODULE_PATH } from '../router';
-import { shellQuote } from '../transport';
+import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
+import { Transport, shellQuote } from '../transport';
+import { createHash } from 'node:crypto';
+import { TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
+import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
 import { sandboxAssets } from '../sandbox/assets';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 import { RouterHandle, onRouters } from '../fleet/routerHandle';
 import { StageError } from '../errors';
 
 export interface HostSetupReport {
-  routers: Array<{ router: string; mode: RoutingMode; keptState: boolean }>;
-  appHosts: Array<{ host: string; apps: string[] }>;
+  routers: Array<{ router: string; mode: RoutingMode; keptState: boolean; unchanged: boolean }>;
+  /** `systemd`: each app's supervisor is an enabled unit (back after a reboot); `setsid`: started by hand. */
+  appHosts: Array<{ host: string; apps: string[]; supervisor: 'systemd' | 'setsid' }>;
+  /** What the operator should know: supervisors that will not come back after a reboot, … */
+  notes: string[];
 }
 
 const q = shellQuote;
 const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init'];
+const UNIT = 'bluegreen-supervise@.service';
+const UNIT_PATH = `/etc/systemd/system/${UNIT}`;
 
 export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void): Promise<HostSetupReport> {
-  const appHosts = await setupAppHosts(handle, progress);
-  const routers = await setupRouters(handle, actor, progress);
-  return { routers, appHosts };
+  const record = Buffer.from(`${JSON.stringify(currentRecord(actor), null, 2)}\n`);
+  const notes: string[] = [];
+  const appHosts = await setupAppHosts(handle, record, progress, notes);
+  const routers = await setupRouters(handle, actor, record, progress);
+  return { routers, appHosts, notes };
 }
 
 /** Which apps each host serves, and in which color (a host belongs to one color). */
@@ -42,33 +53,84 @@ function appsByHost(handle: EnvironmentHandle): Map<string, { color: Color; apps
   return byHost;
 }
 
-async function setupAppHosts(handle: EnvironmentHandle, progress: (line: string) => void): Promise<HostSetupReport['appHosts']> {
+async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress: (line: string) => void, notes: string[]): Promise<HostSetupReport['appHosts']> {
   const tools = await Promise.all(HOST_TOOLS.map(async (name) => ({ name, bytes: await fs.readFile(path.join(sandboxAssets().host, 'bin', name)) })));
+  const unit = await fs.readFile(path.join(sandboxAssets().host, 'systemd', UNIT));
   const hosts = [...appsByHost(handle)];
-  const results = await Promise.all(hosts.map(async ([host, { color, apps }]) => {
+  const settled = await Promise.allSettled(hosts.map(async ([host, { color, apps }]) => {
     const t = handle.host(host);
     const sudo = handle.sudo;
     progress(`${host}: host tooling and release layout for ${apps.map((a) => a.name).join(', ')}`);
-    await mustRun(host, t.exec('mkdir -p /opt/bluegreen/bin', { sudo }));
+    const probe = await t.exec('mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi', { sudo });
+    await mustRun(host, Promise.resolve(probe));
+    const systemd = probe.stdout.includes('systemd');
     for (const tool of tools) await t.put(`/opt/bluegreen/bin/${tool.name}`, tool.bytes, { sudo, mode: 0o755 });
+    await t.put(`/opt/bluegreen/systemd/${UNIT}`, unit, { sudo });
+    if (systemd) {
+      await t.put(UNIT_PATH, unit, { sudo });
+      await mustRun(host, t.exec('systemctl daemon-reload', { sudo }));
+    }
     for (const app of apps) {
       const dir = `/opt/${app.name}`;
       const env = [`PORT=${app.port}`, `HEALTH=${app.health}`, `BLUEGREEN_APP=${app.name}`, `BLUEGREEN_COLOR=${color}`].join('\n');
       // app.env is the operator's too (DATABASE_URL, …): written only when absent, never overwritten.
       await mustRun(host, t.exec(
         `mkdir -p ${q(dir + '/releases')} ${q(dir + '/artifacts')} ${q(dir + '/log')} && `
-        + `{ [ -e ${q(dir + '/app.env')} ] || printf '%s\\n' ${q(env)} > ${q(dir + '/app.env')}; } && `
-        + `{ pgrep -f ${q(`bluegreen-supervise ${app.name}$`)} >/dev/null || `
-        + `setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app.name)} >/dev/null 2>&1 < /dev/null & }`,
+        + `{ [ -e ${q(dir + '/app.env')} ] || printf '%s\\n' ${q(env)} > ${q(dir + '/app.env')}; }`,
         { sudo },
       ));
+      const note = await startSupervisor(t, sudo, app.name, systemd);
+      if (note) notes.push(`${host}: ${note}`);
     }
-    return { host, apps: apps.map((a) => a.name) };
+    // Last: the record says the host is ready for this version's stages.
+    await t.put(TOOLING_RECORD_PATH, record, { sudo });
+    return { host, apps: apps.map((a) => a.name), supervisor: systemd ? 'systemd' as const : 'setsid' as const };
   }));
+  // Every host is tried; the ones that failed are named together (a host set up again is fine).
+  const failed = settled.map((s, i) => ({ s, host: hosts[i][0] })).filter((x) => x.s.status === 'rejected');
+  if (failed.length) {
+    const reasons = failed.map(({ s, host }) => {
+      const error = (s as PromiseRejectedResult).reason as Error & { hint?: string };
+      return `${host}: ${error.message.replace(new RegExp(`^${host}: `), '')}${error.hint && error.hint !== SUDO_RULE_HINT ? ` (${error.hint})` : ''}`;
+    });
+    const sudoOnly = failed.every(({ s }) => ((s as PromiseRejectedResult).reason as { hint?: string }).hint === SUDO_RULE_HINT);
+    throw new StageError(
+      `app host setup failed on ${failed.length} of ${hosts.length} host(s): ${reasons.join('; ')}; no traffic was moved and the routers were not touched`,
+      `${sudoOnly ? `${SUDO_RULE_HINT}: ` : 'fix the cause, then run '}bluegreen hosts setup --env ${handle.env.name} again (hosts already set up are left as they are)`,
+    );
+  }
+  const results = settled.map((s) => (s as PromiseFulfilledResult<HostSetupReport['appHosts'][number]>).value);
+  if (results.some((r) => r.supervisor === 'setsid')) {
+    notes.push(`no systemd on ${results.filter((r) => r.supervisor === 'setsid').map((r) => r.host).join(', ')}: the supervisors were started with setsid and will not come back after a reboot; after one, run bluegreen hosts setup --env ${handle.env.name} again (it starts them and moves no traffic)`);
+  }
   return results;
 }
 
-async function setupRouters(handle: EnvironmentHandle, actor: string, progress: (line: string) => void): Promise<HostSetupReport['routers']> {
+/**
+ * Keeps the app's supervisor running. Under systemd: the unit, enabled (back after a reboot).
+ * Elsewhere: `setsid`, so it survives the SSH session and still handles SIGHUP (never `nohup`).
+ * A supervisor that already runs is left alone: replacing it would restart the app.
+ */
+async function startSupervisor(t: Transport, sudo: boolean, app: string, systemd: boolean): Promise<string | undefined> {
+  const unit = q(`bluegreen-supervise@${app}`);
+  const running = `pgrep -f ${q(`bluegreen-supervise ${app}$`)} >/dev/null`;
+  if (!systemd) {
+    await mustRun(app, t.exec(`${running} || setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app)} >/dev/null 2>&1 < /dev/null &`, { sudo }));
+    return undefined;
+  }
+  const result = await t.exec(
+    `systemctl enable ${unit} >/dev/null 2>&1 || exit 3; `
+    + `if systemctl is-active --quiet ${unit}; then echo unit; elif ${running}; then echo outside; else systemctl start ${unit} && echo started; fi`,
+    { sudo },
+  );
+  if (result.code !== 0) throw new StageError(`${app}: could not enable ${unit}: ${(result.stderr || result.stdout).trim()}`);
+  if (result.stdout.includes('outside')) {
+    return `${app}'s supervisor runs outside systemd (started before); the unit is enabled and takes over at the next reboot, or now with: sudo pkill -f 'bluegreen-supervise ${app}$' && sudo systemctl start bluegreen-supervise@${app} (restarts the app: do it while its color is idle)`;
+  }
+  return undefined;
+}
+
+async function setupRouters(handle: EnvironmentHandle, actor: string, record: Buffer, progress: (line: string) => void): Promise<HostSetupReport['routers']> {
   const results = await onRouters(handle.routers, async (router) => {
     const t = router.transport;
     const hasNjs = (await t.exec(`test -e ${q(NJS_MODULE_PATH)}`)).code === 0;
@@ -81,28 +143,46 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, progress: 
       state = parseState(existing.stdout);
       keptState = true;
     } catch {
-      state = initialState(handle.config.traffic, { blue: {}, green: {} }, actor, 'hosts setup');
+      // A fresh router sends no user anywhere until the first release (bluegreen bootstrap).
+      state = initialState(handle.config.traffic, { blue: {}, green: {} }, actor, 'hosts setup', new Date(), unreleasedPlan());
     }
     const files = renderRouterFiles({
       apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, mode, paths: router.paths, listenPort: handle.routerPort,
     }, state);
-    await installRouterFiles(router, files, mode);
-    return { router: router.name, mode, keptState };
+    const unchanged = await installRouterFiles(router, files, mode, keptState);
+    progress(`${router.name}: ${unchanged ? 'config unchanged: nginx not reloaded' : 'config checked with nginx -t and applied'}`);
+    await mustRun(router.name, t.exec('mkdir -p /opt/bluegreen', { sudo: router.sudo }));
+    await t.put(TOOLING_RECORD_PATH, record, { sudo: router.sudo });
+    return { router: router.name, mode, keptState, unchanged };
   });
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
     throw new StageError(`router setup failed on ${failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message}`).join('; ')}`,
       'each failed router kept its previous nginx config; fix the cause and run hosts setup again');
   }
-  return results.map((r) => (r.ok ? r.value : { router: r.host, mode: 'njs' as RoutingMode, keptState: false }));
+  return results.map((r) => (r.ok ? r.value : { router: r.host, mode: 'njs' as RoutingMode, keptState: false, unchanged: false }));
 }
 
-/** Puts the files in place, checks them with `nginx -t`, reloads; on failure puts the old ones back. */
-async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode): Promise<void> {
+/**
+ * Puts the files in place, checks them with `nginx -t`, reloads; on failure puts the old ones
+ * back. Returns true when the router already carried exactly these files (nothing written, no
+ * reload: a second `hosts setup` moves nothing).
+ */
+async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean): Promise<boolean> {
   const t = router.transport;
   const sudo = router.sudo;
   const p = router.paths;
   const managed = [p.baseConfig, p.routingScript, p.fallbackPlan];
+  const wanted: Array<[string, string | undefined]> = [
+    [p.baseConfig, files.baseConfig],
+    [p.routingScript, files.routingScript],
+    [p.fallbackPlan, mode === 'reload' ? files.fallbackPlan : undefined],
+  ];
+  const present = await t.exec(wanted.map(([f]) => `if [ -e ${q(f)} ]; then sha256sum < ${q(f)} | cut -d' ' -f1; else echo absent; fi`).join('; '), { sudo });
+  const sums = present.stdout.trim().split('\n');
+  const same = present.code === 0 && wanted.every(([, text], i) => sums[i] === (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')));
+  const answering = (await t.exec(`curl -s -o /dev/null --max-time 3 http://127.0.0.1:${router.listenPort ?? 80}/ 2>/dev/null`)).code === 0;
+  if (same && answering && stateKept) return true;
   const cleanup = managed.map((f) => `rm -f ${q(f + '.before-setup')} ${q(f + '.absent-before-setup')}`).join('; ');
   await mustRun(router.name, t.exec(
     [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir]
@@ -122,9 +202,13 @@ async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof
     throw new Error(`nginx refused the config (previous files put back):\n${test.stdout.trim().split('\n').slice(-6).join('\n')}`);
   }
   await t.exec(cleanup, { sudo });
+  return false;
 }
 
 async function mustRun(host: string, running: Promise<{ code: number; stdout: string; stderr: string }>): Promise<void> {
   const result = await running;
-  if (result.code !== 0) throw new StageError(`${host}: ${(result.stderr || result.stdout).trim().split('\n').slice(-4).join(' / ')}`);
+  if (result.code === 0) return;
+  const sudo = describeSudoRefusal(host, `${result.stderr}\n${result.stdout}`);
+  if (sudo) throw new StageError(sudo, SUDO_RULE_HINT);
+  throw new StageError(`${host}: ${(result.stderr || result.stdout).trim().split('\n').slice(-4).join(' / ')}`);
 }

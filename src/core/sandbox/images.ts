@@ -11,6 +11,7 @@ import { BuildContext } from '../docker/buildContext';
 import { buildImage, imageExists, tryPull } from '../docker/build';
 import { SandboxAssets } from './assets';
 import { SandboxRunOptions, report } from './progress';
+import { TOOLING_RECORD_PATH, currentRecord } from '../hosts/hostTooling';
 
 export const BASE_IMAGE = 'debian:bookworm-slim';
 /** Every image the sandbox builds lives under this repository prefix (the bench removes them by it). */
@@ -119,10 +120,18 @@ export async function ensureAppImage(
     '',
   ].join('\n');
   const context = (await BuildContext.fromFolder(assets.host, 'host'))
+    .addFile(`host/${path.posix.basename(TOOLING_RECORD_PATH)}`, imageToolingRecord())
     .addFile(artifactName, artifactFile)
     .addFile('Dockerfile', Buffer.from(dockerfile));
   const tag = `${IMAGE_PREFIX}${app}:${tagSafe(version)}-${await context.hash()}`;
   return ensureBuilt(docker, context, tag, {}, options);
+}
+
+/** The record `hosts setup` would write, baked into sandbox images (no time: the image hash stays stable). */
+function imageToolingRecord(): Buffer {
+  const record = currentRecord('sandbox image');
+  delete record.setupAt;
+  return Buffer.from(`${JSON.stringify(record)}\n`);
 }
 
 /**
@@ -130,7 +139,8 @@ export async function ensureAppImage(
  * two folders it uses (router/ and host/) in the context.
  */
 export async function ensureRouterImage(docker: Docker, assets: SandboxAssets, options: SandboxRunOptions): Promise<string> {
-  const context = await (await BuildContext.fromFolder(assets.router, 'router')).addFolder(assets.host, 'host');
+  const context = (await (await BuildContext.fromFolder(assets.router, 'router')).addFolder(assets.host, 'host'))
+    .addFile(`host/${path.posix.basename(TOOLING_RECORD_PATH)}`, imageToolingRecord());
   return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, { dockerfile: 'router/Dockerfile' }, options);
 }
 

@@ -2,13 +2,15 @@
 // color that will receive users, confirm with what will change, apply atomically to all routers.
 import { COLORS, Color, RouterState, TrafficPlan, hasLiveTraffic } from '../model';
 import { nextState, validatePlan } from '../router';
-import { readRouters, currentState } from '../fleet/readRouters';
+import { readRouters, currentState, RouterReading } from '../fleet/readRouters';
 import { applyState } from '../fleet/applyState';
 import { RefusedError, InputError } from '../errors';
 import { StageContext } from './stageContext';
 import { ColorHealth, checkColorHealth, describeUnhealthy } from './health';
 import { describeChange, samePlan } from './describePlan';
 import { confirmOrStop } from './confirm';
+import { unhealthyColorHint } from './nextStep';
+import { requireCurrentTooling } from '../hosts/hostTooling';
 
 export interface TrafficChange {
   /** The stage as typed, e.g. `switch green`: recorded in the state document. */
@@ -52,6 +54,8 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
   const { state: previous, stale } = currentState(readings);
   const warnings: string[] = [];
   if (stale.length) warnings.push(`router(s) ${stale.join(', ')} carried an older state; this change rewrites them`);
+  if (handle.env.kind === 'ssh') requireCurrentTooling(handle.env.name, readings.map((r) => ({ host: r.router, record: r.tooling })));
+  warnings.push(...silentRouters(readings));
 
   const plan = change.plan(previous);
   const problems = validatePlan(plan, handle.config.traffic);
@@ -62,7 +66,7 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
     for (const color of receiving) {
       const health = await (early.get(color) ?? healthOf(ctx, color));
       if (!health.healthy) {
-        throw new RefusedError(`${describeUnhealthy(health)}; traffic was not moved`, `deploy a working version to ${color} (bluegreen deploy ${color} VERSION) and verify it`);
+        throw new RefusedError(`${describeUnhealthy(health)}; traffic was not moved`, unhealthyColorHint(handle.env.name, previous.plan, health));
       }
     }
   }
@@ -86,6 +90,23 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
     planChanged: !samePlan(previous.plan, plan),
   });
   return { previous, next, changed: true, warnings };
+}
+
+/**
+ * Routers whose nginx does not answer. In reload mode the change could not be applied (a reload
+ * needs a running nginx): refused before anything is written. In njs mode the state document is
+ * written and served as soon as nginx runs again: said as a warning.
+ */
+function silentRouters(readings: RouterReading[]): string[] {
+  const silent = readings.filter((r) => r.answering === false);
+  const reload = silent.filter((r) => r.mode === 'reload');
+  if (reload.length) {
+    throw new RefusedError(
+      `nginx does not answer on ${reload.map((r) => `${r.router} (${r.probe})`).join(', ')}, and a reload-mode router needs a running nginx to apply a change; traffic was not moved`,
+      `start nginx there (sudo systemctl start nginx, or sudo nginx), check it with bluegreen status, then run the stage again`,
+    );
+  }
+  return silent.map((r) => `nginx does not answer on ${r.router} (${r.probe}): users reaching it get no answer; it serves the new plan once nginx runs again`);
 }
 
 function healthOf(ctx: StageContext, color: Color): Promise<ColorHealth> {

@@ -10,6 +10,9 @@ import { buildArtifact } from '../sandbox/artifacts';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from './describePlan';
+import { liveColorDeployHint } from './nextStep';
+import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
+import { TOOLING_RECORD_PATH, parseRecord, requireCurrentTooling } from '../hosts/hostTooling';
 import { StageContext, StageResult } from './stageContext';
 import { promises as fs } from 'node:fs';
 
@@ -24,6 +27,14 @@ export function deployCommands(app: AppSpec, version: string, artifact: string |
     .replaceAll('{{artifact}}', artifact ? shellQuote(artifact) : "''"));
 }
 
+/** `hosts setup`'s record on each host (real hosts only: the sandbox's images carry the engine's own). */
+async function readToolingRecords(handle: StageContext['handle'], hosts: string[]) {
+  return Promise.all(hosts.map(async (host) => {
+    const result = await handle.host(host).exec(`cat ${shellQuote(TOOLING_RECORD_PATH)} 2>/dev/null || true`, { timeoutMs: 15_000 });
+    return { host, record: parseRecord(result.stdout) };
+  }));
+}
+
 export async function deploy(ctx: StageContext, color: Color, version: string): Promise<StageResult> {
   const started = Date.now();
   const stage = `deploy ${color} ${version}`;
@@ -31,12 +42,20 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     throw new InputError(`version "${version}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -)`);
   }
   const { handle } = ctx;
-  const { state } = currentState(await readRouters(handle.routers));
+  const hostsOfColor = [...new Set(handle.config.apps.flatMap((app) => handle.topology.colors[color][app.name] ?? []))];
+  const [readings, hostRecords] = await Promise.all([
+    readRouters(handle.routers),
+    handle.env.kind === 'ssh' ? readToolingRecords(handle, hostsOfColor) : Promise.resolve([]),
+  ]);
+  const { state } = currentState(readings);
+  if (handle.env.kind === 'ssh') {
+    requireCurrentTooling(handle.env.name, [...readings.map((r) => ({ host: r.router, record: r.tooling })), ...hostRecords]);
+  }
   if (hasLiveTraffic(state.plan, color)) {
     if (!ctx.force) {
       throw new RefusedError(
         `${color} has live traffic (${describePlan(state.plan)}); deploying there would hit users`,
-        `drain it first (bluegreen drain ${color}) or pass --force`,
+        await liveColorDeployHint(handle, state.plan, color),
       );
     }
     ctx.progress(`warning: deploying to ${color} while it has live traffic (--force)`);
@@ -71,13 +90,17 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
         ctx.progress(`  ${host}: ${command}`);
         const result = await transport.exec(command, { sudo: handle.sudo, timeoutMs: 180_000, signal: ctx.signal });
         if (result.code !== 0) {
+          const sudo = describeSudoRefusal(host, `${result.stderr}\n${result.stdout}`);
+          if (sudo) return { host, app: app.name, ok: false, detail: `${sudo}; ${SUDO_RULE_HINT}` };
           const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n    ');
           return { host, app: app.name, ok: false, detail: `\`${command}\` exited ${result.code}:\n    ${tail}` };
         }
       }
       return { host, app: app.name, ok: true, detail: 'deployed' };
     } catch (error) {
-      return { host, app: app.name, ok: false, detail: (error as Error).message };
+      const hint = (error as { hint?: string }).hint;
+      const sudo = describeSudoRefusal(host, (error as Error).message);
+      return { host, app: app.name, ok: false, detail: sudo ? `${sudo}; ${SUDO_RULE_HINT}` : `${(error as Error).message}${hint ? ` (${hint})` : ''}` };
     }
   }));
 

@@ -40,7 +40,8 @@ export async function readStatus(handle: EnvironmentHandle): Promise<Environment
 export function formatStatus(status: EnvironmentStatus): string {
   const lines = [`${status.environment}: ${status.plan}${status.state ? ` (state #${status.state.serial}, ${status.state.stage} by ${status.state.changedBy} at ${status.state.changedAt})` : ''}`];
   for (const r of status.routers) {
-    lines.push(`  router ${r.router}: ${r.reachable ? `${r.mode} mode, state #${r.state?.serial ?? '—'}` : `UNREACHABLE (${r.error})`}`);
+    const nginx = r.answering === false ? `; NGINX NOT ANSWERING (${r.probe}): users reaching ${r.router} get no answer` : '';
+    lines.push(`  router ${r.router}: ${!r.reachable ? `UNREACHABLE (${r.error})` : r.sudoRefused ? `NOT READABLE: ${r.sudoRefused}` : `${r.mode} mode, state #${r.state?.serial ?? '—'}${nginx}`}`);
   }
   for (const c of status.colors) {
     const healthy = c.hosts.filter((h) => h.healthy).length;

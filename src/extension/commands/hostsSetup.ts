@@ -20,10 +20,10 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
     },
     summarize: (r) => ({
       summary: [
-        ...r.routers.map((x) => `${x.router}: ${x.mode}${x.keptState ? ', kept its plan' : ', initial plan'}`),
+        ...r.routers.map((x) => `${x.router}: ${x.mode}${x.keptState ? ', kept its plan' : ', no users until the first release (Bootstrap)'}`),
         `${r.appHosts.length} app host(s) ready`,
       ].join('; '),
-      warnings: [],
+      warnings: r.notes,
     }),
   });
 }

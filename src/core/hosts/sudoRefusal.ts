@@ -1,0 +1,16 @@
+// sudo's own refusals ("a password is required", "not allowed to execute"), told apart from other
+// failures, so a host whose `deploy` user lacks the sudo rule is named as such, with the rule.
+export const SUDO_RULE_HINT = 'give the ssh user the sudo rule of docs/hosts.md ("Preparing a real Debian host": /etc/sudoers.d/bluegreen-deploy), then run the command again';
+
+const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|.*is not allowed to|.*is not in the sudoers file|sorry, you must have a tty)/i;
+
+/** The line in which sudo refused, if it did. */
+export function sudoRefusal(output: string): string | undefined {
+  return output.split('\n').find((line) => SUDO_REFUSED.test(line))?.trim();
+}
+
+/** `host: sudo refused (…)` — or undefined when the output shows no sudo refusal. */
+export function describeSudoRefusal(host: string, output: string): string | undefined {
+  const line = sudoRefusal(output);
+  return line ? `${host}: the ssh user may not run commands with sudo without a password (${line})` : undefined;
+}
