@@ -2,7 +2,8 @@
 //   --quick   CI smoke: loopback routing with tiny counts, CLI start, a small aggregator run;
 //             skips the sandbox, the release, docker-compose and the editor (seconds, not minutes)
 //   --cold    also the cold sandbox `up` (removes every bluegreen/* image: not while others test)
-//   --only=routing,release,sandbox,editor,traffic,cli   a subset
+//   --only=routing,release,sandbox,editor,plain,traffic,cli   a subset (plain: a release on plain
+//             servers over SSH, bench/plainRelease.ts)
 //   BENCH_RPS=N  total rate through the routers in full runs (default 1000: 500 from the
 //             product's generator, 500 from autocannon)
 // Figures are medians of several runs; ratios come from the same run; the machine's load average
@@ -148,6 +149,19 @@ async function main(): Promise<void> {
       row('VSIX size MB', String(figures.vsix.mb), '≤ 1.5', figures.vsix.mb <= 1.5);
     } else {
       row('editor (bench/editor.ts)', `exit ${code}; ${summarize(editor)}`);
+    }
+  }
+
+  if (!quick && wanted('plain')) {
+    const machine = machineLoad();
+    const code = await script('plainRelease.ts', [], 45 * 60_000);
+    const plain = await readJson('plain-release.json') as { rps?: number; njs?: { sent: number; failedRaw: number }; reload?: { sent: number; failedRaw: number; failedAsBrowser: number } } | undefined;
+    results.plainRelease = { exitCode: code, figures: plain, machine: { start: machine, end: machineLoad() } };
+    if (code === 0 && plain?.njs && plain.reload) {
+      row(`release on plain servers at ${plain.rps} req/s: njs router lost`, `${plain.njs.failedRaw} of ${plain.njs.sent}`, '0', plain.njs.failedRaw === 0, 'njs');
+      row(`release on plain servers at ${plain.rps} req/s: reload router lost`, `${plain.reload.failedRaw} raw / ${plain.reload.failedAsBrowser} browser of ${plain.reload.sent}`, '0 as a browser', plain.reload.failedAsBrowser === 0, 'reload');
+    } else {
+      row('release on plain servers (bench/plainRelease.ts)', `exit ${code}; ${summarize(plain)}`);
     }
   }
 

@@ -2,24 +2,28 @@
 // steps of docs/hosts.md (read from that file, so the docs and the test hosts cannot drift
 // apart) — sshd, sudo, a `deploy` user with a key, nginx (with or without njs), the apps'
 // runtimes. No product image, script or entrypoint is on them: `bluegreen hosts setup` brings
-// everything else, as it would on a server a person set up. Services are started the way a
-// server's init would (`service … start`), since these containers run no systemd.
+// everything else, as it would on a server a person set up. A server with `systemd: true` runs
+// systemd as its init (PID 1, as DESIGN §4 describes); the others have none, and their services
+// are started the way a SysV init would (`service … start`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { connectDocker } from '../../src/core/docker/connect';
 import { BuildContext } from '../../src/core/docker/buildContext';
 import { buildImage, imageExists } from '../../src/core/docker/build';
-import { execIn } from '../../src/core/docker/containers';
+import { execIn, lastLogLines, putFiles } from '../../src/core/docker/containers';
 import { ensureNetwork, listContainersByLabel, publishedPorts, removeContainer } from '../../src/core/docker/resources';
 import { Color } from '../../src/core/model';
 
 export const HOSTS_DOC = path.resolve(__dirname, '../../docs/hosts.md');
 const BASE_IMAGE = 'debian:bookworm-slim';
 const LABEL = 'bluegreen.test.plain';
+/** The apps' database password on the plain database host (a test value, never a real secret). */
+export const DB_PASSWORD = 'plain-test-password';
 
 /** A role's block of docs/hosts.md: `packages <role>` blocks go into the image, `access` runs at boot. */
 export function operatorSteps(markdown: string): Map<string, string> {
@@ -31,11 +35,13 @@ export function operatorSteps(markdown: string): Map<string, string> {
 
 export interface PlainServerSpec {
   name: string;
-  /** `router` (nginx; `njs` adds Debian's njs module) or the apps it serves. */
-  role: 'router' | 'app';
+  /** `router` (nginx; `njs` adds Debian's njs module), an app host, or the database host. */
+  role: 'router' | 'app' | 'database';
   njs?: boolean;
   color?: Color;
   apps?: string[];
+  /** systemd as PID 1 (Debian's systemd + systemd-sysv, part of the machine, not an operator step). */
+  systemd?: boolean;
 }
 
 export interface PlainServer extends PlainServerSpec {
@@ -53,18 +59,32 @@ export interface PlainServers {
   /** An `ssh` environment (YAML, to append under `environments:`). */
   environmentYaml(name: string, apps: string[]): string;
   exec(server: string, command: string, user?: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** Writes a file on a server (as root), e.g. the schema an operator loads. */
+  put(server: string, filePath: string, content: string | Buffer): Promise<void>;
+  /** Starts test/fixtures/load/load-client.js in a container on the servers' network. */
+  startLoad(options: { targets: string[]; rps: number; maxSeconds: number }): Promise<LoadRun>;
   remove(): Promise<void>;
 }
 
+export interface LoadCounts { sent: number; ok: number; failedRaw: number; failedAsBrowser: number; errors: Record<string, number> }
+export interface LoadReport { seconds: number; rps: number; targets: Record<string, LoadCounts> }
+export interface LoadRun { stop(): Promise<LoadReport> }
+
+const LOAD_CLIENT = path.resolve(__dirname, '../fixtures/load/load-client.js');
+
 function packageRoles(spec: PlainServerSpec): string[] {
   if (spec.role === 'router') return ['every', 'router', ...(spec.njs ? ['njs'] : [])];
+  if (spec.role === 'database') return ['every', 'database'];
   return ['every', ...(spec.apps ?? [])];
 }
 
 /** The image of one set of roles: base + the docs' package blocks, tagged by their content. */
-async function ensureImage(docker: Docker, steps: Map<string, string>, roles: string[]): Promise<string> {
+async function ensureImage(docker: Docker, steps: Map<string, string>, roles: string[], systemd: boolean): Promise<string> {
   const context = new BuildContext();
   const dockerfile = [`FROM ${BASE_IMAGE}`, 'ENV DEBIAN_FRONTEND=noninteractive'];
+  if (systemd) {
+    dockerfile.push('RUN apt-get update && apt-get install -y --no-install-recommends systemd systemd-sysv', 'ENV container=docker');
+  }
   for (const role of roles) {
     const block = steps.get(`packages ${role}`);
     if (block === undefined) throw new Error(`docs/hosts.md has no "plain-server: packages ${role}" block`);
@@ -72,13 +92,41 @@ async function ensureImage(docker: Docker, steps: Map<string, string>, roles: st
     dockerfile.push(`COPY step-${role}.sh /tmp/`, `RUN sh -eux /tmp/step-${role}.sh && rm /tmp/step-${role}.sh`);
   }
   // Like a cloned VM image: no host keys baked in (each server makes its own at first boot).
-  dockerfile.push('RUN apt-get clean && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*', 'CMD ["sleep", "infinity"]');
+  dockerfile.push('RUN apt-get clean && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*', `CMD ${systemd ? '["/sbin/init"]' : '["sleep", "infinity"]'}`);
   context.addFile('Dockerfile', Buffer.from(dockerfile.join('\n') + '\n'));
-  const tag = `bluegreen-plain-server:${roles.join('-')}-${await context.hash()}`;
+  const tag = `bluegreen-plain-server:${systemd ? 'systemd-' : ''}${roles.join('-')}-${await context.hash()}`;
   if (!(await imageExists(docker, tag))) {
     await buildImage(docker, context, { tag, labels: { [LABEL]: 'image' } });
   }
   return tag;
+}
+
+/**
+ * What a server's first boot does: make its own host keys and start its services. Under systemd
+ * the services are enabled units (sshd is restarted once it has keys); elsewhere, SysV scripts.
+ */
+async function boot(container: Docker.Container, spec: PlainServerSpec): Promise<void> {
+  if (spec.systemd) {
+    await waitForSystemd(container);
+    // ssh.service failed at boot without host keys (and hit its start limit): reset, then start.
+    await mustExec(container, 'ssh-keygen -A && systemctl reset-failed ssh && systemctl restart ssh');
+    return;
+  }
+  const services = { router: ' && service nginx start', database: ' && service postgresql start', app: '' }[spec.role];
+  await mustExec(container, `ssh-keygen -A && service ssh start${services}`);
+}
+
+/** Until systemd says the system is up (`running`, or `degraded` where a unit has no place in a container). */
+export async function waitForSystemd(container: Docker.Container, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const result = await execIn(container, ['systemctl', 'is-system-running'], { timeoutMs: 10_000 }).catch((e: Error) => ({ exitCode: -1, stdout: e.message, stderr: '' }));
+    last = result.stdout.trim();
+    if (last === 'running' || last === 'degraded') return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`systemd did not come up within ${timeoutMs / 1000} s (last: ${last})`);
 }
 
 async function mustExec(container: Docker.Container, command: string, env?: Record<string, string>): Promise<string> {
@@ -93,6 +141,8 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
   const steps = operatorSteps(readFileSync(HOSTS_DOC, 'utf8'));
   const access = steps.get('access');
   if (access === undefined) throw new Error('docs/hosts.md has no "plain-server: access" block');
+  const databaseSteps = steps.get('database');
+  if (databaseSteps === undefined) throw new Error('docs/hosts.md has no "plain-server: database" block');
   await removeLeftovers(docker, prefix);
   await ensureNetwork(docker, prefix, { [LABEL]: prefix });
 
@@ -103,7 +153,7 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
 
   const servers: PlainServer[] = [];
   for (const spec of specs) {
-    const image = await ensureImage(docker, steps, packageRoles(spec));
+    const image = await ensureImage(docker, steps, packageRoles(spec), spec.systemd === true);
     const exposed = spec.role === 'router' ? ['22/tcp', '80/tcp'] : ['22/tcp'];
     const container = await docker.createContainer({
       name: `${prefix}-${spec.name}`,
@@ -112,16 +162,19 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
       Labels: { [LABEL]: prefix },
       ExposedPorts: Object.fromEntries(exposed.map((p) => [p, {}])),
       HostConfig: {
-        Init: true,
+        // Fixed host ports: a restarted server keeps its address (known_hosts pins host:port).
+        // systemd must be PID 1; the others get a minimal init that reaps orphans (docker-init).
+        Init: !spec.systemd,
+        ...(spec.systemd ? { Tmpfs: { '/run': '', '/run/lock': '' }, Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:ro'] } : {}),
         NetworkMode: prefix,
-        PortBindings: Object.fromEntries(exposed.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+        PortBindings: Object.fromEntries(await Promise.all(exposed.map(async (p) => [p, [{ HostIp: '127.0.0.1', HostPort: String(await freePort()) }]]))),
       },
       NetworkingConfig: { EndpointsConfig: { [prefix]: { Aliases: [spec.name] } } },
     });
     await container.start();
-    // What the server's init does at boot, then what the operator does once.
-    await mustExec(container, 'ssh-keygen -A && service ssh start' + (spec.role === 'router' ? ' && service nginx start' : ''));
+    await boot(container, spec);
     await mustExec(container, access, { OPERATOR_KEYS: operatorKey });
+    if (spec.role === 'database') await mustExec(container, databaseSteps, { APP_DB_PASSWORD: DB_PASSWORD });
     const ports = publishedPorts(await container.inspect());
     servers.push({ ...spec, container, sshPort: ports[22], httpPort: ports[80] });
   }
@@ -161,8 +214,47 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
       if (!s) throw new Error(`no plain server ${server}`);
       return execIn(s.container, ['sh', '-c', command], { user, timeoutMs: 60_000 }).then((r) => ({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }));
     },
+    async put(server, filePath, content) {
+      const s = byName.get(server);
+      if (!s) throw new Error(`no plain server ${server}`);
+      await putFiles(s.container, [{ path: filePath, content }]);
+    },
+    async startLoad(options) {
+      // Node.js from the same operator steps as a web host: the client is a plain Node program.
+      const image = await ensureImage(docker, steps, ['every', 'web'], false);
+      const container = await docker.createContainer({
+        name: `${prefix}-load`,
+        Image: image,
+        Cmd: ['node', '/load/load-client.js', JSON.stringify(options)],
+        Labels: { [LABEL]: prefix },
+        HostConfig: { Init: true, NetworkMode: prefix },
+      });
+      await putFiles(container, [{ path: '/load/load-client.js', content: readFileSync(LOAD_CLIENT) }]);
+      await container.start();
+      return {
+        async stop() {
+          await container.kill({ signal: 'SIGTERM' }).catch(() => undefined);
+          await container.wait();
+          const lines = (await lastLogLines(container, 50)).filter((l) => l.startsWith('{'));
+          await container.remove({ force: true }).catch(() => undefined);
+          if (!lines.length) throw new Error('the load client printed no report');
+          return JSON.parse(lines[lines.length - 1]) as LoadReport;
+        },
+      };
+    },
     remove: () => removeLeftovers(docker, prefix),
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
 }
 
 async function removeLeftovers(docker: Docker, prefix: string): Promise<void> {

@@ -1,12 +1,15 @@
 // Real hosts as they come: plain Debian servers that the product did not build (prepared only by
 // docs/hosts.md's operator steps, test/helpers/plainServers.ts), driven through the built CLI
-// over SSH as an operator would: `hosts setup`, then deploys.
+// over SSH as an operator would: `hosts setup`, the first release (`bootstrap`), deploys, a
+// systemd host restarted, a router's nginx stopped, a host set up by an older release.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PlainServers, startPlainServers } from '../helpers/plainServers';
+import { NOT_RELEASED_TEXT } from '../../src/core/router';
+import { PlainServers, startPlainServers, waitForSystemd } from '../helpers/plainServers';
 import { CLI, ROOT, ensureCliBuilt } from '../helpers/cli';
 
 const ENV = 'plain';
@@ -23,6 +26,8 @@ function configYaml(servers: PlainServers): string {
     '    route: /',
     `    build: { context: ${JSON.stringify(path.join(ROOT, 'sandbox/node-app'))} }`,
     '    deploy: ["/opt/bluegreen/bin/deploy web {{version}}"]',
+    'smoke:',
+    '  - { path: /health, expect: 200 }',
     'traffic:',
     '  initial: { blue: 50, green: 50 }',
     'environments:',
@@ -52,6 +57,29 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     assert.equal(run.code, 0, `bluegreen ${args.join(' ')} exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
     return run;
   };
+  /** One request through the router's published port, as a user's. */
+  const routerGet = (urlPath: string): Promise<{ status: number; body: string; color?: string }> => new Promise((resolve, reject) => {
+    const port = servers.servers.find((x) => x.name === 'lb1')?.httpPort;
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, color: res.headers['x-bluegreen-color'] as string | undefined }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer from lb1 within 10 s')));
+    req.on('error', reject);
+  });
+  /** Polls until `check` holds (the hosts answer asynchronously after a restart). */
+  const eventually = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check().catch(() => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.fail(`${what}: not within ${timeoutMs / 1000} s`);
+  };
+  const serial = async (): Promise<number> => JSON.parse((await ok('status', '--json')).stdout).state.serial as number;
+  const supervisorPids = async (): Promise<string[]> => Promise.all(['web1', 'web2', 'web3'].map(async (h) => (await servers.exec(h, 'cat /run/bluegreen/web/supervisor.pid')).stdout.trim()));
   /** What answers on the host's app port: the version the app reports. */
   const runningVersion = async (host: string): Promise<string> => {
     const r = await servers.exec(host, 'curl -fsS -D - -o /dev/null http://127.0.0.1:3000/health | tr -d "\\r" | sed -n "s/^[Xx]-[Aa]pp-[Vv]ersion: //p"');
@@ -64,23 +92,74 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
       { name: 'lb1', role: 'router' },
       { name: 'web1', role: 'app', color: 'blue', apps: ['web'] },
       { name: 'web2', role: 'app', color: 'green', apps: ['web'] },
+      { name: 'web3', role: 'app', color: 'green', apps: ['web'], systemd: true },
     ]);
     const dir = mkdtempSync(path.join(tmpdir(), 'bgplain-config-'));
     configFile = path.join(dir, 'bluegreen.yaml');
     writeFileSync(configFile, configYaml(servers));
-    await ok('hosts', 'setup');
+    setupOutput = await ok('hosts', 'setup');
   });
   after(async () => {
     if (!process.env.BLUEGREEN_KEEP_PLAIN) await servers?.remove();
+  });
+  let setupOutput: Run;
+
+  it('hosts setup: reload mode without njs, systemd units where systemd runs, setsid elsewhere (and says what a reboot means)', async () => {
+    const text = setupOutput.stdout;
+    assert.match(text, /router lb1: reload mode, no users until the first release/);
+    assert.match(text, /app host web3: web \(supervisor: systemd unit, enabled\)/);
+    assert.match(text, /app host web1: web \(supervisor: setsid, not kept across a reboot\)/);
+    assert.match(text, /note: no systemd on web1, web2: .* will not come back after a reboot; after one, run bluegreen hosts setup --env plain again/);
+    const unit = await servers.exec('web3', 'systemctl is-enabled bluegreen-supervise@web; systemctl is-active bluegreen-supervise@web');
+    assert.equal(unit.stdout.trim(), 'enabled\nactive');
+    const record = JSON.parse((await servers.exec('web1', 'cat /opt/bluegreen/tooling.json')).stdout);
+    assert.equal(record.stateFormat, 1);
+    assert.match(record.tooling, /^[0-9a-f]{12}$/);
+  });
+
+  it('a fresh router sends no user anywhere ("not released yet"); bootstrap deploys and verifies both colors, then puts traffic.initial in place', async () => {
+    const before = await routerGet('/');
+    assert.equal(before.status, 503);
+    assert.equal(before.body, `${NOT_RELEASED_TEXT}\n`);
+    assert.match((await ok('status')).stdout, /no users \(not released\)/);
+    const run = await ok('bootstrap', '1.0.0');
+    assert.match(run.stdout, /bootstrap 1\.0\.0 done/);
+    for (const host of ['web1', 'web2', 'web3']) assert.equal(await runningVersion(host), '1.0.0', host);
+    const colors = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const answer = await routerGet('/health');
+      assert.equal(answer.status, 200);
+      colors.add(answer.color ?? '');
+    }
+    assert.deepEqual([...colors].sort(), ['blue', 'green'], 'traffic.initial (50/50) is in place');
+  });
+
+  it('refuses a second bootstrap once users are served, naming the way on', async () => {
+    const run = await cli('bootstrap', '1.0.1');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /already has users/);
+    assert.match(run.stderr, /bluegreen release 1\.0\.1 --env plain/);
+  });
+
+  it('a second hosts setup on hosts already set up changes nothing: no traffic moved, no reload, supervisors kept', async () => {
+    const [serialBefore, pidsBefore] = [await serial(), await supervisorPids()];
+    const run = await ok('hosts', 'setup');
+    assert.match(run.stdout, /router lb1: reload mode, kept its traffic plan, config unchanged/);
+    assert.equal(await serial(), serialBefore);
+    assert.deepEqual(await supervisorPids(), pidsBefore);
   });
 
   it('deploys twice to a host that hosts setup prepared: the supervisor obeys deploy', async () => {
     const supervisor = await servers.exec('web1', 'grep SigIgn "/proc/$(cat /run/bluegreen/web/supervisor.pid)/status"');
     assert.match(supervisor.stdout, /SigIgn:\s*[0-9a-f]*[02468ace]$/m, `the supervisor ignores SIGHUP: ${supervisor.stdout}`);
-    await ok('deploy', 'blue', '1.0.0', '--force');
-    assert.equal(await runningVersion('web1'), '1.0.0');
-    await ok('deploy', 'blue', '1.0.1', '--force');
+    const refused = await cli('deploy', 'blue', '1.0.1');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /drain it first \(bluegreen drain blue --env plain\)/);
+    await ok('drain', 'blue');
+    await ok('deploy', 'blue', '1.0.1');
     assert.equal(await runningVersion('web1'), '1.0.1');
+    await ok('deploy', 'blue', '1.0.2');
+    assert.equal(await runningVersion('web1'), '1.0.2');
   });
 
   it('replaces a supervisor that an older hosts setup started under nohup, at the next deploy', async () => {
@@ -90,14 +169,96 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
       + 'chmod 755 /usr/local/bin/old-bluegreen-supervise; '
       + 'nohup setsid /usr/local/bin/old-bluegreen-supervise web >/dev/null 2>&1 </dev/null &');
     const old = await servers.exec('web2', 'sleep 1; cat /run/bluegreen/web/supervisor.pid');
-    const first = await ok('deploy', 'green', '1.0.0', '--force', '--verbose');
+    await ok('switch', 'blue');
+    const first = await ok('deploy', 'green', '1.0.1', '--verbose');
     assert.match(first.stderr + first.stdout, /ignores SIGHUP/);
-    assert.equal(await runningVersion('web2'), '1.0.0');
+    assert.equal(await runningVersion('web2'), '1.0.1');
     const now = await servers.exec('web2', 'cat /run/bluegreen/web/supervisor.pid');
     assert.notEqual(now.stdout.trim(), old.stdout.trim(), 'the old supervisor was replaced');
     // The supervisor that deploy started must not hold the deploy lock: the next deploy runs.
-    await ok('deploy', 'green', '1.0.1', '--force');
-    assert.equal(await runningVersion('web2'), '1.0.1');
+    await ok('deploy', 'green', '1.0.2');
+    assert.equal(await runningVersion('web2'), '1.0.2');
+    assert.equal(await runningVersion('web3'), '1.0.2', 'the systemd-supervised host obeys deploy too');
+  });
+
+  it('the systemd host, restarted (its container stopped and started), runs its app again on its version', async () => {
+    const web3 = servers.servers.find((x) => x.name === 'web3')!;
+    await web3.container.stop({ t: 20 });
+    await web3.container.start();
+    await waitForSystemd(web3.container);
+    await eventually('web3 answers 1.0.2 after the reboot', async () => (await runningVersion('web3')) === '1.0.2');
+  });
+
+  it('a router whose nginx is stopped: status says so, and a change on it (reload mode) is refused with live traffic as it was', async () => {
+    const serialBefore = await serial();
+    await servers.exec('lb1', 'service nginx stop');
+    try {
+      const status = await ok('status');
+      assert.match(status.stdout, /router lb1: reload mode, state #\d+; NGINX NOT ANSWERING \(nginx gives no answer on port 80\)/);
+      const refused = await cli('restore');
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /nginx does not answer on lb1/);
+      assert.match(refused.stderr, /start nginx there/);
+    } finally {
+      await servers.exec('lb1', 'service nginx start');
+    }
+    const after = JSON.parse((await ok('status', '--json')).stdout);
+    assert.equal(after.state.serial, serialBefore, 'nothing was written');
+    assert.equal(after.routers[0].answering, true);
+  });
+
+  it('a host carrying an older tooling record is refused with the hint, and hosts setup upgrades it in place', async () => {
+    await servers.exec('lb1', "sed -i 's/\"tooling\": \"[0-9a-f]*\"/\"tooling\": \"0ld0ld0ld0ld\"/' /opt/bluegreen/tooling.json");
+    const refused = await cli('restore');
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /host tooling does not match this bluegreen on lb1 \(set up by bluegreen .* \(tooling 0ld0ld0ld0ld\)/);
+    assert.match(refused.stderr, /run bluegreen hosts setup --env plain: it upgrades the tooling in place and moves no traffic/);
+    const serialBefore = await serial();
+    await ok('hosts', 'setup');
+    assert.equal(await serial(), serialBefore, 'hosts setup moved no traffic');
+    await ok('restore');
+  });
+
+  it('a host whose deploy user lacks the sudo rule: hosts setup and stages refuse, naming the rule, with live traffic as it was', async () => {
+    const serialBefore = await serial();
+    const rule = '/etc/sudoers.d/bluegreen-deploy';
+    await servers.exec('web1', `mv ${rule} /root/rule.web1`);
+    await servers.exec('lb1', `mv ${rule} /root/rule.lb1`);
+    try {
+      const setup = await cli('hosts', 'setup');
+      assert.equal(setup.code, 1, setup.stderr);
+      assert.match(setup.stderr, /web1: the ssh user may not run commands with sudo without a password \(sudo: a password is required\)/);
+      assert.match(setup.stderr, /sudo rule of docs\/hosts\.md/);
+      const drain = await cli('drain', 'green');
+      assert.equal(drain.code, 1, drain.stderr);
+      assert.match(drain.stderr, /lb1: the ssh user may not run commands with sudo without a password/);
+      assert.match(drain.stderr, /sudo rule of docs\/hosts\.md/);
+    } finally {
+      await servers.exec('web1', `mv /root/rule.web1 ${rule}`);
+      await servers.exec('lb1', `mv /root/rule.lb1 ${rule}`);
+    }
+    assert.equal(await serial(), serialBefore, 'nothing moved');
+    assert.equal((await routerGet('/health')).status, 200);
+  });
+
+  it('a router whose nginx refuses the rendered config: hosts setup puts its files back and nginx keeps serving', async () => {
+    const serialBefore = await serial();
+    // The operator's own config already defines a name the product's config defines too.
+    await servers.exec('lb1', "echo \"log_format bluegreen_json '\\$remote_addr';\" > /etc/nginx/conf.d/operator.conf && "
+      + 'echo "# changed by hand" >> /etc/nginx/conf.d/bluegreen.conf && cp /etc/nginx/conf.d/bluegreen.conf /root/before.conf');
+    try {
+      const setup = await cli('hosts', 'setup');
+      assert.equal(setup.code, 1, setup.stderr);
+      assert.match(setup.stderr, /lb1: nginx refused the config \(previous files put back\)/);
+      assert.match(setup.stderr, /duplicate "log_format" name "bluegreen_json" in \/etc\/nginx\/conf\.d\/(operator|bluegreen)\.conf/);
+      const same = await servers.exec('lb1', 'cmp /etc/nginx/conf.d/bluegreen.conf /root/before.conf');
+      assert.equal(same.exitCode, 0, 'the previous file is back');
+      assert.equal((await routerGet('/health')).status, 200, 'nginx keeps serving with the config it had');
+    } finally {
+      await servers.exec('lb1', 'rm -f /etc/nginx/conf.d/operator.conf');
+    }
+    await ok('hosts', 'setup');
+    assert.equal(await serial(), serialBefore, 'no traffic moved');
   });
 
   it('a supervisor started with SIGHUP ignored restores its default before it runs', async () => {
