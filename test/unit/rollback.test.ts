@@ -47,6 +47,16 @@ function releasedToGreen(): History {
 }
 
 describe('rollback target', () => {
+  it('never returns to "not released yet": after the first release there is no earlier plan to roll back to', () => {
+    const h = new History(split(0, 0));
+    h.push('deploy blue 1.0.0 (bootstrap 1.0.0, step 1)', split(0, 0), { blue: V1, green: {} });
+    h.push('deploy green 1.0.0 (bootstrap 1.0.0, step 2)', split(0, 0), { blue: V1, green: V1 });
+    h.push('restore (bootstrap 1.0.0, step 5)', split(50, 50));
+    assert.equal(h.rollback(), undefined);
+    h.push('drain green', split(100, 0));
+    assert.deepEqual(h.rollback(), split(50, 50), 'the released plan, not the one before it');
+  });
+
   it('a second rollback does not undo the first: it goes further back to a known-good plan, or says there is none', () => {
     const h = releasedToGreen();
     assert.deepEqual(h.rollback(), split(100, 0), 'first: back to blue 100%');

@@ -1,9 +1,10 @@
 // What `rollback` means, as pure functions over the routers' state history:
 // back to the newest earlier plan that is known-good — every color it sends users to still runs
 // the version it ran then — that is not a canary (the thing being rolled back) and not a plan a
-// rollback left (so a second rollback goes further back instead of undoing the first).
+// rollback left (so a second rollback goes further back instead of undoing the first), and never
+// the plan that sends no user anywhere (before the first release).
 import { COLORS, RouterState, hasLiveTraffic } from '../model';
-import { renderState } from '../router';
+import { isUnreleased, renderState } from '../router';
 import { samePlan } from './describePlan';
 
 const isRollback = (state: RouterState) => state.stage.startsWith('rollback');
@@ -38,6 +39,8 @@ export function lastKnownGood(history: RouterState[], current: RouterState): Rou
     leftBy(candidate);
     if (samePlan(candidate.plan, current.plan)) continue;
     if (candidate.stage.startsWith('canary')) continue;
+    // "Not released yet" (hosts setup, before bootstrap) serves no user: never a place to return to.
+    if (isUnreleased(candidate.plan)) continue;
     if (left.some((l) => samePlan(l.plan, candidate.plan))) continue;
     if (notKnownGood(candidate, current)) continue;
     return candidate;
