@@ -52,7 +52,9 @@ describe('workbench (code-server + Chromium)', function () {
     this.timeout(300_000);
     await browser?.close();
     await workbench?.cleanup();
-    if (config) await down(config, TEST_ENV);
+    // With its volume: the next run's workspace is another temporary folder, and a sandbox's
+    // objects belong to the config file that made them.
+    if (config) await down(config, TEST_ENV, { volumes: true });
   });
 
   async function palette(command: string): Promise<void> {

@@ -51,7 +51,9 @@ describe('stage commands on a sandbox', function () {
 
   after(async function () {
     this.timeout(300_000);
-    if (config) await down(config, ENV);
+    // With its volume: the next run's workspace is another temporary folder, and a sandbox's
+    // objects belong to the config file that made them.
+    if (config) await down(config, ENV, { volumes: true });
   });
 
   it('reads the sandbox from its routers: blue live, green idle, both healthy, hosts with versions', async () => {
