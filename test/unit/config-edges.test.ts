@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatConfigError, loadConfig, parseConfig } from '../../src/core/config';
-import { checkHostName } from '../../src/core/config/values';
+import { checkDockerHost, checkHostName } from '../../src/core/config/values';
 import { upstreamServer } from '../../src/core/router/escape';
 
 const FILE = path.join('/nowhere', 'bluegreen.yaml');
@@ -90,6 +90,14 @@ describe('config: edges', () => {
         '    routers: [lb1]',
         '    colors: { blue: { api: [a1], web: [a1] }, green: { api: [a2], web: [a2] } }',
       ])), ['environments.production.hosts.lb1.address: IPv6 address "fe80::1%eth0" has a zone (%eth0), which an nginx upstream cannot use; give the address without it, or a host name (bluegreen.yaml:7:30)']);
+    });
+
+    it('a Docker engine address the engine client would misread is refused', () => {
+      // unix://var/run/docker.sock reads "var" as a host and connects to /run/docker.sock.
+      assert.match(String(checkDockerHost('unix://var/run/docker.sock')), /three slashes/);
+      assert.match(String(checkDockerHost('tcp://host:99999')), /not a URL/);
+      assert.match(String(checkDockerHost('tcp://[zz')), /not a URL/);
+      for (const ok of ['', 'unix:///var/run/docker.sock', 'tcp://127.0.0.1:2375', 'ssh://me@engine.example.com']) assert.equal(checkDockerHost(ok), undefined, ok);
     });
 
     it('a sandbox basePort whose ports would run past 65535 is refused', () => {

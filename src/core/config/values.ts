@@ -199,6 +199,17 @@ export const checkDockerHost: ValueCheck = (value) => {
   if (!/^(unix|tcp|ssh|npipe|http|https):\/\/[^\s"'`;{}$\\]+$/.test(value)) {
     return 'must be empty or a DOCKER_HOST address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375';
   }
+  // What connectDocker (core/docker/connect.ts) makes of it: a URL with a host, or a socket path.
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL: write it as unix:///var/run/docker.sock or tcp://HOST:PORT`;
+  }
+  if (url.protocol === 'unix:' && (url.host !== '' || url.pathname.length < 2)) {
+    return `a unix socket address needs three slashes and an absolute path, e.g. unix:///var/run/docker.sock (this one would read "${url.host}" as a host)`;
+  }
+  if (['tcp:', 'ssh:', 'http:', 'https:'].includes(url.protocol) && url.hostname === '') return `"${value}" names no host: write it as ${url.protocol}//HOST:PORT`;
   return undefined;
 };
 

@@ -31,7 +31,7 @@ export async function requireEngine(dockerHost = '', timeoutMs = 5000): Promise<
     throw new PrerequisiteError(
       `No Docker engine answers at ${where}: ${(error as Error).message}`,
       'Start one with `sudo dockerd > /tmp/dockerd.log 2>&1 &` or `sudo systemctl start docker`, ' +
-        'or point DOCKER_HOST (or environments.<name>.docker.dockerHost) at a running engine.',
+        'or point DOCKER_HOST (or the environment\'s docker.host in bluegreen.yaml) at a running engine.',
     );
   }
   return docker;
