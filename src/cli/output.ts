@@ -48,5 +48,9 @@ export function failureDocument(message: string, hint: string | undefined, exitC
 }
 
 export function writeJson(document: unknown): void {
-  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  // JSON.stringify escapes C0 controls but writes DEL, C1 controls and bidi overrides raw; the
+  // \u form is the same JSON and cannot act on a terminal that shows it.
+  const text = JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  process.stdout.write(`${text}\n`);
 }

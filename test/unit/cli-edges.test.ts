@@ -165,6 +165,20 @@ describe('cli: edges', () => {
     assert.match(doc.error.hint, /bluegreen validate/);
   });
 
+  it('a --json document carries no raw C1 control either (the file name here has U+009B)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-cli-'));
+    const file = path.join(dir, 'blue\u009b[2Jgreen.yaml');
+    fs.writeFileSync(file, 'apps: {}\n');
+    try {
+      const r = await run('--json', 'validate', file);
+      assert.equal(r.code, 2);
+      assert.ok(!r.stdout.includes('\u009b') && !r.stderr.includes('\u009b'), 'no raw U+009B on stdout or stderr');
+      assert.equal((JSON.parse(r.stdout) as { file: string }).file, file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('never echoes control characters from the command line', async () => {
     const r = await run('-e', 'x\u001b]0;pwned\u0007y', 'status');
     assert.equal(r.code, 2);
