@@ -37,12 +37,22 @@ describe('canary judge', () => {
   it('stops at the first latency breach the same way', () => {
     const judge = new CanaryJudge('green', 60, T, 20);
     const lines = [
-      ...Array.from({ length: 30 }, (_, i) => entry(1000 + i * 0.1, 200, 30)),
-      ...Array.from({ length: 50 }, (_, i) => entry(1003 + i * 0.1, 200, 1500)),
+      ...Array.from({ length: 80 }, (_, i) => entry(1000 + i * 0.1, 200, 30)),
+      ...Array.from({ length: 50 }, (_, i) => entry(1008 + i * 0.1, 200, 1500)),
     ];
-    // p95 of the window exceeds 800 ms once more than 5% of it is slow: 2 slow among 32.
-    assert.equal(firstBreach(judge, lines), 31);
-    assert.match(judge.breach?.breach ?? '', /^p95 1500 ms > 800 ms over 32 request\(s\) in the last 60s$/);
+    // p95 of the window exceeds 800 ms once more than 5% of it is slow: 5 slow among 85.
+    assert.equal(firstBreach(judge, lines), 84);
+    assert.match(judge.breach?.breach ?? '', /^p95 1500 ms > 800 ms over 85 request\(s\) in the last 60s$/);
+  });
+
+  it('does not judge a p95 on a handful of requests: a cold start is not the version\'s latency', () => {
+    const judge = new CanaryJudge('green', 60, T, 20);
+    const coldStart = [entry(1000, 200, 3000), entry(1000.1, 200, 2500), ...Array.from({ length: 40 }, (_, i) => entry(1001 + i * 0.1, 200, 40))];
+    assert.equal(firstBreach(judge, coldStart), -1, 'p95 of 42 is the second slowest: not judged yet');
+    assert.equal(judge.minLatencyRequests, 60);
+    const more = Array.from({ length: 100 }, (_, i) => entry(1006 + i * 0.1, 200, 40));
+    assert.equal(firstBreach(judge, more), -1);
+    assert.equal(judge.final().breach, undefined, 'with enough requests the cold start is below the 95th percentile');
   });
 
   it('judges the window as it slides: errors that slid out no longer count', () => {

@@ -20,10 +20,17 @@ export function minRequestsFor(thresholds: CanaryThresholds): number {
   return Math.min(200, Math.max(20, forRate));
 }
 
+/**
+ * Fewest requests a p95 is judged on before the watch ends: with fewer than 60, the 95th
+ * percentile is one of the two slowest requests — a cold start, not the version's latency.
+ */
+export const MIN_LATENCY_REQUESTS = 60;
+
 export class CanaryJudge {
   private readonly seen: Seen[] = [];
   private verdict: CanaryVerdict | undefined;
   readonly minRequests: number;
+  readonly minLatencyRequests: number;
 
   constructor(
     private readonly color: Color,
@@ -32,6 +39,7 @@ export class CanaryJudge {
     minRequests?: number,
   ) {
     this.minRequests = minRequests ?? minRequestsFor(thresholds);
+    this.minLatencyRequests = Math.max(this.minRequests, MIN_LATENCY_REQUESTS);
   }
 
   /** The breach, once there is one; later lines change nothing. */
@@ -47,14 +55,14 @@ export class CanaryJudge {
     const seconds = entry.upstreamSeconds ?? entry.requestTime;
     this.seen.push({ at: entry.msec, error: entry.status >= 500, ms: seconds * 1000 });
     this.slide(entry.msec);
-    const current = this.judge(this.minRequests);
+    const current = this.judge(this.minRequests, this.minLatencyRequests);
     if (current.breach) this.verdict = current;
     return this.verdict;
   }
 
   /** The verdict at the end of the watch: the trailing window judged on whatever it holds. */
   final(): CanaryVerdict {
-    return this.verdict ?? this.judge(1);
+    return this.verdict ?? this.judge(1, 1);
   }
 
   private slide(now: number): void {
@@ -62,7 +70,7 @@ export class CanaryJudge {
     while (this.seen.length && this.seen[0].at <= from) this.seen.shift();
   }
 
-  private judge(minRequests: number): CanaryVerdict {
+  private judge(minRequests: number, minLatencyRequests: number): CanaryVerdict {
     const requests = this.seen.length;
     const errors = this.seen.filter((s) => s.error).length;
     const errorRate = requests ? errors / requests : 0;
@@ -72,7 +80,7 @@ export class CanaryJudge {
     let breach: string | undefined;
     if (requests >= minRequests && errorRate > maxErrorRate) {
       breach = `error rate ${(errorRate * 100).toFixed(2)}% > ${(maxErrorRate * 100).toFixed(2)}% over ${requests} request(s) in the last ${this.windowSeconds}s`;
-    } else if (requests >= minRequests && p95Ms !== undefined && p95Ms > maxP95Ms) {
+    } else if (requests >= minLatencyRequests && p95Ms !== undefined && p95Ms > maxP95Ms) {
       breach = `p95 ${Math.round(p95Ms)} ms > ${maxP95Ms} ms over ${requests} request(s) in the last ${this.windowSeconds}s`;
     }
     return { requests, errorRate, p95Ms, ...(breach ? { breach } : {}) };
