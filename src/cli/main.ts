@@ -45,11 +45,12 @@ export async function main(argv: string[]): Promise<number> {
 
   let reached = program;
   try {
-    if (argv.length === 1 && VERSION_FLAGS.includes(argv[0])) {
+    reached = requireKnownCommand(program, argv);
+    // --version belongs to the program only where no command is named (see createProgram).
+    if (reached === program && argv.some((arg) => VERSION_FLAGS.includes(arg))) {
       process.stdout.write(`${typeof BLUEGREEN_VERSION === 'string' ? BLUEGREEN_VERSION : 'dev'}\n`);
       return 0;
     }
-    reached = requireKnownCommand(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     if (held.given) writeJson(held.data);
     return 0;
