@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { formatConfigError, loadConfig, parseConfig } from '../../src/core/config';
 import { checkDockerHost, checkHostName } from '../../src/core/config/values';
 import { upstreamServer } from '../../src/core/router/escape';
+import { topologyOf } from '../../src/core/topology';
 
 const FILE = path.join('/nowhere', 'bluegreen.yaml');
 
@@ -98,6 +99,26 @@ describe('config: edges', () => {
       assert.match(String(checkDockerHost('tcp://host:99999')), /not a URL/);
       assert.match(String(checkDockerHost('tcp://[zz')), /not a URL/);
       for (const ok of ['', 'unix:///var/run/docker.sock', 'tcp://127.0.0.1:2375', 'ssh://me@engine.example.com']) assert.equal(checkDockerHost(ok), undefined, ok);
+    });
+
+    it('a sandbox whose container names would not be host names is refused (render could not use them)', () => {
+      const text = (env: string) => [
+        'apps:',
+        '  a-very-long-application-name-xx: { port: 3000, health: /h, route: /, deploy: [d] }',
+        'environments:',
+        `  ${env}:`,
+        '    docker: {}',
+        '',
+      ].join('\n');
+      assert.deepEqual(errorsOf(text('a-very-long-environment-name-xx')), [
+        'environments.a-very-long-environment-name-xx: the sandbox would name a container "bg-a-very-long-environment-name-xx-green-a-very-long-application-name-xx-1" (74 characters), longer than the 63 a host name may have: shorten the environment name or the app name "a-very-long-application-name-xx" by 11 (bluegreen.yaml:4:3)',
+      ]);
+      // Following the hint: 11 characters shorter, and render can place every upstream.
+      const result = parseConfig(text('a-very-long-environm'), FILE);
+      assert.ok(result.ok);
+      const env = result.config.environments['a-very-long-environm'];
+      const topology = topologyOf(result.config, env);
+      for (const host of Object.values(topology.colors.green).flat()) upstreamServer(topology.addresses[host] ?? host, 3000);
     });
 
     it('a sandbox basePort whose ports would run past 65535 is refused', () => {

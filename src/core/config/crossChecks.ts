@@ -134,10 +134,29 @@ function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], port
       if (has(env, key)) issues.push({ path: [...at, key], message: `"${key}" is only for ssh environments: the sandbox creates its own`, at: 'key' });
     }
     checkSandboxPorts([...at, 'docker'], record(env.docker) ?? {}, appNames.length, issues);
+    checkSandboxHostNames(at, record(env.docker) ?? {}, appNames, issues);
     return;
   }
   checkSshOptions([...at, 'ssh', 'options'], record(env.ssh)?.options, issues);
   checkSshTopology(at, env, appNames, ports, issues);
+}
+
+/**
+ * The sandbox names an app host `bg-<env>-<color>-<app>-<n>` (core/sandbox/naming.ts), and that
+ * name is its host name and the routers' upstream address: one DNS label, at most 63 characters.
+ */
+function checkSandboxHostNames(at: PathSegment[], docker: Data, appNames: string[], issues: ConfigIssue[]): void {
+  const envName = String(at[at.length - 1]);
+  const hostsPerColor = Number.isInteger(docker.hostsPerColor) ? docker.hostsPerColor as number : 1;
+  const longestApp = appNames.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const longest = `bg-${envName}-green-${longestApp}-${hostsPerColor}`;
+  if (longestApp && longest.length > 63) {
+    issues.push({
+      path: at,
+      message: `the sandbox would name a container "${longest}" (${longest.length} characters), longer than the 63 a host name may have: shorten the environment name or the app name "${longestApp}" by ${longest.length - 63}`,
+      at: 'key',
+    });
+  }
 }
 
 /** With a basePort, every published port (sandboxHosts' order) must still be a port number. */
