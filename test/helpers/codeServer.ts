@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { writeIsolatedSsh } from './isolatedSsh';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const EXTENSION_ID = 'bluegreen-releases.bluegreen';
@@ -217,28 +218,6 @@ export interface Workbench {
   cleanup(options?: { keep?: boolean }): Promise<void>;
 }
 
-/**
- * An ssh that reads the tests' own config (`ssh -F`), never the user's ~/.ssh/config or
- * /etc/ssh/ssh_config: the extension under test is given it as bluegreen.sshPath. Host keys are
- * still checked, against the tests' own (empty) known_hosts.
- */
-export function writeIsolatedSsh(root: string): string {
-  const config = path.join(root, 'ssh_config');
-  const wrapper = path.join(root, 'ssh');
-  fs.writeFileSync(config, [
-    '# The extension-host tests\' own ssh config (test/helpers/codeServer.ts).',
-    'Host *',
-    '  BatchMode yes',
-    '  StrictHostKeyChecking yes',
-    `  UserKnownHostsFile ${path.join(root, 'known_hosts')}`,
-    '  GlobalKnownHostsFile /dev/null',
-    '  ConnectTimeout 5',
-    '',
-  ].join('\n'));
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ssh -F '${config}' "$@"\n`, { mode: 0o755 });
-  return wrapper;
-}
-
 export async function startWorkbench(options: {
   /** Folder copied as the workspace; none gives an empty workspace. */
   workspaceTemplate?: string;
@@ -261,7 +240,7 @@ export async function startWorkbench(options: {
   else fs.mkdirSync(workspace);
   writeUserSettings(userDataDir, {
     // The test workspace names hosts (lb1, app1, …) that a developer's ~/.ssh/config may define.
-    'bluegreen.sshPath': writeIsolatedSsh(root),
+    'bluegreen.sshPath': writeIsolatedSsh(fs.mkdtempSync(path.join(root, 'ssh-'))),
     ...(options.restricted ? {
       'security.workspace.trust.enabled': true,
       'security.workspace.trust.startupPrompt': 'never',

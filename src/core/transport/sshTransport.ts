@@ -19,7 +19,7 @@ export interface SshTransportOptions extends Omit<SshConnectionOptions, 'target'
   host: string;
   /** What ssh connects to (an alias from ~/.ssh/config, or a host name); defaults to `host`. */
   target?: string;
-  /** The ssh client; default `ssh` from PATH. */
+  /** The ssh client; default `$BLUEGREEN_SSH`, else `ssh` from PATH (as GIT_SSH does for git). */
   sshPath?: string;
 }
 
@@ -61,7 +61,7 @@ export class SshTransport implements Transport {
   constructor(options: SshTransportOptions) {
     assertHostKeyCheckingKept(options.options);
     this.host = options.host;
-    this.sshPath = options.sshPath ?? 'ssh';
+    this.sshPath = options.sshPath || process.env.BLUEGREEN_SSH || 'ssh';
     this.connection = {
       target: options.target ?? options.host,
       user: options.user,
