@@ -34,7 +34,7 @@ describe('lock hold (two routers over ssh)', function () {
       const dataDir = path.join(sshd.dir, name);
       mkdirSync(dataDir);
       return {
-        name, sudo: false, paths: { ...DEFAULT_ROUTER_PATHS, dataDir },
+        name, sudo: false, listenPort: 80, paths: { ...DEFAULT_ROUTER_PATHS, dataDir },
         transport: new SshTransport({ host: name, target: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, options: sshd.clientOptions }),
       };
     });
