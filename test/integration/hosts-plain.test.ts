@@ -124,7 +124,12 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     assert.match((await ok('status')).stdout, /no users \(not released\)/);
     const run = await ok('bootstrap', '1.0.0');
     assert.match(run.stdout, /bootstrap 1\.0\.0 done/);
-    for (const host of ['web1', 'web2', 'web3']) assert.equal(await runningVersion(host), '1.0.0', host);
+    for (const host of ['web1', 'web2', 'web3']) {
+      assert.equal(await runningVersion(host), '1.0.0', host);
+      // Least privilege: the app runs as the unprivileged user hosts setup created, not as root.
+      const user = await servers.exec(host, 'stat -c %U "/proc/$(cat /run/bluegreen/web/app.pid)"');
+      assert.equal(user.stdout.trim(), 'bluegreen-app', `${host}: ${user.stdout}${user.stderr}`);
+    }
     const colors = new Set<string>();
     for (let i = 0; i < 40; i++) {
       const answer = await routerGet('/health');

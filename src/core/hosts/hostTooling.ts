@@ -10,6 +10,9 @@ import { sandboxAssets } from '../sandbox/assets';
 
 declare const BLUEGREEN_VERSION: string | undefined;
 
+/** The unprivileged user the supervisor runs apps as (hosts setup and the sandbox create it). */
+export const APP_USER = 'bluegreen-app';
+
 /** Where the record lives on every host (routers and app hosts). */
 export const TOOLING_RECORD_PATH = '/opt/bluegreen/tooling.json';
 /** The router state document's format (`schema` in state.json). */

@@ -10,7 +10,7 @@ import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
 import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
 import { Transport, shellQuote } from '../transport';
 import { createHash } from 'node:crypto';
-import { TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
+import { APP_USER, TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
 import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
 import { sandboxAssets } from '../sandbox/assets';
 import { EnvironmentHandle } from '../environment/openEnvironment';
@@ -28,6 +28,7 @@ export interface HostSetupReport {
 const q = shellQuote;
 const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init'];
 const UNIT = 'bluegreen-supervise@.service';
+const APP_USER_COMMAND = `{ id -u ${APP_USER} >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${APP_USER}; }`;
 const UNIT_PATH = `/etc/systemd/system/${UNIT}`;
 
 export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void): Promise<HostSetupReport> {
@@ -61,7 +62,8 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
     const t = handle.host(host);
     const sudo = handle.sudo;
     progress(`${host}: host tooling and release layout for ${apps.map((a) => a.name).join(', ')}`);
-    const probe = await t.exec('mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi', { sudo });
+    // The apps run as bluegreen-app, an unprivileged system user (the supervisor drops to it).
+    const probe = await t.exec(`${APP_USER_COMMAND} && mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi`, { sudo });
     await mustRun(host, Promise.resolve(probe));
     const systemd = probe.stdout.includes('systemd');
     for (const tool of tools) await t.put(`/opt/bluegreen/bin/${tool.name}`, tool.bytes, { sudo, mode: 0o755 });

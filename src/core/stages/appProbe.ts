@@ -4,6 +4,7 @@
 // app.pid, or a child of it). A 200 from anything else is an impostor, however healthy it looks.
 import { AppSpec } from '../model';
 import { shellQuote } from '../transport';
+import { APP_USER } from '../hosts/hostTooling';
 
 /** Where the supervisor keeps its state on every app host (sandbox/host/bin/bluegreen-supervise). */
 export const SUPERVISOR_STATE_DIR = '/run/bluegreen';
@@ -23,6 +24,11 @@ export function appProbeCommand(app: AppSpec): string {
     // Listening sockets on the port (state 0A), IPv4 and IPv6, by inode; then the process holding each.
     `for inode in $(awk '$4 == "0A" && substr($2, length($2) - 4) == ":${hex}" { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u); do`,
     '  fd=$(find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\\[$inode\\]" 2>/dev/null | head -n 1)',
+    // Root without CAP_SYS_PTRACE (in a container) cannot read another user's fd links: look
+    // again as the user the supervisor runs apps as, which sees its own processes.
+    `  if [ -z "$fd" ] && [ "$(id -u)" = 0 ] && id -u ${APP_USER} >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1; then`,
+    `    fd=$(setpriv --reuid=${APP_USER} --regid=${APP_USER} --clear-groups find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\\[$inode\\]" 2>/dev/null | head -n 1)`,
+    '  fi',
     '  pid=${fd#/proc/}; pid=${pid%%/*}',
     '  [ -n "$fd" ] || { echo "listener=?"; continue; }',
     // Walk up the parents: owned when the supervisor's app pid is the listener or an ancestor of it.
