@@ -4,12 +4,12 @@
 // module, the reload fallback where not (detected and reported). A router's existing state
 // document is kept: setup never moves traffic. A fresh router sends no user anywhere until the
 // first release (`bluegreen bootstrap`).
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
 import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
 import { Transport, shellQuote } from '../transport';
-import { createHash } from 'node:crypto';
 import { APP_USER, TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
 import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
 import { sandboxAssets } from '../sandbox/assets';
@@ -81,7 +81,7 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
         + `{ [ -e ${q(dir + '/app.env')} ] || printf '%s\\n' ${q(env)} > ${q(dir + '/app.env')}; }`,
         { sudo },
       ));
-      const note = await startSupervisor(t, sudo, app.name, systemd);
+      const note = await startSupervisor(host, t, sudo, app.name, systemd);
       if (note) notes.push(`${host}: ${note}`);
     }
     // Last: the record says the host is ready for this version's stages.
@@ -113,11 +113,11 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
  * Elsewhere: `setsid`, so it survives the SSH session and still handles SIGHUP (never `nohup`).
  * A supervisor that already runs is left alone: replacing it would restart the app.
  */
-async function startSupervisor(t: Transport, sudo: boolean, app: string, systemd: boolean): Promise<string | undefined> {
+async function startSupervisor(host: string, t: Transport, sudo: boolean, app: string, systemd: boolean): Promise<string | undefined> {
   const unit = q(`bluegreen-supervise@${app}`);
   const running = `pgrep -f ${q(`bluegreen-supervise ${app}$`)} >/dev/null`;
   if (!systemd) {
-    await mustRun(app, t.exec(`${running} || setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app)} >/dev/null 2>&1 < /dev/null &`, { sudo }));
+    await mustRun(host, t.exec(`${running} || setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app)} >/dev/null 2>&1 < /dev/null &`, { sudo }));
     return undefined;
   }
   const result = await t.exec(
@@ -125,7 +125,7 @@ async function startSupervisor(t: Transport, sudo: boolean, app: string, systemd
     + `if systemctl is-active --quiet ${unit}; then echo unit; elif ${running}; then echo outside; else systemctl start ${unit} && echo started; fi`,
     { sudo },
   );
-  if (result.code !== 0) throw new StageError(`${app}: could not enable ${unit}: ${(result.stderr || result.stdout).trim()}`);
+  if (result.code !== 0) throw new StageError(`${host}: could not enable ${unit}: ${(result.stderr || result.stdout).trim()}`);
   if (result.stdout.includes('outside')) {
     return `${app}'s supervisor runs outside systemd (started before); the unit is enabled and takes over at the next reboot, or now with: sudo pkill -f 'bluegreen-supervise ${app}$' && sudo systemctl start bluegreen-supervise@${app} (restarts the app: do it while its color is idle)`;
   }
