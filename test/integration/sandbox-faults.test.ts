@@ -21,7 +21,7 @@ describe('sandbox faults (real Docker engine)', function () {
   it('takes down a sandbox that is not up without an error', async () => {
     const { config, env } = await testSandbox('itest-none');
     const result = await down(config, env, { volumes: true });
-    assert.deepEqual(result, { containers: [], networks: [], volumes: [] });
+    assert.deepEqual(result, { containers: [], networks: [], volumes: [], kept: [] });
   });
 
   it('refuses a build context folder that does not exist, naming the config path', async () => {

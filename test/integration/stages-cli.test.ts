@@ -70,11 +70,11 @@ describe('stages through the CLI (stagetest sandbox)', function () {
     const cases: Array<[string, string[], RegExp]> = [
       ['an unknown environment', ['--env', 'nowhere', 'drain', 'green', '--yes'], /unknown environment "nowhere"/],
       ['an unknown color', ['--env', STAGE_ENV, 'drain', 'purple', '--yes'], /unknown color "purple"/],
-      ['an unknown stage', ['--env', STAGE_ENV, 'promote', 'green', '--yes'], /unknown command 'promote'/],
+      ['an unknown stage', ['--env', STAGE_ENV, 'promote', 'green', '--yes'], /unknown command "promote"/],
       ['a version with shell metacharacters', ['--env', STAGE_ENV, 'deploy', 'green', '1.0;touch /tmp/pwned', '--yes'], /version "1\.0;touch \/tmp\/pwned" is not allowed/],
       ['a version with a command substitution', ['--env', STAGE_ENV, 'deploy', 'green', '$(id)', '--yes'], /version "\$\(id\)" is not allowed/],
-      ['a percentage above 100', ['--env', STAGE_ENV, 'canary', 'green', '--percent', '101', '--yes'], /--percent must be a whole number from 0 to 100, got 101/],
-      ['a negative percentage', ['--env', STAGE_ENV, 'canary', 'green', '--percent=-5', '--yes'], /--percent must be a whole number from 0 to 100, got -5/],
+      ['a percentage above 100', ['--env', STAGE_ENV, 'canary', 'green', '--percent', '101', '--yes'], /--percent must be a whole number from 0 to 100, got "101"/],
+      ['a negative percentage', ['--env', STAGE_ENV, 'canary', 'green', '--percent=-5', '--yes'], /--percent must be a whole number from 0 to 100, got "-5"/],
       ['an unknown segment', ['--env', STAGE_ENV, 'canary', 'green', '--segment', 'tablet', '--yes'], /unknown segment "tablet"[\s\S]*segments in the config: mobile/],
     ];
     for (const [what, args, message] of cases) {
