@@ -69,6 +69,9 @@ describe('db psql invocation', () => {
     assert.equal(call.host, 'bg-dbtest-db');
     assert.match(call.command, /psql .*-v ON_ERROR_STOP=1 -U bluegreen -d bluegreen$/);
     assert.equal(call.stdinPrefix, '');
+    // The connection watch reads as the superuser, whose reserved slots a leak cannot take.
+    const watch = psqlInvocation({ env: { kind: 'docker', name: 'dbtest', routers: 1, hostsPerColor: 1, ssh: false, basePort: 0, initialVersion: '1.0.0', dockerHost: '' } }, {}, { watch: true });
+    assert.match(watch.command, /psql .* -U postgres -d bluegreen$/);
   });
 
   it('hands the URL over on stdin, never on the command line', () => {

@@ -36,7 +36,16 @@ export async function connectionGate(ctx: StageContext): Promise<void> {
     return;
   }
   ctx.progress('checking database connections');
-  const report = await readConnections(handle, ctx.signal);
+  const report = await readConnections(handle, ctx.signal).catch((error: Error) => {
+    // A database that refuses new connections is the story's end state: refuse, do not crash.
+    if (/too many clients|remaining connection slots are reserved/i.test(error.message)) {
+      throw new RefusedError(
+        `database gate: the database refuses new connections (${error.message.split('\n')[0]}); moving users now would fail every new connection`,
+        'find the build that leaks connections (pg_stat_activity on the database host, as a superuser), restart it to drop them, then try again',
+      );
+    }
+    throw error;
+  });
   const verdict = judgeConnections(report, handle.config.database);
   if (!verdict.ok) {
     throw new RefusedError(

@@ -99,7 +99,7 @@ export const ACTIVITY_QUERY = `SELECT json_build_object(
       AND a.application_name <> '${OWN_APPLICATION_NAME}'), '[]'::json));`;
 
 export async function readConnections(handle: EnvironmentHandle, signal?: AbortSignal): Promise<ConnectionReport> {
-  const answer = await openPsql(handle).queryJson<{ maxConnections: number; rows: ActivityRow[] }>(ACTIVITY_QUERY, { signal, timeoutMs: 20_000 });
+  const answer = await openPsql(handle, process.env, { watch: true }).queryJson<{ maxConnections: number; rows: ActivityRow[] }>(ACTIVITY_QUERY, { signal, timeoutMs: 20_000 });
   return summariseConnections(answer.rows, {
     environment: handle.env.name,
     maxConnections: answer.maxConnections,

@@ -27,11 +27,14 @@ export interface Psql {
 const PSQL_FLAGS = '-X -q -A -t -v ON_ERROR_STOP=1';
 
 /** The psql command line and what goes before the script on stdin. Exported for unit tests. */
-export function psqlInvocation(handle: Pick<EnvironmentHandle, 'env'>, environ: NodeJS.ProcessEnv = process.env):
+export function psqlInvocation(handle: Pick<EnvironmentHandle, 'env'>, environ: NodeJS.ProcessEnv = process.env, options: { watch?: boolean } = {}):
   { host: string; command: string; stdinPrefix: string; secret?: string } {
   const { env } = handle;
   if (env.kind === 'docker') {
-    return { host: dbContainerName(env.name), command: `PGAPPNAME=${OWN_APPLICATION_NAME} psql ${PSQL_FLAGS} -U ${DB_USER} -d ${DB_NAME}`, stdinPrefix: '' };
+    // The connection watch reads as the sandbox's superuser: it still gets one of the slots
+    // PostgreSQL reserves for superusers when zombies have taken all the others.
+    const user = options.watch ? 'postgres' : DB_USER;
+    return { host: dbContainerName(env.name), command: `PGAPPNAME=${OWN_APPLICATION_NAME} psql ${PSQL_FLAGS} -U ${user} -d ${DB_NAME}`, stdinPrefix: '' };
   }
   const host = env.database?.host;
   if (!host) {
@@ -56,8 +59,8 @@ export function psqlInvocation(handle: Pick<EnvironmentHandle, 'env'>, environ: 
   };
 }
 
-export function openPsql(handle: EnvironmentHandle, environ: NodeJS.ProcessEnv = process.env): Psql {
-  const invocation = psqlInvocation(handle, environ);
+export function openPsql(handle: EnvironmentHandle, environ: NodeJS.ProcessEnv = process.env, options: { watch?: boolean } = {}): Psql {
+  const invocation = psqlInvocation(handle, environ, options);
   const transport: Transport = handle.host(invocation.host);
   const redact = (text: string) => (invocation.secret ? text.split(invocation.secret).join('<database url>') : text);
   const run = async (script: string, options: PsqlRunOptions = {}): Promise<ExecResult> => {
