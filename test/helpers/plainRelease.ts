@@ -5,17 +5,16 @@
 // docs/hosts.md's operator steps, then `hosts setup` and `bootstrap` through the built CLI. Used
 // by test/integration/release-plain.test.ts (about 100 req/s) and bench/plainRelease.ts (300+).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DB_PASSWORD, LoadReport, PlainServers, startPlainServers } from './plainServers';
-import { CLI, ROOT, ensureCliBuilt } from './cli';
+import { CliRun, ROOT, cliRunner, ensureCliBuilt } from './cli';
 
 export const PLAIN_RELEASE_ENV = 'plainrel';
 const APP_DATABASE_URL = `postgres://app:${DB_PASSWORD}@db1:5432/app`;
 
-export interface Run { code: number | null; stdout: string; stderr: string }
+export type Run = CliRun;
 
 export interface RouterFigures { sent: number; failedRaw: number; failedAsBrowser: number }
 export interface PlainReleaseFigures {
@@ -89,23 +88,9 @@ export async function preparePlainRelease(prefix = 'bgrel', firstVersion = '1.0.
   const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-config-`));
   const configFile = path.join(dir, 'bluegreen.yaml');
   writeFileSync(configFile, configYaml(servers));
-  const cli = (...args: string[]): Promise<Run> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--config', configFile, '--env', PLAIN_RELEASE_ENV, '--yes', ...args], {
-      env: { ...process.env, BLUEGREEN_ACTOR: 'plainrel@itest', PLAIN_DATABASE_URL: `postgres://app:${DB_PASSWORD}@127.0.0.1:5432/app` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const { run: cli, ok } = cliRunner(() => configFile, PLAIN_RELEASE_ENV, {
+    BLUEGREEN_ACTOR: 'plainrel@itest', PLAIN_DATABASE_URL: `postgres://app:${DB_PASSWORD}@127.0.0.1:5432/app`,
   });
-  const ok = async (...args: string[]): Promise<Run> => {
-    const run = await cli(...args);
-    assert.equal(run.code, 0, `bluegreen ${args.join(' ')} exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-    return run;
-  };
 
   // The operator loads the apps' schema (the samples' is sandbox/db/init.sql).
   await servers.put('db1', '/tmp/schema.sql', readFileSync(path.join(ROOT, 'sandbox/db/init.sql')));

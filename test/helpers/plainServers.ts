@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -18,6 +17,7 @@ import { buildImage, imageExists } from '../../src/core/docker/build';
 import { execIn, lastLogLines, putFiles } from '../../src/core/docker/containers';
 import { ensureNetwork, listContainersByLabel, publishedPorts, removeContainer } from '../../src/core/docker/resources';
 import { Color } from '../../src/core/model';
+import { freePort } from './sshd';
 
 export const HOSTS_DOC = path.resolve(__dirname, '../../docs/hosts.md');
 const BASE_IMAGE = 'debian:bookworm-slim';
@@ -244,17 +244,6 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
     },
     remove: () => removeLeftovers(docker, prefix),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 async function removeLeftovers(docker: Docker, prefix: string): Promise<void> {

@@ -3,18 +3,17 @@
 // over SSH as an operator would: `hosts setup`, the first release (`bootstrap`), deploys, a
 // systemd host restarted, a router's nginx stopped, a host set up by an older release.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NOT_RELEASED_TEXT } from '../../src/core/router';
 import { PlainServers, startPlainServers, waitForSystemd } from '../helpers/plainServers';
-import { CLI, ROOT, ensureCliBuilt } from '../helpers/cli';
+import { CliRun, ROOT, cliRunner, ensureCliBuilt } from '../helpers/cli';
 
 const ENV = 'plain';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 function configYaml(servers: PlainServers): string {
   return [
@@ -41,22 +40,7 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
   let servers: PlainServers;
   let configFile: string;
 
-  const cli = (...args: string[]): Promise<Run> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--config', configFile, '--env', ENV, '--yes', ...args], {
-      env: { ...process.env, BLUEGREEN_ACTOR: 'plain@itest' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  const ok = async (...args: string[]): Promise<Run> => {
-    const run = await cli(...args);
-    assert.equal(run.code, 0, `bluegreen ${args.join(' ')} exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-    return run;
-  };
+  const { run: cli, ok } = cliRunner(() => configFile, ENV, { BLUEGREEN_ACTOR: 'plain@itest' });
   /** One request through the router's published port, as a user's. */
   const routerGet = (urlPath: string): Promise<{ status: number; body: string; color?: string }> => new Promise((resolve, reject) => {
     const port = servers.servers.find((x) => x.name === 'lb1')?.httpPort;
