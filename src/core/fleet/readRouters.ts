@@ -65,12 +65,12 @@ export async function readRouters(routers: RouterHandle[]): Promise<RouterReadin
     const [modeText, probed] = (rest ?? '').split(PROBE_SEPARATOR);
     const [probeText, toolingText] = (probed ?? '').split(TOOLING_SEPARATOR);
     const mode: RoutingMode = modeText?.trim() === 'reload' ? 'reload' : 'njs';
-    const probe = { ...probeResult(probeText, routers[i].listenPort ?? 80), tooling: parseRecord(toolingText ?? '') };
-    if (!stateText?.trim()) return { router, reachable: true, mode, ...probe };
+    const observed = { ...probeResult(probeText, routers[i].listenPort ?? 80), tooling: parseRecord(toolingText ?? '') };
+    if (!stateText?.trim()) return { router, reachable: true, mode, ...observed };
     try {
-      return { router, reachable: true, mode, ...probe, state: parseState(stateText), stateText };
+      return { router, reachable: true, mode, ...observed, state: parseState(stateText), stateText };
     } catch (error) {
-      return { router, reachable: true, mode, ...probe, stateText, error: `state document unreadable: ${(error as Error).message}` };
+      return { router, reachable: true, mode, ...observed, stateText, error: `state document unreadable: ${(error as Error).message}` };
     }
   });
 }

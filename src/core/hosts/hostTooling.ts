@@ -79,6 +79,19 @@ export function toolingMismatch(record: ToolingRecord | undefined): string | und
   return undefined;
 }
 
+/**
+ * The gate stages run on real hosts: the routers' records (read with their state) and any other
+ * hosts' must match this engine. The sandbox is built by this engine, so it always matches.
+ */
+export function requireCurrentToolingOn(
+  env: { kind: string; name: string },
+  routers: Array<{ router: string; tooling?: ToolingRecord }>,
+  hosts: Array<{ host: string; record: ToolingRecord | undefined }> = [],
+): void {
+  if (env.kind !== 'ssh') return;
+  requireCurrentTooling(env.name, [...routers.map((r) => ({ host: r.router, record: r.tooling })), ...hosts]);
+}
+
 /** Refuses a stage on hosts whose tooling does not match, naming each host and the way on. */
 export function requireCurrentTooling(env: string, hosts: Array<{ host: string; record: ToolingRecord | undefined }>): void {
   const mismatched = hosts.map((h) => ({ host: h.host, why: toolingMismatch(h.record) })).filter((h) => h.why);

@@ -14,3 +14,9 @@ export function describeSudoRefusal(host: string, output: string): string | unde
   const line = sudoRefusal(output);
   return line ? `${host}: the ssh user may not run commands with sudo without a password (${line})` : undefined;
 }
+
+/** A failed host's detail: sudo's refusal with the rule to add, or `fallback`. */
+export function sudoAwareDetail(host: string, output: string, fallback: string): string {
+  const sudo = describeSudoRefusal(host, output);
+  return sudo ? `${sudo}; ${SUDO_RULE_HINT}` : fallback;
+}

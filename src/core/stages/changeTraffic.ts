@@ -10,7 +10,7 @@ import { ColorHealth, checkColorHealth, describeUnhealthy } from './health';
 import { describeChange, samePlan } from './describePlan';
 import { confirmOrStop } from './confirm';
 import { unhealthyColorHint } from './nextStep';
-import { requireCurrentTooling } from '../hosts/hostTooling';
+import { requireCurrentToolingOn } from '../hosts/hostTooling';
 
 export interface TrafficChange {
   /** The stage as typed, e.g. `switch green`: recorded in the state document. */
@@ -54,7 +54,7 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
   const { state: previous, stale } = currentState(readings);
   const warnings: string[] = [];
   if (stale.length) warnings.push(`router(s) ${stale.join(', ')} carried an older state; this change rewrites them`);
-  if (handle.env.kind === 'ssh') requireCurrentTooling(handle.env.name, readings.map((r) => ({ host: r.router, record: r.tooling })));
+  requireCurrentToolingOn(handle.env, readings);
   warnings.push(...silentRouters(readings));
 
   const plan = change.plan(previous);

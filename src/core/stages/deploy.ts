@@ -11,8 +11,8 @@ import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from './describePlan';
 import { liveColorDeployHint } from './nextStep';
-import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
-import { TOOLING_RECORD_PATH, parseRecord, requireCurrentTooling } from '../hosts/hostTooling';
+import { sudoAwareDetail } from '../hosts/sudoRefusal';
+import { TOOLING_RECORD_PATH, parseRecord, requireCurrentToolingOn } from '../hosts/hostTooling';
 import { StageContext, StageResult } from './stageContext';
 import { promises as fs } from 'node:fs';
 
@@ -48,9 +48,7 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     handle.env.kind === 'ssh' ? readToolingRecords(handle, hostsOfColor) : Promise.resolve([]),
   ]);
   const { state } = currentState(readings);
-  if (handle.env.kind === 'ssh') {
-    requireCurrentTooling(handle.env.name, [...readings.map((r) => ({ host: r.router, record: r.tooling })), ...hostRecords]);
-  }
+  requireCurrentToolingOn(handle.env, readings, hostRecords);
   if (hasLiveTraffic(state.plan, color)) {
     if (!ctx.force) {
       throw new RefusedError(
@@ -90,17 +88,14 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
         ctx.progress(`  ${host}: ${command}`);
         const result = await transport.exec(command, { sudo: handle.sudo, timeoutMs: 180_000, signal: ctx.signal });
         if (result.code !== 0) {
-          const sudo = describeSudoRefusal(host, `${result.stderr}\n${result.stdout}`);
-          if (sudo) return { host, app: app.name, ok: false, detail: `${sudo}; ${SUDO_RULE_HINT}` };
           const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n    ');
-          return { host, app: app.name, ok: false, detail: `\`${command}\` exited ${result.code}:\n    ${tail}` };
+          return { host, app: app.name, ok: false, detail: sudoAwareDetail(host, `${result.stderr}\n${result.stdout}`, `\`${command}\` exited ${result.code}:\n    ${tail}`) };
         }
       }
       return { host, app: app.name, ok: true, detail: 'deployed' };
     } catch (error) {
       const hint = (error as { hint?: string }).hint;
-      const sudo = describeSudoRefusal(host, (error as Error).message);
-      return { host, app: app.name, ok: false, detail: sudo ? `${sudo}; ${SUDO_RULE_HINT}` : `${(error as Error).message}${hint ? ` (${hint})` : ''}` };
+      return { host, app: app.name, ok: false, detail: sudoAwareDetail(host, (error as Error).message, `${(error as Error).message}${hint ? ` (${hint})` : ''}`) };
     }
   }));
 
