@@ -1,7 +1,5 @@
 // One line per command: each command lives in its own file and registers itself here.
-import { Command } from 'commander';
-import { GlobalOptions } from './context';
-import { Output } from './output';
+import type { Registrar } from './context';
 import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
 import { registerStages } from './commands/stages';
@@ -12,13 +10,6 @@ import { registerRehearse } from './commands/rehearse';
 import { registerHosts } from './commands/hosts';
 import { registerBootstrap } from './commands/bootstrap';
 import { registerDb } from './commands/db';
-
-export interface CommandContext {
-  globals(): GlobalOptions;
-  output(): Output;
-}
-
-export type Registrar = (program: Command, ctx: CommandContext) => void;
 
 export const commandTable: Registrar[] = [
   registerValidate,

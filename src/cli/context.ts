@@ -1,9 +1,12 @@
-// What every command needs: the config file to use, the loaded config, and the output.
+// What every command needs: the config file to use, the loaded config, and the output. A leaf:
+// the commands import it and it imports none of them, so src/cli has no import circle.
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import { findConfigFile, loadConfig, formatConfigError } from '../core/config';
 import { BluegreenConfig, Environment, findEnvironment } from '../core/model';
 import { InputError, PrerequisiteError } from '../core/errors';
 import { printableLine } from '../core/printable';
+import type { Output } from './output';
 
 export interface GlobalOptions {
   config?: string;
@@ -11,6 +14,14 @@ export interface GlobalOptions {
   json: boolean;
   yes: boolean;
 }
+
+export interface CommandContext {
+  globals(): GlobalOptions;
+  output(): Output;
+}
+
+/** Registers one command (or a family of them) on the program: one line each in commandTable.ts. */
+export type Registrar = (program: Command, ctx: CommandContext) => void;
 
 export function resolveConfigFile(explicit: string | undefined): string {
   if (explicit) return path.resolve(explicit);

@@ -4,8 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { BluegreenError, exitCodeFor } from '../core/errors';
 import { printable } from '../core/printable';
-import { commandTable, CommandContext } from './commandTable';
-import { GlobalOptions } from './context';
+import { commandTable } from './commandTable';
+import { CommandContext, GlobalOptions } from './context';
 import { createOutput, failureDocument, JsonResult, writeJson } from './output';
 import { commandPath, requireKnownCommand } from './unknownCommand';
 

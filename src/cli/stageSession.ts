@@ -4,8 +4,7 @@
 import * as readline from 'node:readline/promises';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';
 import { StageContext, defaultActor } from '../core/stages/stageContext';
-import { CommandContext } from './commandTable';
-import { loadConfigOrThrow, environmentOf } from './context';
+import { CommandContext, loadConfigOrThrow, environmentOf } from './context';
 import { printable } from '../core/printable';
 
 export interface StageSessionOptions {

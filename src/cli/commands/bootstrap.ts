@@ -5,7 +5,7 @@ import { VERSION_PATTERN } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { bootstrap } from '../../core/stages/bootstrap';
 import { printableLine } from '../../core/printable';
-import { CommandContext } from '../commandTable';
+import { CommandContext } from '../context';
 import { withStageSession } from '../stageSession';
 
 export function registerBootstrap(program: Command, ctx: CommandContext): void {

@@ -9,8 +9,7 @@ import { listMigrationFiles, migrationsFolder } from '../../core/db/migrationFil
 import { formatFinding, migrateStage } from '../../core/db/migrate';
 import { formatConnections, readConnections } from '../../core/db/connections';
 import { runStage } from '../../core/stages/runStage';
-import { CommandContext } from '../commandTable';
-import { loadConfigOrThrow } from '../context';
+import { CommandContext, loadConfigOrThrow } from '../context';
 import { withStageSession } from '../stageSession';
 
 export function registerDb(program: Command, ctx: CommandContext): void {

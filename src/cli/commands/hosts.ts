@@ -1,7 +1,7 @@
 // `bluegreen hosts setup --env E`: prepare real hosts once (idempotent) for the stage commands.
 import { Command } from 'commander';
 import { setupHosts } from '../../core/hosts/setupHosts';
-import { CommandContext } from '../commandTable';
+import { CommandContext } from '../context';
 import { withStageSession } from '../stageSession';
 import { confirmOrStop } from '../../core/stages/confirm';
 

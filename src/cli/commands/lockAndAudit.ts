@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { holdLock, readLock, releaseLock } from '../../core/fleet/lock';
 import { readAudit } from '../../core/fleet/audit';
 import { parseInteger } from '../numbers';
-import { CommandContext } from '../commandTable';
+import { CommandContext } from '../context';
 import { withStageSession } from '../stageSession';
 import { confirmOrStop } from '../../core/stages/confirm';
 

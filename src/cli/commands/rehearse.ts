@@ -2,8 +2,7 @@
 import { Command, Option } from 'commander';
 import { rehearse, formatRehearsal } from '../../core/rehearsal/rehearse';
 import { StageError } from '../../core/errors';
-import { CommandContext } from '../commandTable';
-import { loadConfigOrThrow } from '../context';
+import { CommandContext, loadConfigOrThrow } from '../context';
 import { parseInteger, parseShare } from '../numbers';
 
 export function registerRehearse(program: Command, ctx: CommandContext): void {

@@ -4,8 +4,7 @@ import { Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../cor
 import { InputError } from '../../core/errors';
 import { initialState, nextState, renderRouterFiles, validatePlan } from '../../core/router';
 import { topologyOf } from '../../core/topology';
-import { CommandContext } from '../commandTable';
-import { environmentOf, loadConfigOrThrow } from '../context';
+import { CommandContext, environmentOf, loadConfigOrThrow } from '../context';
 import { parseInteger } from '../numbers';
 import { printableLine } from '../../core/printable';
 

@@ -2,8 +2,7 @@
 import { Command } from 'commander';
 import { up, down, status, logs, SandboxStatus } from '../../core/sandbox';
 import { InputError } from '../../core/errors';
-import { CommandContext } from '../commandTable';
-import { environmentOf, loadConfigOrThrow } from '../context';
+import { CommandContext, environmentOf, loadConfigOrThrow } from '../context';
 import { parseInteger } from '../numbers';
 import { BluegreenConfig } from '../../core/model';
 

@@ -14,7 +14,7 @@ import { switchTo } from '../../core/stages/switch';
 import { restore } from '../../core/stages/restore';
 import { ROLLBACK_MEANING, rollback } from '../../core/stages/rollback';
 import { release, describeStep } from '../../core/stages/release';
-import { CommandContext } from '../commandTable';
+import { CommandContext } from '../context';
 import { withStageSession } from '../stageSession';
 import { parseInteger } from '../numbers';
 import { printableLine } from '../../core/printable';

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { TrafficGenerator, TrafficSnapshot } from '../../core/traffic/trafficGenerator';
 import { routerUrls } from '../../core/environment/routerUrls';
-import { CommandContext } from '../commandTable';
+import { CommandContext } from '../context';
 import { withStageSession } from '../stageSession';
 import { parseInteger, parseShare } from '../numbers';
 

@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import * as path from 'node:path';
 import { loadConfig, formatConfigError } from '../../core/config';
 import { InputError } from '../../core/errors';
-import { CommandContext } from '../commandTable';
-import { resolveConfigFile } from '../context';
+import { CommandContext, resolveConfigFile } from '../context';
 
 export function registerValidate(program: Command, ctx: CommandContext): void {
   program

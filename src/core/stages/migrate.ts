@@ -7,13 +7,13 @@ import { COLORS } from '../model';
 import { RefusedError, StageError } from '../errors';
 import { appendAudit } from '../fleet/audit';
 import { EnvironmentHandle } from '../environment/openEnvironment';
-import { checkColorHealth } from '../stages/health';
-import { confirmOrStop } from '../stages/confirm';
-import { StageContext, StageResult } from '../stages/stageContext';
-import { LintFinding } from './lint';
-import { MigrationFile, migrationsFolder, readMigrations } from './migrationFiles';
-import { APPLIED_QUERY, AppliedMigration, migrationScript } from './migrationScript';
-import { firstLines, openPsql } from './psql';
+import { checkColorHealth } from './health';
+import { confirmOrStop } from './confirm';
+import { StageContext, StageResult } from './stageContext';
+import { LintFinding } from '../db/lint';
+import { MigrationFile, migrationsFolder, readMigrations } from '../db/migrationFiles';
+import { APPLIED_QUERY, AppliedMigration, migrationScript } from '../db/migrationScript';
+import { firstLines, openPsql } from '../db/psql';
 
 export interface MigrateOptions {
   /** Allow breaking migrations (the contract phase); still needs both colors on one version. */

@@ -3,8 +3,8 @@
 // zombies to reach the limit. Refuse while zombies exceed database.maxZombies or connections
 // exceed database.maxConnectionShare of max_connections, naming who holds them.
 import { RefusedError } from '../errors';
-import { StageContext } from '../stages/stageContext';
-import { ConnectionReport, describeGroup, formatSeconds, readConnections } from './connections';
+import { StageContext } from './stageContext';
+import { ConnectionReport, describeGroup, formatSeconds, readConnections } from '../db/connections';
 
 export interface GateVerdict {
   ok: boolean;

@@ -7,8 +7,8 @@ import { AppSpec, BluegreenConfig, VERSION_PATTERN } from '../model';
 import { InputError, StageError } from '../errors';
 import { connectDocker } from '../docker/connect';
 import { getFile } from '../docker/containers';
-import { AppSources, appSources, ensureArtifactImage } from './images';
-import { SandboxRunOptions, report } from './progress';
+import { AppSources, appSources, ensureArtifactImage } from '../sandbox/images';
+import { SandboxRunOptions, report } from '../sandbox/progress';
 
 export interface Artifact {
   app: string;
