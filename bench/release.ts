@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { requireConfig } from '../src/core/config';
 import { BluegreenConfig, RoutingMode, TrafficPlan } from '../src/core/model';
 import { up } from '../src/core/sandbox';
-import { buildArtifact } from '../src/core/sandbox/artifacts';
+import { buildArtifact } from '../src/core/artifacts/buildArtifact';
 import { openEnvironment, EnvironmentHandle } from '../src/core/environment/openEnvironment';
 import { readRouters, currentState } from '../src/core/fleet/readRouters';
 import { renderRouterFiles } from '../src/core/router';

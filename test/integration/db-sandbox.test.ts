@@ -13,9 +13,9 @@ import { EnvironmentHandle, openEnvironment } from '../../src/core/environment/o
 import { StageContext } from '../../src/core/stages/stageContext';
 import { RefusedError, StageError } from '../../src/core/errors';
 import { readAudit } from '../../src/core/fleet/audit';
-import { migrateStage } from '../../src/core/db/migrate';
+import { migrateStage } from '../../src/core/stages/migrate';
 import { readConnections } from '../../src/core/db/connections';
-import { connectionGate } from '../../src/core/db/connectionGate';
+import { connectionGate } from '../../src/core/stages/connectionGate';
 import { openPsql } from '../../src/core/db/psql';
 import { shellQuote } from '../../src/core/transport';
 import { SANDBOX_UP_TIMEOUT_MS, TestSandbox, progressPrinter, testSandbox } from '../helpers/sandbox';

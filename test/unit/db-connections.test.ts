@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ActivityRow, formatConnections, parseApplicationName, summariseConnections } from '../../src/core/db/connections';
-import { judgeConnections } from '../../src/core/db/connectionGate';
+import { judgeConnections } from '../../src/core/stages/connectionGate';
 
 const row = (applicationName: string, state: string | null, stateSeconds: number | null): ActivityRow => ({ applicationName, state, stateSeconds });
 const options = { environment: 'sandbox', maxConnections: 100, zombieAfterSeconds: 60 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { planMigrations } from '../../src/core/db/migrate';
+import { planMigrations } from '../../src/core/stages/migrate';
 import { MigrationFile, checksumOf, compareMigrationNames } from '../../src/core/db/migrationFiles';
 import { migrationScript } from '../../src/core/db/migrationScript';
 import { psqlInvocation, sqlLiteral } from '../../src/core/db/psql';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { InputError, PrerequisiteError, RefusedError } from '../../core/errors';
 import { FileLint, lintFile } from '../../core/db/lint';
 import { listMigrationFiles, migrationsFolder } from '../../core/db/migrationFiles';
-import { formatFinding, migrateStage } from '../../core/db/migrate';
+import { formatFinding, migrateStage } from '../../core/stages/migrate';
 import { formatConnections, readConnections } from '../../core/db/connections';
 import { runStage } from '../../core/stages/runStage';
 import { CommandContext, loadConfigOrThrow } from '../context';

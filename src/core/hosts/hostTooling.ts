@@ -1,12 +1,12 @@
 // What set a host up: `hosts setup` records, on every host, the fingerprint of the host tooling it
-// installed (sandbox/host: deploy, the supervisor, the unit) and the router state format, so a
+// installed (host/: deploy, the supervisor, the unit) and the router state format, so a
 // host prepared by an older release of the product does not meet newer stages unannounced.
 // Stages on real hosts compare the record with their own and refuse with "run hosts setup".
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RefusedError } from '../errors';
-import { sandboxAssets } from '../sandbox/assets';
+import { productFiles } from '../productFiles';
 
 declare const BLUEGREEN_VERSION: string | undefined;
 
@@ -31,8 +31,8 @@ export interface ToolingRecord {
 let cached: string | undefined;
 
 /** A short hash over the tooling files' names, modes and bytes: changes whenever any of them does. */
-export function toolingFingerprint(hostDir = sandboxAssets().host): string {
-  if (cached && hostDir === sandboxAssets().host) return cached;
+export function toolingFingerprint(hostDir = productFiles().host): string {
+  if (cached && hostDir === productFiles().host) return cached;
   const hash = createHash('sha256');
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -43,7 +43,7 @@ export function toolingFingerprint(hostDir = sandboxAssets().host): string {
   };
   walk(hostDir, '');
   const fingerprint = hash.digest('hex').slice(0, 12);
-  if (hostDir === sandboxAssets().host) cached = fingerprint;
+  if (hostDir === productFiles().host) cached = fingerprint;
   return fingerprint;
 }
 

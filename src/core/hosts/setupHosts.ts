@@ -12,7 +12,7 @@ import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE
 import { Transport, shellQuote } from '../transport';
 import { APP_USER, TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
 import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
-import { sandboxAssets } from '../sandbox/assets';
+import { productFiles } from '../productFiles';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 import { RouterHandle, onRouters } from '../fleet/routerHandle';
 import { StageError } from '../errors';
@@ -55,8 +55,8 @@ function appsByHost(handle: EnvironmentHandle): Map<string, { color: Color; apps
 }
 
 async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress: (line: string) => void, notes: string[]): Promise<HostSetupReport['appHosts']> {
-  const tools = await Promise.all(HOST_TOOLS.map(async (name) => ({ name, bytes: await fs.readFile(path.join(sandboxAssets().host, 'bin', name)) })));
-  const unit = await fs.readFile(path.join(sandboxAssets().host, 'systemd', UNIT));
+  const tools = await Promise.all(HOST_TOOLS.map(async (name) => ({ name, bytes: await fs.readFile(path.join(productFiles().host, 'bin', name)) })));
+  const unit = await fs.readFile(path.join(productFiles().host, 'systemd', UNIT));
   const hosts = [...appsByHost(handle)];
   const settled = await Promise.allSettled(hosts.map(async ([host, { color, apps }]) => {
     const t = handle.host(host);

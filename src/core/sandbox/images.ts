@@ -9,7 +9,7 @@ import { AppSpec, BluegreenConfig } from '../model';
 import { InputError, PrerequisiteError } from '../errors';
 import { BuildContext } from '../docker/buildContext';
 import { buildImage, imageExists, tryPull } from '../docker/build';
-import { SandboxAssets } from './assets';
+import { ProductFiles } from '../productFiles';
 import { SandboxRunOptions, report } from './progress';
 import { TOOLING_RECORD_PATH, currentRecord } from '../hosts/hostTooling';
 
@@ -101,7 +101,7 @@ export async function ensureArtifactImage(docker: Docker, sources: AppSources, v
  */
 export async function ensureAppImage(
   docker: Docker,
-  assets: SandboxAssets,
+  assets: ProductFiles,
   sources: AppSources,
   runtimeTag: string,
   artifactFile: string,
@@ -138,13 +138,13 @@ function imageToolingRecord(): Buffer {
  * The router, built as `docker build -f sandbox/router/Dockerfile sandbox` would, with only the
  * two folders it uses (router/ and host/) in the context.
  */
-export async function ensureRouterImage(docker: Docker, assets: SandboxAssets, options: SandboxRunOptions): Promise<string> {
+export async function ensureRouterImage(docker: Docker, assets: ProductFiles, options: SandboxRunOptions): Promise<string> {
   const context = (await (await BuildContext.fromFolder(assets.router, 'router')).addFolder(assets.host, 'host'))
     .addFile(`host/${path.posix.basename(TOOLING_RECORD_PATH)}`, imageToolingRecord());
   return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, { dockerfile: 'router/Dockerfile' }, options);
 }
 
-export async function ensureDbImage(docker: Docker, assets: SandboxAssets, options: SandboxRunOptions): Promise<string> {
+export async function ensureDbImage(docker: Docker, assets: ProductFiles, options: SandboxRunOptions): Promise<string> {
   const context = await BuildContext.fromFolder(assets.db);
   return ensureBuilt(docker, context, `${IMAGE_PREFIX}db:${await context.hash()}`, {}, options);
 }

@@ -10,8 +10,8 @@ import { requireEngine } from '../docker/connect';
 import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
 import { RenderInput, initialState, parseState, renderBaseConfig, renderRouterFiles, renderRoutingScript } from '../router';
-import { buildArtifact } from './artifacts';
-import { SandboxAssets, sandboxAssets } from './assets';
+import { buildArtifact } from '../artifacts/buildArtifact';
+import { ProductFiles, productFiles } from '../productFiles';
 import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
 import { waitHealthy, pollUntil } from './health';
 import { probeFor, readVersion } from './hostChecks';
@@ -29,7 +29,7 @@ export interface UpOptions extends SandboxRunOptions {
   /** How long the db and each router may take to get healthy (default 60 s). */
   healthTimeoutMs?: number;
   /** Where router/, db/ and host/ are; found next to the engine by default. */
-  assets?: SandboxAssets;
+  assets?: ProductFiles;
 }
 
 export interface UpResult {
@@ -63,7 +63,7 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const docker = await requireEngine(sandbox.dockerHost);
   // Before anything is built or removed: another project's sandbox of the same name stays as it is.
   await refuseForeign(docker, config, sandbox);
-  const assets = options.assets ?? sandboxAssets();
+  const assets = options.assets ?? productFiles();
   const appTimeout = options.appHealthTimeoutMs ?? 120_000;
   const otherTimeout = options.healthTimeoutMs ?? 60_000;
   const result: UpResult = { status: undefined as unknown as SandboxStatus, created: [], adopted: [], removed: [] };

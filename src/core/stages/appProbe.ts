@@ -6,7 +6,7 @@ import { AppSpec } from '../model';
 import { shellQuote } from '../transport';
 import { APP_USER } from '../hosts/hostTooling';
 
-/** Where the supervisor keeps its state on every app host (sandbox/host/bin/bluegreen-supervise). */
+/** Where the supervisor keeps its state on every app host (host/bin/bluegreen-supervise). */
 export const SUPERVISOR_STATE_DIR = '/run/bluegreen';
 
 /** One shell script; its output is `key=value` lines that parseAppProbe reads. */

@@ -6,7 +6,7 @@ import { AppSpec, Color, VERSION_PATTERN, hasLiveTraffic } from '../model';
 import { InputError, RefusedError, StageError } from '../errors';
 import { shellQuote } from '../transport';
 import { readRouters, currentState } from '../fleet/readRouters';
-import { buildArtifact } from '../sandbox/artifacts';
+import { buildArtifact } from '../artifacts/buildArtifact';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from './describePlan';

@@ -15,7 +15,7 @@ import { canary } from './canary';
 import { switchTo } from './switch';
 import { restore } from './restore';
 import { confirmOrStop } from './confirm';
-import { releaseMigrateStep } from '../db/migrate';
+import { releaseMigrateStep } from './migrate';
 
 export interface ReleaseOptions {
   /** 1-based step to start from (to resume after a stop). */

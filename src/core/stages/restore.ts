@@ -1,7 +1,7 @@
 // restore: the routers back to their initial state (traffic.initial), every color serving users.
 import { COLORS } from '../model';
 import { changeTraffic } from './changeTraffic';
-import { connectionGate } from '../db/connectionGate';
+import { connectionGate } from './connectionGate';
 import { describePlan } from './describePlan';
 import { StageContext, StageResult } from './stageContext';
 

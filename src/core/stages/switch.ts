@@ -3,7 +3,7 @@
 import { Color, RouterState } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
-import { connectionGate } from '../db/connectionGate';
+import { connectionGate } from './connectionGate';
 import { describePlan } from './describePlan';
 import { StageContext, StageResult } from './stageContext';
 
