@@ -134,6 +134,18 @@ export interface SshEnvironment {
 
 export type Environment = DockerEnvironment | SshEnvironment;
 
+/** What a webhook can be told about: a stage's result, a pause point, an automatic rollback. */
+export type NotifyEvent = 'ok' | 'failed' | 'refused' | 'pause' | 'rollback';
+
+/** A webhook of `notify:`. Its URL is a secret: the config names only the variable holding it. */
+export interface WebhookSpec {
+  /** The environment variable holding the URL (from `url: env:NAME`). */
+  urlVariable: string;
+  /** The events sent to this webhook; every event when the config lists none. */
+  events: NotifyEvent[];
+  timeoutMs: number;
+}
+
 export interface BluegreenConfig {
   /** Absolute path of the file the config came from. */
   file: string;
@@ -143,6 +155,8 @@ export interface BluegreenConfig {
   release: RunbookStep[];
   database: DatabaseSpec;
   environments: Record<string, Environment>;
+  /** Webhooks told about stage results, pause points and automatic rollbacks; absent = none. */
+  notify?: WebhookSpec[];
 }
 
 /**

@@ -171,7 +171,7 @@ describe('config: files', () => {
         assert.deepEqual(error.errors.map(formatConfigError), [
           'apps: must have at least 1 entry (bluegreen.yaml:1:7)',
           'environments: must have at least 1 entry (bluegreen.yaml:2:15)',
-          'extra: unknown key "extra" (known keys: apps, traffic, smoke, release, database, environments) (bluegreen.yaml:3:1)',
+          'extra: unknown key "extra" (known keys: apps, traffic, smoke, release, database, notify, environments) (bluegreen.yaml:3:1)',
         ]);
         assert.match(error.message, /^invalid config:\napps: must have at least 1 entry/);
         return true;

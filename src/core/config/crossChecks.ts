@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ConfigIssue, PathSegment } from './configPath';
 import { hostIdentity } from './hostIdentity';
 import { checkSshOptions } from './sshOptions';
+import { checkNotify } from '../notify/notifyChecks';
 
 type Data = Record<string, unknown>;
 
@@ -32,6 +33,7 @@ export function checkCrossFields(data: unknown, configFile: string): ConfigIssue
   const traffic = record(root.traffic);
   checkTraffic(traffic, issues);
   checkRunbook(list(root.release), Object.keys(record(traffic?.segments) ?? {}), issues);
+  issues.push(...checkNotify(root.notify));
   const environments = record(root.environments) ?? {};
   for (const [name, env] of Object.entries(environments)) {
     const environment = record(env);

@@ -6,6 +6,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../../schema/bluegreen.schema.json';
 import type { ConfigIssue, PathSegment } from './configPath';
 import * as values from './values';
+import { checkWebhookUrl } from '../notify/webhookSpec';
 
 /** The schema's `bg-*` formats: each is one of the value checks, so ajv and the messages agree. */
 export const FORMAT_CHECKS: Record<string, values.ValueCheck> = {
@@ -28,6 +29,7 @@ export const FORMAT_CHECKS: Record<string, values.ValueCheck> = {
   'bg-deploy-command': values.checkDeployCommand,
   'bg-env-ref': values.checkEnvReference,
   'bg-docker-host': values.checkDockerHost,
+  'bg-webhook-url': checkWebhookUrl,
 };
 
 let compiled: ValidateFunction | undefined;

@@ -15,6 +15,7 @@ import type {
   TrafficSpec,
 } from '../model';
 import { parseDurationMs, parsePercent, splitRegexFlags } from './values';
+import { RawWebhook, toWebhookSpecs } from '../notify/webhookSpec';
 
 /** The defaults the docs and the schema promise; one place so they cannot drift apart. */
 export const DEFAULTS = {
@@ -67,6 +68,7 @@ interface RawConfig {
   release?: RawStep[];
   database?: { migrations?: string; zombieAfter?: string; maxZombies?: number; maxConnectionShare?: string };
   environments: Record<string, RawEnvironment>;
+  notify?: RawWebhook[];
 }
 
 export function toModel(data: unknown, configFile: string): BluegreenConfig {
@@ -89,6 +91,7 @@ export function toModel(data: unknown, configFile: string): BluegreenConfig {
       maxConnectionShare: parsePercent(database.maxConnectionShare ?? DEFAULTS.maxConnectionShare),
     },
     environments: Object.fromEntries(Object.entries(raw.environments).map(([name, env]) => [name, toEnvironment(name, env)])),
+    ...(raw.notify?.length ? { notify: toWebhookSpecs(raw.notify) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { streamAccessLogs } from '../environment/accessLogStream';
 import { changeTraffic } from './changeTraffic';
 import { describePlan } from './describePlan';
 import { rollback } from './rollback';
+import { notify } from '../notify/notify';
 import { StageContext, StageResult } from './stageContext';
 
 export interface CanaryOptions {
@@ -54,6 +55,7 @@ export async function canary(ctx: StageContext, color: Color, options: CanaryOpt
   if (verdict.breach) {
     ctx.progress(`canary breach: ${verdict.breach}; rolling back`);
     await rollback(ctx, { reason: `canary breach: ${verdict.breach}`, noConfirm: true });
+    await notify(ctx, { kind: 'rollback', stage, result: 'rolled back', detail: `canary breach: ${verdict.breach}` });
     throw new StageError(`canary on ${color} rolled back: ${verdict.breach}`, `users are back on the previous plan; fix ${color} and deploy again`);
   }
   const p95 = verdict.p95Ms === undefined ? 'n/a' : `${Math.round(verdict.p95Ms)} ms`;

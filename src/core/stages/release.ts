@@ -15,6 +15,7 @@ import { canary } from './canary';
 import { switchTo } from './switch';
 import { restore } from './restore';
 import { confirmOrStop } from './confirm';
+import { notify } from '../notify/notify';
 import { releaseMigrateStep } from './migrate';
 
 export interface ReleaseOptions {
@@ -53,7 +54,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
       await options.onStep?.({ index, step, phase: 'start' });
       try {
         const result = step.stage === 'pause'
-          ? await pause(ctx, step.message, version, index)
+          ? await pause(ctx, step.message, version, index, `pause (${label}, step ${index})`)
           : await runStage(ctx, `${name}${step.stage === 'deploy' ? ` ${version}` : ''} (${label}, step ${index})`, () => runStep(ctx, step, version, options), { lockHeld: true });
         results.push(result);
         await options.onStep?.({ index, step, phase: 'done', result });
@@ -65,6 +66,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
       }
     }
     await appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result: 'ok', detail: `${steps.length - from + 1} step(s)` });
+    await notify(ctx, { kind: 'stage', stage: label, result: 'ok', detail: `${steps.length - from + 1} step(s)` });
     return results;
   } finally {
     // Under the actor's own `lock hold`, the hold stays.
@@ -85,8 +87,9 @@ async function runStep(ctx: StageContext, step: RunbookStep, version: string, op
   }
 }
 
-async function pause(ctx: StageContext, message: string, version: string, index: number): Promise<StageResult> {
+async function pause(ctx: StageContext, message: string, version: string, index: number, label: string): Promise<StageResult> {
   const started = Date.now();
+  await notify(ctx, { kind: 'pause', stage: label, result: 'paused', detail: ctx.yes ? `${message} (continued by --yes)` : message });
   await confirmOrStop(ctx, `${message} Continue?`, `continue with: bluegreen release ${version} --from ${index + 1} --env ${ctx.handle.env.name} (or pass --yes)`);
   return { stage: 'pause', summary: `continued: ${message}`, warnings: [], durationMs: Date.now() - started };
 }

@@ -3,6 +3,7 @@ import { appendAudit } from '../fleet/audit';
 import { acquireLock, releaseLock } from '../fleet/lock';
 import { RefusedError } from '../errors';
 import { refuseForeignSandbox } from '../sandbox/ownership';
+import { notify } from '../notify/notify';
 import { StageContext, StageResult } from './stageContext';
 
 export interface RunStageOptions {
@@ -25,7 +26,8 @@ export async function runStage(
     : await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid });
   const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
     appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result, detail })
-      .catch((error: Error) => ctx.progress(`warning: could not write the audit line: ${error.message}`));
+      .catch((error: Error) => ctx.progress(`warning: could not write the audit line: ${error.message}`))
+      .then(() => notify(ctx, { kind: 'stage', stage: label, result, detail }));
   try {
     const result = await body();
     await audit('ok', result.summary);
