@@ -3,7 +3,8 @@
 // prompts and a confirmation without --yes stops with exit 1).
 import * as readline from 'node:readline/promises';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';
-import { StageContext, defaultActor } from '../core/stages/stageContext';
+import { StageContext } from '../core/stages/stageContext';
+import { defaultActor } from '../core/actor';
 import { CommandContext, loadConfigOrThrow, environmentOf } from './context';
 import { printable } from '../core/printable';
 

@@ -1,7 +1,8 @@
 // The questions a command asks when it was run from the palette: which environment, which color,
 // which version, how big a canary. Each returns undefined when the person cancels.
 import * as vscode from 'vscode';
-import { COLORS, VERSION_PATTERN, findEnvironment, type BluegreenConfig, type Color, type Environment } from '../core/model';
+import { COLORS, findEnvironment, type BluegreenConfig, type Color, type Environment } from '../core/model';
+import { versionProblem } from '../core/version';
 import { colorOfNode, envNameOfNode, type CommandTarget } from './commandTarget';
 import type { ExtensionServices } from './services';
 
@@ -86,14 +87,16 @@ export async function chooseColor(services: ExtensionServices, target: CommandTa
   return picked?.color;
 }
 
-export function versionProblem(value: string): string | undefined {
-  return VERSION_PATTERN.test(value) ? undefined : 'Letters, digits and . _ + - (up to 64, starting with a letter or digit), e.g. 1.4.0';
+/** The core's version check as one line, for the input box and the error shown after it. */
+export function versionMessage(value: string): string | undefined {
+  const problem = versionProblem(value);
+  return problem && `${problem.message}: ${problem.hint}`;
 }
 
 export async function askVersion(target: CommandTarget, prompt: string): Promise<string | undefined> {
   const given = target.options.version;
   if (given !== undefined) return given;
-  const value = await vscode.window.showInputBox({ title: 'Blue-Green: version', prompt, placeHolder: '1.4.0', validateInput: versionProblem });
+  const value = await vscode.window.showInputBox({ title: 'Blue-Green: version', prompt, placeHolder: '1.4.0', validateInput: versionMessage });
   return value?.trim() || undefined;
 }
 

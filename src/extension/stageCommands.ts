@@ -2,6 +2,7 @@
 // under the lock, summarize its StageResult.
 import type { Color } from '../core/model';
 import type { StageResult } from '../core/stages/stageContext';
+import { stageLabel, type StageName } from '../core/stages/registry';
 import { commandTarget } from './commandTarget';
 import { chooseColor, chooseEnvironment, type ChosenEnvironment } from './pickers';
 import type { ExtensionServices } from './services';
@@ -13,7 +14,7 @@ export const summarizeStage = (r: StageResult) => ({ summary: r.summary, warning
 export async function environmentStage(
   services: ExtensionServices,
   args: unknown[],
-  stage: { title: (env: string) => string; label: string; run: (s: StageSession) => Promise<StageResult> },
+  stage: { title: (env: string) => string; label: StageName; run: (s: StageSession) => Promise<StageResult> },
 ): Promise<StageOutcome<StageResult> | undefined> {
   const refused = refuseWhenUntrusted(stage.label);
   if (refused) return refused;
@@ -22,7 +23,7 @@ export async function environmentStage(
   if (!chosen) return undefined;
   return runStageCommand(services, {
     title: stage.title(chosen.envName), envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: stage.label, body: stage.run, summarize: summarizeStage,
+    lockLabel: stageLabel(stage.label), body: stage.run, summarize: summarizeStage,
   });
 }
 
@@ -30,7 +31,7 @@ export async function environmentStage(
 export async function colorStage(
   services: ExtensionServices,
   args: unknown[],
-  stage: { verb: string; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult> },
+  stage: { verb: StageName; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult> },
 ): Promise<StageOutcome<StageResult> | undefined> {
   const refused = refuseWhenUntrusted(stage.verb);
   if (refused) return refused;
@@ -41,6 +42,6 @@ export async function colorStage(
   if (!color) return undefined;
   return runStageCommand(services, {
     title: stage.title(chosen.envName, color), envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: `${stage.verb} ${color}`, body: (s) => stage.run(s, color, chosen), summarize: summarizeStage,
+    lockLabel: stageLabel(stage.verb, { color }), body: (s) => stage.run(s, color, chosen), summarize: summarizeStage,
   });
 }

@@ -1,6 +1,6 @@
 // `bluegreen db lint [files...]`, `bluegreen db connections` and the `migrate [--contract]` stage.
 // `db lint` works without a config when files are given (a CI job on a migrations folder).
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, PrerequisiteError, RefusedError } from '../../core/errors';
@@ -9,11 +9,12 @@ import { listMigrationFiles, migrationsFolder } from '../../core/db/migrationFil
 import { formatFinding, migrateStage } from '../../core/stages/migrate';
 import { formatConnections, readConnections } from '../../core/db/connections';
 import { runStage } from '../../core/stages/runStage';
+import { stageLabel } from '../../core/stages/registry';
 import { CommandContext, loadConfigOrThrow } from '../context';
+import { stageCommand, verboseOption } from '../stageCommand';
 import { withStageSession } from '../stageSession';
 
 export function registerDb(program: Command, ctx: CommandContext): void {
-  const verbose = new Option('-v, --verbose', 'print every host command and its output');
   const db = program.command('db').description('the shared database: migration lint and the connection watch');
 
   db.command('lint').description('classify every migration statement as expand or breaking; exit 1 when anything is breaking')
@@ -32,7 +33,7 @@ export function registerDb(program: Command, ctx: CommandContext): void {
     });
 
   db.command('connections').description('connections per application (app, color, version): total, active, idle, idle in transaction, zombies')
-    .addOption(verbose)
+    .addOption(verboseOption())
     .action(async (options: { verbose?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
         const report = await readConnections(handle, stage.signal);
@@ -40,12 +41,10 @@ export function registerDb(program: Command, ctx: CommandContext): void {
       });
     });
 
-  program.command('migrate').description('apply pending database migrations (expand only; breaking ones need --contract and both colors on one version)')
-    .option('--contract', 'allow breaking migrations (the contract phase, once both colors run the same version)')
-    .addOption(verbose)
+  stageCommand(program, 'migrate')
     .action(async (options: { contract?: boolean; verbose?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose }, async (stage) => {
-        const label = options.contract ? 'migrate --contract' : 'migrate';
+        const label = stageLabel('migrate', { contract: options.contract });
         const result = await runStage(stage, label, () => migrateStage(stage, { contract: options.contract }));
         const out = ctx.output();
         for (const w of result.warnings) out.progress(`warning: ${w}`);

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import * as os from 'node:os';
 import { Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { initialState, nextState, renderRouterFiles, validatePlan } from '../../core/router';
 import { topologyOf } from '../../core/topology';
+import { defaultActor } from '../../core/actor';
 import { CommandContext, environmentOf, loadConfigOrThrow } from '../context';
 import { parseInteger } from '../numbers';
 import { printableLine } from '../../core/printable';
@@ -35,7 +35,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       if (planErrors.length) throw new InputError(`invalid plan: ${planErrors.join('; ')}`);
 
       const versions = { blue: {}, green: {} } as Record<Color, Record<string, string>>;
-      const changedBy = `${os.userInfo().username}@${os.hostname()}`;
+      const changedBy = defaultActor();
       const first = initialState(config.traffic, versions, changedBy, 'render');
       const state = options.weights || options.segment.length ? nextState(first, plan, { changedBy, stage: 'render' }) : first;
       const listenPort = parseInteger(options.listen, '--listen', 1, 65535);

@@ -1,7 +1,8 @@
 // The release stages as top-level commands: status, drain, deploy, verify, canary, switch,
-// restore, rollback, release. Each one is a line here and a function in src/core/stages.
-import { Command, Option } from 'commander';
-import { BluegreenConfig, COLORS, Color, VERSION_PATTERN } from '../../core/model';
+// restore, rollback, release. Each one is an entry in src/core/stages/registry.ts (name,
+// arguments, options, description), an action here and a function in src/core/stages.
+import { Command } from 'commander';
+import { BluegreenConfig, COLORS, Color } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { StageContext, StageResult } from '../../core/stages/stageContext';
 import { runStage } from '../../core/stages/runStage';
@@ -12,9 +13,12 @@ import { verify } from '../../core/stages/verify';
 import { canary, canaryPlan } from '../../core/stages/canary';
 import { switchTo } from '../../core/stages/switch';
 import { restore } from '../../core/stages/restore';
-import { ROLLBACK_MEANING, rollback } from '../../core/stages/rollback';
+import { rollback } from '../../core/stages/rollback';
 import { release, describeStep } from '../../core/stages/release';
+import { stageLabel } from '../../core/stages/registry';
+import { requireVersion } from '../../core/version';
 import { CommandContext } from '../context';
+import { stageCommand } from '../stageCommand';
 import { withStageSession } from '../stageSession';
 import { parseInteger } from '../numbers';
 import { printableLine } from '../../core/printable';
@@ -25,8 +29,6 @@ function parseColor(value: string): Color {
 }
 
 export function registerStages(program: Command, ctx: CommandContext): void {
-  const verbose = new Option('-v, --verbose', 'print every host command and its output');
-
   /**
    * A stage command: `prepare` checks the input against the config and names the stage before
    * anything is locked or audited, so bad input (exit 2) leaves no trace on the routers.
@@ -43,8 +45,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       });
     };
 
-  program.command('status').description('what the routers carry, each color\'s health and version, the lock')
-    .addOption(verbose)
+  stageCommand(program, 'status')
     .action(async (options: { verbose?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose }, async (_stage, handle) => {
         const status = await readStatus(handle);
@@ -52,37 +53,26 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       });
     });
 
-  program.command('drain').description('send every user to the other color').argument('<color>', 'blue or green')
-    .addOption(verbose)
+  stageCommand(program, 'drain')
     .action(run(([c]) => {
       const color = parseColor(c);
-      return { label: `drain ${color}`, body: (s) => drain(s, color) };
+      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color) };
     }));
 
-  program.command('deploy').description('build, ship and start a version on every host of an idle color')
-    .argument('<color>', 'blue or green').argument('<version>', 'the version to deploy')
-    .option('--force', 'deploy even though the color has live traffic')
-    .addOption(verbose)
+  stageCommand(program, 'deploy')
     .action(run(([c, v]) => {
       const color = parseColor(c);
-      const version = parseVersion(v);
-      return { label: `deploy ${color} ${version}`, body: (s) => deploy(s, color, version) };
+      const version = requireVersion(v);
+      return { label: stageLabel('deploy', { color, version }), body: (s) => deploy(s, color, version) };
     }, true));
 
-  program.command('verify').description('health on every host and the smoke requests through every router, with the preview rule')
-    .argument('<color>', 'blue or green').addOption(verbose)
+  stageCommand(program, 'verify')
     .action(run(([c]) => {
       const color = parseColor(c);
-      return { label: `verify ${color}`, body: (s) => verify(s, color) };
+      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color) };
     }));
 
-  program.command('canary').description('send a slice of users (a percentage or a segment) to a color, then watch it and roll back on a breach')
-    .argument('<color>', 'blue or green')
-    .option('--percent <n>', 'share of users, 0–100')
-    .option('--segment <name>', 'a segment from traffic.segments, e.g. mobile')
-    .option('--no-analysis', 'do not watch the access log afterwards')
-    .option('--window <seconds>', 'how long to watch (default: traffic.canary.window)')
-    .addOption(verbose)
+  stageCommand(program, 'canary')
     .action(run(([c], o, config) => {
       const color = parseColor(c);
       const options = {
@@ -92,39 +82,31 @@ export function registerStages(program: Command, ctx: CommandContext): void {
         windowSeconds: o.window === undefined ? undefined : parseInteger(String(o.window), '--window', 1, 7 * 24 * 3600),
       };
       canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
-      const label = `canary ${color} ${options.segment !== undefined ? `--segment ${options.segment}` : `--percent ${options.percent}`}`;
+      const label = stageLabel('canary', { color, percent: options.percent, segment: options.segment });
       return { label, body: (s) => canary(s, color, options) };
     }));
 
-  program.command('switch').description('send every user to a color').argument('<color>', 'blue or green').addOption(verbose)
+  stageCommand(program, 'switch')
     .action(run(([c]) => {
       const color = parseColor(c);
-      return { label: `switch ${color}`, body: (s) => switchTo(s, color) };
+      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color) };
     }));
 
-  program.command('restore').description('put traffic.initial back on every router').addOption(verbose)
-    .action(run(() => ({ label: 'restore', body: (s) => restore(s) })));
+  stageCommand(program, 'restore')
+    .action(run(() => ({ label: stageLabel('restore'), body: (s) => restore(s) })));
 
-  program.command('rollback').description(`move ${ROLLBACK_MEANING}; a second rollback goes further back, or says there is none`).addOption(verbose)
-    .action(run(() => ({ label: 'rollback', body: (s) => rollback(s) })));
+  stageCommand(program, 'rollback')
+    .action(run(() => ({ label: stageLabel('rollback'), body: (s) => rollback(s) })));
 
-  program.command('release').description('walk the runbook in the config for a version, stopping at pause points')
-    .argument('<version>', 'the version to release')
-    .option('--from <step>', 'resume at this step (1-based)')
-    .addOption(verbose)
+  stageCommand(program, 'release')
     .action(async (version: string, options: { from?: string; verbose?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
         const from = options.from === undefined ? 1 : parseInteger(options.from, '--from', 1, Math.max(1, handle.config.release.length));
-        const results = await release(stage, parseVersion(version), { from });
+        const results = await release(stage, requireVersion(version), { from });
         const text = results.map((r, i) => `${String(i + from).padStart(2)}. ${describeStep(handle.config.release[i + from - 1])}: ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
       });
     });
-}
-
-function parseVersion(value: string): string {
-  if (!VERSION_PATTERN.test(value)) throw new InputError(`version "${printableLine(value)}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -; no spaces or shell characters)`);
-  return value;
 }
 
 function printResult(ctx: CommandContext, result: StageResult): void {

@@ -10,7 +10,9 @@ import { routerUrls } from '../environment/routerUrls';
 import { streamAccessLogs } from '../environment/accessLogStream';
 import { SplitAggregator } from '../traffic/splitAggregator';
 import { TrafficGenerator, TrafficSnapshot } from '../traffic/trafficGenerator';
-import { StageContext, defaultActor } from '../stages/stageContext';
+import { StageContext } from '../stages/stageContext';
+import { defaultActor } from '../actor';
+import { requireVersion } from '../version';
 import { release, describeStep, ReleaseOptions } from '../stages/release';
 import { checkColorHealth } from '../stages/health';
 import { readStatus } from '../stages/status';
@@ -96,7 +98,7 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
   try {
     const fromVersion = await currentVersion(ctx);
     const version = options.version ?? (options.scenario === 'zombies' ? `${nextVersion(fromVersion)}-leaky` : nextVersion(fromVersion));
-    if (!VERSION_PATTERN.test(version)) throw new InputError(`version "${version}" is not allowed`);
+    requireVersion(version);
     const status = await readStatus(handle);
     if (status.lock) throw new StageError(`the sandbox's release lock is held by ${status.lock.holder} since ${status.lock.since}`, 'bluegreen lock release --yes');
     if (status.state && !samePlan(status.state.plan, { weights: config.traffic.initial, segments: [] })) {

@@ -2,10 +2,10 @@
 // hosts and the routers of a Docker sandbox and waits until every one is healthy. Idempotent: a
 // second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
 import type Docker from 'dockerode';
-import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { BluegreenConfig, COLORS, Color, DEFAULT_ROUTER_PATHS, DockerEnvironment, RouterState } from '../model';
 import { StageError } from '../errors';
+import { defaultActor } from '../actor';
 import { requireEngine } from '../docker/connect';
 import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
@@ -224,7 +224,7 @@ async function routerFilesFor(config: BluegreenConfig, sandbox: DockerEnvironmen
         versions[color][app.name] = version;
       }
     }
-    state = initialState(config.traffic, versions, `${os.userInfo().username}@${os.hostname()}`, 'sandbox up');
+    state = initialState(config.traffic, versions, defaultActor(), 'sandbox up');
   }
   return renderRouterFiles(routerRenderInput(config, sandbox), state);
 }

@@ -3,9 +3,10 @@
 // and verified without --force; then traffic.initial is put in place. It refuses where users
 // are already served, and where another version already runs on a host (that is a release,
 // not a first one). Safe to run again after a failure: hosts already on <version> are fine.
-import { COLORS, Color, VERSION_PATTERN, hasLiveTraffic } from '../model';
+import { COLORS, Color, hasLiveTraffic } from '../model';
 import { isUnreleased, unreleasedPlan } from '../router';
-import { InputError, RefusedError, StageError } from '../errors';
+import { RefusedError, StageError } from '../errors';
+import { requireVersion } from '../version';
 import { acquireLock, releaseLock } from '../fleet/lock';
 import { appendAudit } from '../fleet/audit';
 import { readRouters, currentState } from '../fleet/readRouters';
@@ -24,7 +25,7 @@ function runningReleases(health: ColorHealth[]): Array<{ color: Color; host: str
 }
 
 export async function bootstrap(ctx: StageContext, version: string): Promise<StageResult[]> {
-  if (!VERSION_PATTERN.test(version)) throw new InputError(`version "${version}" is not allowed`, `versions match ${VERSION_PATTERN}`);
+  requireVersion(version);
   const { handle } = ctx;
   const env = handle.env.name;
   const label = `bootstrap ${version}`;

@@ -2,8 +2,9 @@
 // every host of the color, run the config's deploy commands there, read the versions back.
 // Refused on a color with live traffic unless forced; allowed on an unhealthy idle color, since
 // deploying again is how a failed deploy is fixed. Never touches the routers' plan.
-import { AppSpec, Color, VERSION_PATTERN, hasLiveTraffic } from '../model';
-import { InputError, RefusedError, StageError } from '../errors';
+import { AppSpec, Color, hasLiveTraffic } from '../model';
+import { RefusedError, StageError } from '../errors';
+import { requireVersion } from '../version';
 import { shellQuote } from '../transport';
 import { readRouters, currentState } from '../fleet/readRouters';
 import { buildArtifact } from '../artifacts/buildArtifact';
@@ -38,9 +39,7 @@ async function readToolingRecords(handle: StageContext['handle'], hosts: string[
 export async function deploy(ctx: StageContext, color: Color, version: string): Promise<StageResult> {
   const started = Date.now();
   const stage = `deploy ${color} ${version}`;
-  if (!VERSION_PATTERN.test(version)) {
-    throw new InputError(`version "${version}" is not allowed`, `versions match ${VERSION_PATTERN} (letters, digits, . _ + -)`);
-  }
+  requireVersion(version);
   const { handle } = ctx;
   const hostsOfColor = [...new Set(handle.config.apps.flatMap((app) => handle.topology.colors[color][app.name] ?? []))];
   const [readings, hostRecords] = await Promise.all([

@@ -7,6 +7,7 @@ import { refuseForeignSandbox } from '../sandbox/ownership';
 import { appendAudit } from '../fleet/audit';
 import { StageError, RefusedError } from '../errors';
 import { StageContext, StageResult } from './stageContext';
+import { RunbookStageName, stageLabel } from './registry';
 import { runStage } from './runStage';
 import { drain } from './drain';
 import { deploy } from './deploy';
@@ -28,12 +29,9 @@ export interface ReleaseOptions {
 }
 
 export function describeStep(step: RunbookStep): string {
-  switch (step.stage) {
-    case 'migrate': case 'restore': return step.stage;
-    case 'pause': return `pause: ${step.message}`;
-    case 'canary': return `canary ${step.color} ${step.segment !== undefined ? `--segment ${step.segment}` : `--percent ${step.percent}`}`;
-    default: return `${step.stage} ${step.color}`;
-  }
+  if (step.stage === 'pause') return `pause: ${step.message}`;
+  const { stage, ...parts } = step;
+  return stageLabel(stage, parts);
 }
 
 export async function release(ctx: StageContext, version: string, options: ReleaseOptions = {}): Promise<StageResult[]> {
@@ -74,17 +72,25 @@ export async function release(ctx: StageContext, version: string, options: Relea
   }
 }
 
-async function runStep(ctx: StageContext, step: RunbookStep, version: string, options: ReleaseOptions): Promise<StageResult> {
-  switch (step.stage) {
-    case 'migrate': return (options.migrate ?? releaseMigrateStep())(ctx);
-    case 'drain': return drain(ctx, step.color);
-    case 'deploy': return deploy(ctx, step.color, version);
-    case 'verify': return verify(ctx, step.color);
-    case 'canary': return canary(ctx, step.color, { percent: step.percent, segment: step.segment });
-    case 'switch': return switchTo(ctx, step.color);
-    case 'restore': return restore(ctx);
-    case 'pause': throw new Error('unreachable: pauses are handled by the walk');
-  }
+type StageStep = Exclude<RunbookStep, { stage: 'pause' }>;
+type StepRunner<S extends StageStep> = (ctx: StageContext, step: S, version: string, options: ReleaseOptions) => Promise<StageResult>;
+
+/**
+ * How each runbook stage of the registry (src/core/stages/registry.ts) runs as a step: one entry
+ * per stage the registry marks `runbook`, or this does not compile. Pauses are the walk's own.
+ */
+const RUNBOOK_STEPS: { [K in RunbookStageName]: StepRunner<Extract<StageStep, { stage: K }>> } = {
+  migrate: (ctx, _step, _version, options) => (options.migrate ?? releaseMigrateStep())(ctx),
+  drain: (ctx, step) => drain(ctx, step.color),
+  deploy: (ctx, step, version) => deploy(ctx, step.color, version),
+  verify: (ctx, step) => verify(ctx, step.color),
+  canary: (ctx, step) => canary(ctx, step.color, { percent: step.percent, segment: step.segment }),
+  switch: (ctx, step) => switchTo(ctx, step.color),
+  restore: (ctx) => restore(ctx),
+};
+
+function runStep(ctx: StageContext, step: StageStep, version: string, options: ReleaseOptions): Promise<StageResult> {
+  return (RUNBOOK_STEPS[step.stage] as StepRunner<StageStep>)(ctx, step, version, options);
 }
 
 async function pause(ctx: StageContext, message: string, version: string, index: number, label: string): Promise<StageResult> {

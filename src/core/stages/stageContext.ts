@@ -1,11 +1,10 @@
 // What every stage is given, and what it gives back. The faces (CLI, editor) build the context:
 // where progress goes, how a person is asked, and whether gates may be overridden.
-import * as os from 'node:os';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 
 export interface StageContext {
   handle: EnvironmentHandle;
-  /** `user@machine`, recorded in the lock, the state document and the audit log. */
+  /** `user@machine` (or BLUEGREEN_ACTOR; see core/actor.ts), recorded in the lock, the state document and the audit log. */
   actor: string;
   progress: (line: string) => void;
   /** Asks a person; undefined when nobody can answer (no terminal): the stage then stops. */
@@ -24,8 +23,4 @@ export interface StageResult {
   durationMs: number;
   /** Stage-specific data for --json and the editor. */
   details?: unknown;
-}
-
-export function defaultActor(): string {
-  return process.env.BLUEGREEN_ACTOR || `${os.userInfo().username}@${os.hostname()}`;
 }

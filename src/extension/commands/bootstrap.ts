@@ -2,7 +2,7 @@
 // prepared: both colors deployed and verified while no user is sent there, then traffic.initial.
 import type { StageResult } from '../../core/stages/stageContext';
 import { commandTarget } from '../commandTarget';
-import { askVersion, chooseEnvironment, versionProblem } from '../pickers';
+import { askVersion, chooseEnvironment, versionMessage } from '../pickers';
 import type { ExtensionServices } from '../services';
 import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
 import * as vscode from 'vscode';
@@ -15,9 +15,9 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   if (!chosen) return undefined;
   const version = await askVersion(target, `The first version to release on ${chosen.envName} (both colors, then traffic.initial)`);
   if (!version) return undefined;
-  const problem = versionProblem(version);
+  const problem = versionMessage(version);
   if (problem) {
-    void vscode.window.showErrorMessage(`Version "${version}": ${problem}`);
+    void vscode.window.showErrorMessage(problem);
     return undefined;
   }
   return runStageCommand<StageResult[]>(services, {

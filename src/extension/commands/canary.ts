@@ -3,6 +3,7 @@
 import { commandTarget } from '../commandTarget';
 import { chooseCanarySlice, chooseColor, chooseEnvironment } from '../pickers';
 import type { ExtensionServices } from '../services';
+import { stageLabel } from '../../core/stages/registry';
 import { summarizeStage } from '../stageCommands';
 import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
 
@@ -16,11 +17,10 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   if (!color) return undefined;
   const slice = await chooseCanarySlice(target, chosen.config, color);
   if (!slice) return undefined;
-  const words = 'percent' in slice ? `--percent ${slice.percent}` : `--segment ${slice.segment}`;
   return runStageCommand(services, {
     title: `Canary ${'percent' in slice ? `${slice.percent}%` : slice.segment} to ${color} on ${chosen.envName}`,
     envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: `canary ${color} ${words}`,
+    lockLabel: stageLabel('canary', { color, ...slice }),
     body: (s) => s.core.canary(s.ctx, color, { ...slice, analyze: target.options.analyze, windowSeconds: target.options.windowSeconds }),
     summarize: summarizeStage,
   });

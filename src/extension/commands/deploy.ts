@@ -1,8 +1,9 @@
 // Blue-Green: Deploy Version — build, ship and start a version on every host of a color (refused
 // on a color with live traffic unless forced).
 import { commandTarget } from '../commandTarget';
-import { askVersion, chooseColor, chooseEnvironment, versionProblem } from '../pickers';
+import { askVersion, chooseColor, chooseEnvironment, versionMessage } from '../pickers';
 import type { ExtensionServices } from '../services';
+import { stageLabel } from '../../core/stages/registry';
 import { summarizeStage } from '../stageCommands';
 import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
 import * as vscode from 'vscode';
@@ -17,13 +18,13 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   if (!color) return undefined;
   const version = await askVersion(target, `The version to deploy to ${color} on ${chosen.envName}`);
   if (!version) return undefined;
-  const problem = versionProblem(version);
+  const problem = versionMessage(version);
   if (problem) {
-    void vscode.window.showErrorMessage(`Version "${version}": ${problem}`);
+    void vscode.window.showErrorMessage(problem);
     return undefined;
   }
   return runStageCommand(services, {
     title: `Deploy ${version} to ${color} on ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: `deploy ${color} ${version}`, body: (s) => s.core.deploy(s.ctx, color, version), summarize: summarizeStage,
+    lockLabel: stageLabel('deploy', { color, version }), body: (s) => s.core.deploy(s.ctx, color, version), summarize: summarizeStage,
   });
 }

@@ -3,7 +3,7 @@
 // under the environment. Roll Back stops the walk and moves traffic to the last known-good plan.
 import type { StageResult } from '../../core/stages/stageContext';
 import { commandTarget } from '../commandTarget';
-import { askVersion, chooseEnvironment, versionProblem } from '../pickers';
+import { askVersion, chooseEnvironment, versionMessage } from '../pickers';
 import type { ExtensionServices } from '../services';
 import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
 import * as vscode from 'vscode';
@@ -20,9 +20,9 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   }
   const version = await askVersion(target, `The version to release on ${chosen.envName} (${chosen.config.release.length} steps)`);
   if (!version) return undefined;
-  const problem = versionProblem(version);
+  const problem = versionMessage(version);
   if (problem) {
-    void vscode.window.showErrorMessage(`Version "${version}": ${problem}`);
+    void vscode.window.showErrorMessage(problem);
     return undefined;
   }
   const { envName } = chosen;

@@ -1,0 +1,17 @@
+// A stage's CLI command, built from the stage registry (src/core/stages/registry.ts): its name,
+// description, arguments and options as the registry lists them, plus --verbose, which every
+// stage takes. The command files add only the action.
+import { Command, Option } from 'commander';
+import { StageName, stageEntry } from '../core/stages/registry';
+
+export function verboseOption(): Option {
+  return new Option('-v, --verbose', 'print every host command and its output');
+}
+
+export function stageCommand(program: Command, name: StageName): Command {
+  const entry = stageEntry(name);
+  const command = program.command(entry.name).description(entry.description);
+  for (const arg of entry.args) command.argument(`<${arg.name}>`, arg.description);
+  for (const option of entry.options) command.option(option.flags, option.description);
+  return command.addOption(verboseOption());
+}
