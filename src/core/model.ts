@@ -242,14 +242,7 @@ export interface RouterPaths {
   accessLog: string;
 }
 
-export const DEFAULT_ROUTER_PATHS: RouterPaths = {
-  baseConfig: '/etc/nginx/conf.d/bluegreen.conf',
-  routingScript: '/etc/bluegreen/routing.js',
-  state: '/var/lib/bluegreen/state.json',
-  fallbackPlan: '/etc/bluegreen/plan.conf',
-  dataDir: '/var/lib/bluegreen',
-  accessLog: '/var/log/nginx/bluegreen.access.log',
-};
+// The default paths are in hostCommands/layout.ts, with every other path on a host.
 
 /** How a router chooses the color: njs reads the state at run time; reload renders directives. */
 export type RoutingMode = 'njs' | 'reload';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_ROUTER_PATHS } from '../../src/core/model';
+import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import { SshTransport } from '../../src/core/transport';
 import { RouterHandle } from '../../src/core/fleet/routerHandle';
 import { holdLock, readLock, releaseLock } from '../../src/core/fleet/lock';

@@ -3,7 +3,7 @@
 // really wired through the routers, `up` idempotent, `down` leaving nothing labelled behind.
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
-import { DEFAULT_ROUTER_PATHS } from '../../src/core/model';
+import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import { down, status } from '../../src/core/sandbox';
 import { execIn } from '../../src/core/docker/containers';
 import { httpGet } from '../../src/core/sandbox/health';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_ROUTER_PATHS, type TrafficSpec } from '../../src/core/model';
+import { type TrafficSpec } from '../../src/core/model';
+import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import {
   ACCESS_LOG_KEYS,
   initialState,

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { describePlan, describeChange, samePlan } from '../../src/core/stages/describePlan';
 import { lastKnownGood } from '../../src/core/stages/rollback';
 import { canaryPlan } from '../../src/core/stages/canary';
-import { deployCommands, artifactPath } from '../../src/core/stages/deploy';
-import { judgeSmoke, smokeCommand } from '../../src/core/stages/verify';
+import { judgeSmoke } from '../../src/core/stages/verify';
 import { unverifiedWarning } from '../../src/core/stages/switch';
 import { nextVersion } from '../../src/core/rehearsal/rehearse';
 import { describeStep } from '../../src/core/stages/release';
 import { InputError } from '../../src/core/errors';
-import { AppSpec, RouterState, TrafficPlan } from '../../src/core/model';
+import { RouterState, TrafficPlan } from '../../src/core/model';
 
 const split = (blue: number, green: number, segments: TrafficPlan['segments'] = []): TrafficPlan => ({ weights: { blue, green }, segments });
 
@@ -61,23 +60,8 @@ describe('rollback target', () => {
   });
 });
 
-describe('deploy commands', () => {
-  const app: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', deploy: ['/opt/bluegreen/bin/deploy web {{version}}', 'echo {{artifact}}'] };
-  it('fills the placeholders shell-quoted', () => {
-    assert.deepEqual(deployCommands(app, '1.2.3', artifactPath('web', '1.2.3')), [
-      '/opt/bluegreen/bin/deploy web 1.2.3',
-      'echo /opt/web/artifacts/web-1.2.3.tar.gz',
-    ]);
-    assert.deepEqual(deployCommands(app, '1.2.3', undefined)[1], "echo ''");
-  });
-});
-
 describe('smoke checks', () => {
   const check = { path: '/api/version', expect: 200, contains: '"version"' };
-  it('asks the router for the path with the preview header', () => {
-    assert.equal(smokeCommand(80, check, 'X-Bluegreen-Preview', 'green'),
-      "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: green' http://127.0.0.1:80/api/version 2>&1 | head -c 65536");
-  });
   it('passes a good answer the router sent to the previewed color, whether or not the app names its color', () => {
     const out = 'HTTP/1.1 200 OK\r\nX-Bluegreen-Color: green\r\nX-Bluegreen-Routed-Color: green\r\n\r\n{"version":"1.1.0"}';
     assert.deepEqual(judgeSmoke(out, check, 'green'), { ok: true, detail: '200 from green' });

@@ -1,16 +1,18 @@
 // What verify accepts as proof, as pure functions: the host probe's verdict (the supervisor's
 // process on the port, on the release it reports) and the router's routed-color header.
 import assert from 'node:assert/strict';
-import { judgeAppProbe, parseAppProbe, appProbeCommand } from '../../src/core/stages/appProbe';
+import { judgeAppProbe, parseAppProbe } from '../../src/core/stages/appProbe';
+import { appProbeCommand } from '../../src/core/hostCommands/appHostCommands';
 import { renderBaseConfig, ROUTED_COLOR_HEADER } from '../../src/core/router/baseConfig';
-import { AppSpec, DEFAULT_ROUTER_PATHS } from '../../src/core/model';
+import { AppSpec } from '../../src/core/model';
+import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 
 const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', deploy: ['true'] };
 const probe = (lines: string[]) => judgeAppProbe(parseAppProbe(lines.join('\n')), web);
 
 describe('verify: the host probe', () => {
   it('looks for listeners on the port in hex, and at the supervisor state', () => {
-    const script = appProbeCommand(web);
+    const script = appProbeCommand(web, true).script;
     assert.match(script, /== ":0BB8"/);
     assert.match(script, /cat \/run\/bluegreen\/web\/app\.pid/);
     assert.match(script, /cat \/run\/bluegreen\/web\/release/);

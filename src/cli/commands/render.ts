@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { Color, DEFAULT_ROUTER_PATHS, RoutingMode, TrafficPlan } from '../../core/model';
+import { Color, RoutingMode, TrafficPlan } from '../../core/model';
+import { DEFAULT_ROUTER_PATHS } from '../../core/hostCommands/layout';
 import { InputError } from '../../core/errors';
 import { initialState, nextState, renderRouterFiles, validatePlan } from '../../core/router';
 import { topologyOf } from '../../core/topology';

@@ -4,7 +4,8 @@
 // before that, so a reader that must see every router (the canary) can fail closed.
 import { PassThrough } from 'node:stream';
 import { connectDocker } from '../docker/connect';
-import { shellQuote } from '../transport';
+import { followAccessLogCommand } from '../hostCommands/routerCommands';
+import { runHostCommand } from '../hostCommands/run';
 import { EnvironmentHandle } from './openEnvironment';
 
 export type LineHandler = (line: string, router: string) => void;
@@ -27,8 +28,7 @@ export async function streamAccessLogs(handle: EnvironmentHandle, onLine: LineHa
   }
   await Promise.all(handle.routers.map((router) => {
     const split = lineSplitter((line) => onLine(line, router.name));
-    return router.transport.exec(`tail -n 0 -F ${shellQuote(router.paths.accessLog)}`, {
-      sudo: router.sudo,
+    return runHostCommand(router.transport, followAccessLogCommand(router), {
       signal,
       onOutput: (stream, text) => { if (stream === 'stdout') split(text); },
     }).then(

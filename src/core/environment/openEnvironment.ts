@@ -1,6 +1,7 @@
 // Opens an environment: one transport per host (Docker exec for the sandbox, system ssh for real
 // hosts) behind the same interface, so every stage below runs the same commands in both.
-import { BluegreenConfig, DEFAULT_ROUTER_PATHS, Environment, Topology, findEnvironment } from '../model';
+import { BluegreenConfig, Environment, Topology, findEnvironment } from '../model';
+import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
 import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '../transport';
 import { connectDocker } from '../docker/connect';
 import { topologyOf } from '../topology';

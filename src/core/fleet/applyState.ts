@@ -1,4 +1,4 @@
-// A router change applied to every router of an environment together (DESIGN §2): write every
+// A router change applied to every router of an environment together: write every
 // file beside the live one and check it arrived intact, validate on every router, then make it
 // live on every router; if any step fails, put the previous files back everywhere. The state
 // history is written last. Each step is one round trip per router, the routers in parallel.
@@ -6,12 +6,19 @@
 // njs mode: making it live is an atomic rename of the state document — the routing logic reads it
 // per request, so no reload and no lost request. Reload mode: the plan's directives are swapped in,
 // `nginx -t` checks them on every router before any reload, then each router reloads.
+//
+// The commands of each step, and of each step's undo, are built in hostCommands/routerCommands.ts.
 import { createHash } from 'node:crypto';
 import { AppSpec, RouterState, Topology, TrafficSpec, RoutingMode } from '../model';
 import { parseState, renderFallbackPlan, renderState } from '../router';
-import { shellQuote } from '../transport';
 import { StageError } from '../errors';
-import { RouterHandle, dataFile, onRouters } from './routerHandle';
+import {
+  appendHistoryCommand, applyNextStateCommand, checkNextPlanCommand, removeNextFilesCommand, restorePlanCommand,
+  restoreStateFile, writeNextPlanFile, writeNextStateCommand,
+} from '../hostCommands/routerCommands';
+import { runHostCommand, writeHostFile } from '../hostCommands/run';
+import { planBranch, planningRecorder } from '../plan/planningTransport';
+import { RouterHandle, onRouters } from './routerHandle';
 import { RouterReading } from './readRouters';
 
 export interface ApplyInput {
@@ -40,6 +47,9 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   // A reload can drop requests, so reload-mode routers only reload when the plan itself changes.
   const reloads = (r: RouterHandle): boolean => modeOf(r) === 'reload' && input.planChanged !== false;
   const started = new Map<string, number>();
+  const previousState = readings.map((r) => r.state).filter((s): s is RouterState => !!s)
+    .reduce<RouterState | undefined>((a, b) => (!a || b.serial > a.serial ? b : a), undefined);
+  if (previousState) planningRecorder(routers.map((r) => r.transport))?.recordStateChange(previousState, next);
 
   // 1. Write every router's new files beside the live ones and read back their checksum, in one
   // round trip per router: the bytes arrived intact. Live traffic is untouched.
@@ -47,13 +57,12 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   const digest = createHash('sha256').update(stateText).digest('hex');
   await everyRouter(routers, 'write', async (router) => {
     started.set(router.name, Date.now());
-    const target = `${router.paths.state}.next`;
-    const written = await sh(router, `umask 022 && cat > ${q(target)} && sha256sum ${q(target)}`, stateText);
-    if (written.code !== 0) throw new Error(tail(written.stderr || written.stdout) || `writing ${target} exited ${written.code}`);
+    const written = await runHostCommand(router.transport, writeNextStateCommand(router, stateText));
+    if (written.code !== 0) throw new Error(tail(written.stderr || written.stdout) || `writing ${router.paths.state}.next exited ${written.code}`);
     if (written.stdout.split(/\s/)[0] !== digest) throw new Error('the state document read back differs from what was written');
     if (reloads(router)) {
       const planText = renderFallbackPlan(next, { ...input.render, mode: 'reload', paths: router.paths });
-      await router.transport.put(`${router.paths.fallbackPlan}.next`, planText, { sudo: router.sudo });
+      await writeHostFile(router.transport, writeNextPlanFile(router, planText));
     }
   }, () => cleanupNext(routers));
 
@@ -63,9 +72,8 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   if (reloading.length) {
     progress(`checking the plan with nginx -t on ${reloading.length} router(s)`);
     await everyRouter(reloading, 'validate', async (router) => {
-      const plan = router.paths.fallbackPlan;
       // nginx -t reads the live path, so swap the plan in (no reload yet: traffic is untouched).
-      const test = await sh(router, `cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && nginx -t 2>&1`);
+      const test = await runHostCommand(router.transport, checkNextPlanCommand(router));
       swapped.push(router);
       if (test.code !== 0) throw new Error(`nginx -t refused the new plan:\n${tail(test.stdout + test.stderr)}`);
     }, async () => {
@@ -78,40 +86,35 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   progress('applying on every router');
   const applied: RouterHandle[] = [];
   await everyRouter(routers, 'apply', async (router) => {
-    const reload = reloads(router) ? ' && nginx -s reload' : '';
-    const result = await sh(router, `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload} 2>&1`);
+    const result = await runHostCommand(router.transport, applyNextStateCommand(router, reloads(router)));
     if (result.code !== 0) throw new Error(tail(result.stdout + result.stderr));
     applied.push(router);
-  }, async () => {
-    // Put the previous state back wherever the new one went live, and the previous plans.
-    await onRouters(applied, async (router) => {
-      const previous = readings.find((x) => x.router === router.name)?.stateText;
-      if (previous !== undefined) await router.transport.put(router.paths.state, previous, { sudo: router.sudo });
-    });
-    await restorePlans(swapped, true);
-    await cleanupNext(routers);
-  });
+  }, () => undoApply(applied));
 
   // 4. History last: it records what is live, never what was only attempted. The plan this change
   // replaced goes first (a repeat is merged by serial): a router's first document — set up by
   // `hosts setup`, or carried to a new sandbox router — is otherwise in no history, and a rollback
   // could not return to it.
-  const replaced = readings.map((r) => r.state).filter((s): s is RouterState => !!s)
-    .reduce<RouterState | undefined>((a, b) => (!a || b.serial > a.serial ? b : a), undefined);
+  const replaced = previousState;
   const line = `${replaced && replaced.serial < next.serial ? `${JSON.stringify(replaced)}\n` : ''}${JSON.stringify(next)}\n`;
-  await onRouters(routers, (router) => {
-    return sh(router, `mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(dataFile(router, 'history.jsonl'))}`, line);
-  });
+  await onRouters(routers, (router) => runHostCommand(router.transport, appendHistoryCommand(router, line)));
 
   return {
     routers: routers.map((r) => ({ router: r.name, mode: modeOf(r), durationMs: Date.now() - (started.get(r.name) ?? Date.now()) })),
   };
 
   async function restorePlans(list: RouterHandle[], reload = false): Promise<void> {
-    await onRouters(list, (router) => {
-      const plan = router.paths.fallbackPlan;
-      return sh(router, `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ' && nginx -s reload' : ''}`);
+    await onRouters(list, (router) => runHostCommand(router.transport, restorePlanCommand(router, reload)));
+  }
+
+  /** Puts the previous state back wherever the new one went live, and the previous plans. */
+  async function undoApply(list: RouterHandle[]): Promise<void> {
+    await onRouters(list, async (router) => {
+      const previous = readings.find((x) => x.router === router.name)?.stateText;
+      if (previous !== undefined) await writeHostFile(router.transport, restoreStateFile(router, previous));
     });
+    await restorePlans(swapped, true);
+    await cleanupNext(routers);
   }
 }
 
@@ -124,6 +127,8 @@ async function everyRouter(
 ): Promise<void> {
   const results = await onRouters(routers, fn);
   const failed = results.filter((r) => !r.ok);
+  // A dry run shows what a failure at this step would run.
+  await planBranch(routers.map((r) => r.transport), `if the ${step} step fails on a router`, undo);
   if (!failed.length) return;
   await undo().catch(() => undefined);
   const detail = failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message}`).join('\n');
@@ -134,16 +139,8 @@ async function everyRouter(
 }
 
 function cleanupNext(routers: RouterHandle[]): Promise<unknown> {
-  return onRouters(routers, (router) => {
-    return sh(router, `rm -f ${q(router.paths.state + '.next')} ${q(router.paths.fallbackPlan + '.next')}`);
-  });
+  return onRouters(routers, (router) => runHostCommand(router.transport, removeNextFilesCommand(router)));
 }
-
-function sh(router: RouterHandle, command: string, input?: string) {
-  return router.transport.exec(command, { sudo: router.sudo, input, timeoutMs: 30_000 });
-}
-
-const q = shellQuote;
 
 function tail(text: string, lines = 8): string {
   return text.trim().split('\n').slice(-lines).join('\n');

@@ -1,6 +1,7 @@
 // The append-only audit log on every router: who, when, environment, stage, result.
-import { shellQuote } from '../transport';
-import { RouterHandle, dataFile, onRouters } from './routerHandle';
+import { appendAuditCommand, readAuditCommand, readHistoryCommand } from '../hostCommands/routerCommands';
+import { runHostCommand } from '../hostCommands/run';
+import { RouterHandle, onRouters } from './routerHandle';
 
 export interface AuditEntry {
   time: string;
@@ -14,14 +15,14 @@ export interface AuditEntry {
 export async function appendAudit(routers: RouterHandle[], entry: AuditEntry): Promise<void> {
   const line = `${JSON.stringify(entry)}\n`;
   await onRouters(routers, (router) => {
-    return router.transport.exec(`mkdir -p ${shellQuote(router.paths.dataDir)} && cat >> ${shellQuote(dataFile(router, 'audit.jsonl'))}`, { sudo: router.sudo, input: line });
+    return runHostCommand(router.transport, appendAuditCommand(router, line));
   });
 }
 
 /** The last `count` entries, merged from every reachable router (a router may have missed some). */
 export async function readAudit(routers: RouterHandle[], count: number): Promise<AuditEntry[]> {
   const results = await onRouters(routers, (router) => {
-    return router.transport.exec(`tail -n ${Math.max(1, Math.floor(count))} ${shellQuote(dataFile(router, 'audit.jsonl'))} 2>/dev/null || true`, { sudo: router.sudo });
+    return runHostCommand(router.transport, readAuditCommand(router, count));
   });
   const seen = new Map<string, AuditEntry>();
   for (const result of results) {
@@ -35,9 +36,6 @@ export async function readAudit(routers: RouterHandle[], count: number): Promise
 }
 
 export async function readHistory(router: RouterHandle, count: number): Promise<string[]> {
-  const result = await router.transport.exec(
-    `tail -n ${Math.max(1, Math.floor(count))} ${shellQuote(dataFile(router, 'history.jsonl'))} 2>/dev/null || true`,
-    { sudo: router.sudo },
-  );
+  const result = await runHostCommand(router.transport, readHistoryCommand(router, count));
   return result.stdout.split('\n').filter((l) => l.trim());
 }

@@ -3,9 +3,10 @@
 // can also hold it across stages run by hand (`lock hold --message`): their stages go through,
 // everyone else's are refused naming holder, time and message.
 import * as os from 'node:os';
-import { shellQuote } from '../transport';
 import { RefusedError, StageError } from '../errors';
-import { RouterHandle, dataFile, onRouters } from './routerHandle';
+import { readLockCommand, releaseLockCommand, renewLockCommand, takeLockCommand } from '../hostCommands/routerCommands';
+import { runHostCommand } from '../hostCommands/run';
+import { RouterHandle, onRouters } from './routerHandle';
 import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
 
 export interface LockInfo {
@@ -25,7 +26,7 @@ export type LockOutcome = 'taken' | 'held';
 
 export async function readLock(routers: RouterHandle[]): Promise<LockInfo | undefined> {
   const results = await onRouters(routers, (router) => {
-    return router.transport.exec(`cat ${shellQuote(dataFile(router, 'lock.json'))} 2>/dev/null || true`, { sudo: router.sudo });
+    return runHostCommand(router.transport, readLockCommand(router));
   });
   for (const result of results) {
     if (result.ok && result.value.stdout.trim()) {
@@ -47,14 +48,10 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
   const text = `${JSON.stringify(info)}\n`;
   const taken: RouterHandle[] = [];
   for (const router of routers) {
-    const file = dataFile(router, 'lock.json');
     let code: number;
     let stderr: string;
     try {
-      ({ code, stderr } = await router.transport.exec(
-        `mkdir -p ${shellQuote(router.paths.dataDir)} && (set -C; cat > ${shellQuote(file)}) 2>/dev/null`,
-        { sudo: router.sudo, input: text },
-      ));
+      ({ code, stderr } = await runHostCommand(router.transport, takeLockCommand(router, text)));
     } catch (error) {
       // An unreachable router must not leave the lock behind on the routers taken before it.
       await releaseLock(taken, info.holder);
@@ -94,10 +91,7 @@ export async function holdLock(routers: RouterHandle[], holder: string, message:
   if (await acquireLock(routers, info) === 'taken') return info;
   const previous = await readLock(routers);
   const renewed = { ...info, since: previous?.since || info.since };
-  await onRouters(routers, async (router) => {
-    const file = shellQuote(dataFile(router, 'lock.json'));
-    await router.transport.exec(`grep -qF ${shellQuote(`"holder":${JSON.stringify(holder)}`)} ${file} && cat > ${file}`, { sudo: router.sudo, input: `${JSON.stringify(renewed)}\n` });
-  });
+  await onRouters(routers, (router) => runHostCommand(router.transport, renewLockCommand(router, holder, `${JSON.stringify(renewed)}\n`)));
   return renewed;
 }
 
@@ -119,9 +113,5 @@ function processAlive(pid: number): boolean {
 
 /** Releases the lock wherever `holder` has it (or everywhere when `force`). */
 export async function releaseLock(routers: RouterHandle[], holder: string, force = false): Promise<void> {
-  await onRouters(routers, async (router) => {
-    const file = shellQuote(dataFile(router, 'lock.json'));
-    const guard = force ? '' : `grep -qF ${shellQuote(`"holder":${JSON.stringify(holder)}`)} ${file} && `;
-    await router.transport.exec(`${guard}rm -f ${file} || true`, { sudo: router.sudo });
-  });
+  await onRouters(routers, (router) => runHostCommand(router.transport, releaseLockCommand(router, holder, force)));
 }

@@ -2,10 +2,11 @@
 // the tree, the stages and a restarted editor all start from here, never from memory.
 import { RouterState, RoutingMode } from '../model';
 import { parseState, STATE_LOCATION } from '../router';
-import { shellQuote } from '../transport';
+import { READING_SEPARATORS, readRouterCommand } from '../hostCommands/routerCommands';
+import { runHostCommand } from '../hostCommands/run';
 import { RefusedError, StageError } from '../errors';
 import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
-import { TOOLING_RECORD_PATH, ToolingRecord, parseRecord } from '../hosts/hostTooling';
+import { ToolingRecord, parseRecord } from '../hosts/hostTooling';
 import { RouterHandle, onRouters } from './routerHandle';
 
 export interface RouterReading {
@@ -31,16 +32,6 @@ export interface RouterReading {
   error?: string;
 }
 
-const SEPARATOR = '\n--bluegreen-mode--\n';
-const PROBE_SEPARATOR = '\n--bluegreen-probe--\n';
-const TOOLING_SEPARATOR = '\n--bluegreen-tooling--\n';
-
-/** The request that tells whether nginx serves on the router: its loopback-only state location. */
-function probeCommand(router: RouterHandle): string {
-  const url = `http://127.0.0.1:${router.listenPort ?? 80}${STATE_LOCATION}`;
-  return `if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${shellQuote(url)} || true; else echo nocurl; fi`;
-}
-
 function probeResult(text: string | undefined, port: number): Pick<RouterReading, 'answering' | 'probe'> {
   const code = (text ?? '').trim();
   if (code === 'nocurl') return { probe: 'not probed: no curl on the router' };
@@ -50,20 +41,17 @@ function probeResult(text: string | undefined, port: number): Pick<RouterReading
 
 export async function readRouters(routers: RouterHandle[]): Promise<RouterReading[]> {
   const results = await onRouters(routers, async (router) => {
-    const { state, fallbackPlan } = router.paths;
-    const script = `cat ${shellQuote(state)} 2>/dev/null; printf %s ${shellQuote(SEPARATOR)}; `
-      + `if [ -e ${shellQuote(fallbackPlan)} ]; then echo reload; else echo njs; fi; printf %s ${shellQuote(PROBE_SEPARATOR)}; `
-      + `${probeCommand(router)}; printf %s ${shellQuote(TOOLING_SEPARATOR)}; cat ${shellQuote(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
-    return router.transport.exec(script, { sudo: router.sudo, timeoutMs: 15_000 });
+    // The loopback-only state location tells whether nginx serves on the router.
+    return runHostCommand(router.transport, readRouterCommand(router, `http://127.0.0.1:${router.listenPort ?? 80}${STATE_LOCATION}`));
   });
   return results.map((result, i): RouterReading => {
     const router = routers[i].name;
     if (!result.ok) return { router, reachable: false, error: result.error.message };
     const sudoRefused = describeSudoRefusal(router, result.value.stderr);
     if (sudoRefused) return { router, reachable: true, sudoRefused, error: sudoRefused };
-    const [stateText, rest] = result.value.stdout.split(SEPARATOR);
-    const [modeText, probed] = (rest ?? '').split(PROBE_SEPARATOR);
-    const [probeText, toolingText] = (probed ?? '').split(TOOLING_SEPARATOR);
+    const [stateText, rest] = result.value.stdout.split(READING_SEPARATORS.mode);
+    const [modeText, probed] = (rest ?? '').split(READING_SEPARATORS.probe);
+    const [probeText, toolingText] = (probed ?? '').split(READING_SEPARATORS.tooling);
     const mode: RoutingMode = modeText?.trim() === 'reload' ? 'reload' : 'njs';
     const observed = { ...probeResult(probeText, routers[i].listenPort ?? 80), tooling: parseRecord(toolingText ?? '') };
     if (!stateText?.trim()) return { router, reachable: true, mode, ...observed };

@@ -12,10 +12,6 @@ export interface RouterHandle {
   listenPort?: number;
 }
 
-export function dataFile(router: RouterHandle, file: string): string {
-  return `${router.paths.dataDir}/${file}`;
-}
-
 /** Runs `fn` on every router in parallel; never rejects — each result says ok or the error. */
 export function onRouters<T>(routers: RouterHandle[], fn: (router: RouterHandle) => Promise<T>) {
   return runOnHosts(routers.map((r) => r.transport), (transport) =>

@@ -3,7 +3,8 @@
 // second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { BluegreenConfig, COLORS, Color, DEFAULT_ROUTER_PATHS, DockerEnvironment, RouterState } from '../model';
+import { BluegreenConfig, COLORS, Color, DockerEnvironment, RouterState } from '../model';
+import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
 import { StageError } from '../errors';
 import { defaultActor } from '../actor';
 import { requireEngine } from '../docker/connect';

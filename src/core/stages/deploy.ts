@@ -2,10 +2,9 @@
 // every host of the color, run the config's deploy commands there, read the versions back.
 // Refused on a color with live traffic unless forced; allowed on an unhealthy idle color, since
 // deploying again is how a failed deploy is fixed. Never touches the routers' plan.
-import { AppSpec, Color, hasLiveTraffic } from '../model';
+import { Color, hasLiveTraffic } from '../model';
 import { RefusedError, StageError } from '../errors';
 import { requireVersion } from '../version';
-import { shellQuote } from '../transport';
 import { readRouters, currentState } from '../fleet/readRouters';
 import { buildArtifact } from '../artifacts/buildArtifact';
 import { changeTraffic } from './changeTraffic';
@@ -13,25 +12,17 @@ import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from './describePlan';
 import { liveColorDeployHint } from './nextStep';
 import { sudoAwareDetail } from '../hosts/sudoRefusal';
-import { TOOLING_RECORD_PATH, parseRecord, requireCurrentToolingOn } from '../hosts/hostTooling';
+import { parseRecord, requireCurrentToolingOn } from '../hosts/hostTooling';
+import { configDeployCommands, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../hostCommands/appHostCommands';
+import { artifactPath } from '../hostCommands/layout';
+import { runHostCommand, writeHostFile } from '../hostCommands/run';
 import { StageContext, StageResult } from './stageContext';
 import { promises as fs } from 'node:fs';
-
-export function artifactPath(app: string, version: string): string {
-  return `/opt/${app}/artifacts/${app}-${version}.tar.gz`;
-}
-
-/** The config's deploy commands with the placeholders filled in, shell-quoted. */
-export function deployCommands(app: AppSpec, version: string, artifact: string | undefined): string[] {
-  return app.deploy.map((command) => command
-    .replaceAll('{{version}}', shellQuote(version))
-    .replaceAll('{{artifact}}', artifact ? shellQuote(artifact) : "''"));
-}
 
 /** `hosts setup`'s record on each host (real hosts only: the sandbox's images carry the engine's own). */
 async function readToolingRecords(handle: StageContext['handle'], hosts: string[]) {
   return Promise.all(hosts.map(async (host) => {
-    const result = await handle.host(host).exec(`cat ${shellQuote(TOOLING_RECORD_PATH)} 2>/dev/null || true`, { timeoutMs: 15_000 });
+    const result = await runHostCommand(handle.host(host), readToolingRecordCommand());
     return { host, record: parseRecord(result.stdout) };
   }));
 }
@@ -80,12 +71,13 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
       const remote = local ? artifactPath(app.name, version) : undefined;
       if (local && remote) {
         ctx.progress(`  ${host}: putting ${app.name}-${version}.tar.gz`);
-        await transport.exec(`mkdir -p ${shellQuote(`/opt/${app.name}/artifacts`)}`, { sudo: handle.sudo });
-        await transport.put(remote, await fs.readFile(local), { sudo: handle.sudo });
+        await runHostCommand(transport, makeArtifactDirCommand(app.name, handle.sudo));
+        await writeHostFile(transport, putArtifactFile(app.name, version, await fs.readFile(local), handle.sudo));
       }
-      for (const command of deployCommands(app, version, remote)) {
+      for (const deployCommand of configDeployCommands(app, version, remote, handle.sudo)) {
+        const command = deployCommand.script;
         ctx.progress(`  ${host}: ${command}`);
-        const result = await transport.exec(command, { sudo: handle.sudo, timeoutMs: 180_000, signal: ctx.signal });
+        const result = await runHostCommand(transport, deployCommand, { signal: ctx.signal });
         if (result.code !== 0) {
           const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n    ');
           return { host, app: app.name, ok: false, detail: sudoAwareDetail(host, `${result.stderr}\n${result.stdout}`, `\`${command}\` exited ${result.code}:\n    ${tail}`) };

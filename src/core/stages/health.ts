@@ -2,7 +2,9 @@
 // rarely reaches app ports; the host always reaches its own). Never from memory or labels: the
 // version is the release the supervisor started, and healthy means the answer came from it.
 import { AppSpec, Color } from '../model';
-import { appProbeCommand, judgeAppProbe, parseAppProbe } from './appProbe';
+import { judgeAppProbe, parseAppProbe } from './appProbe';
+import { appProbeCommand } from '../hostCommands/appHostCommands';
+import { runHostCommand } from '../hostCommands/run';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 
 export interface HostHealth {
@@ -22,11 +24,6 @@ export interface ColorHealth {
   versions: Record<string, string[]>;
 }
 
-/** The probe run on the host: health, release, and who listens on the port (appProbe.ts). */
-export function healthProbeCommand(app: AppSpec): string {
-  return appProbeCommand(app);
-}
-
 export async function checkColorHealth(handle: EnvironmentHandle, color: Color): Promise<ColorHealth> {
   const probes: Array<{ host: string; app: AppSpec }> = [];
   for (const app of handle.config.apps) {
@@ -35,7 +32,7 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   const hosts = await Promise.all(probes.map(async ({ host, app }): Promise<HostHealth> => {
     try {
       // With sudo where stages use it: seeing which process holds a socket needs root.
-      const probe = async () => parseAppProbe((await handle.host(host).exec(healthProbeCommand(app), { timeoutMs: 10_000, sudo: handle.sudo })).stdout);
+      const probe = async () => parseAppProbe((await runHostCommand(handle.host(host), appProbeCommand(app, handle.sudo))).stdout);
       let result = await probe();
       // No answer within curl's 3 s: ask once more before calling the host unhealthy, so a
       // CPU-starved moment (seen on a 2-core machine running several sandboxes) does not refuse a

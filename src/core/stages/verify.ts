@@ -5,7 +5,8 @@
 // switch does not warn.
 import { Color, SmokeCheck } from '../model';
 import { StageError } from '../errors';
-import { shellQuote } from '../transport';
+import { smokeRequestCommand } from '../hostCommands/routerCommands';
+import { runHostCommand } from '../hostCommands/run';
 import { ROUTED_COLOR_HEADER } from '../router/baseConfig';
 import { RouterHandle } from '../fleet/routerHandle';
 import { changeTraffic } from './changeTraffic';
@@ -17,12 +18,6 @@ export interface SmokeOutcome {
   path: string;
   ok: boolean;
   detail: string;
-}
-
-/** curl on the router itself: status, the color that answered, and the body. */
-export function smokeCommand(port: number, check: SmokeCheck, previewHeader: string, color: Color): string {
-  const url = `http://127.0.0.1:${port}${check.path}`;
-  return `curl -s -m 10 -D - -H ${shellQuote(`${previewHeader}: ${color}`)} ${shellQuote(url)} 2>&1 | head -c 65536`;
 }
 
 /** Set on a smoke outcome whose router predates the routed-color header: the routers need updating. */
@@ -84,9 +79,10 @@ export async function verify(ctx: StageContext, color: Color): Promise<StageResu
 }
 
 async function runSmoke(ctx: StageContext, router: RouterHandle, check: SmokeCheck, color: Color): Promise<SmokeOutcome> {
-  const command = smokeCommand(ctx.handle.routerPort, check, ctx.handle.config.traffic.preview.header, color);
+  // curl on the router itself: status, the color that answered, and the body.
+  const command = smokeRequestCommand(`http://127.0.0.1:${ctx.handle.routerPort}${check.path}`, ctx.handle.config.traffic.preview.header, color);
   try {
-    const result = await router.transport.exec(command, { timeoutMs: 15_000 });
+    const result = await runHostCommand(router.transport, command);
     return { router: router.name, path: check.path, ...judgeSmoke(result.stdout, check, color) };
   } catch (error) {
     return { router: router.name, path: check.path, ok: false, detail: (error as Error).message };

@@ -1,0 +1,62 @@
+// A command the product runs on a host, as data: the exact shell text, whether it runs as root,
+// what it feeds on stdin, and what it does to the host. Built only by the pure functions in this
+// folder (docs/architecture.md, "Host commands"), run by runHostCommand, and shown as they are by
+// a dry run — so what a plan shows is what runs.
+
+/**
+ * `read`: changes nothing (a dry run runs it for real, until the host has a planned change).
+ * `record`: the product's own bookkeeping on the host (lock, audit, history): users see no change.
+ * `change`: changes what the host serves or runs (router state, nginx config, releases).
+ */
+export type CommandEffect = 'read' | 'record' | 'change';
+
+/** What a dry run takes as a command's result when it does not run it. */
+export interface AssumedResult {
+  code?: number;
+  stdout?: string;
+}
+
+export interface HostCommand {
+  kind: 'exec';
+  /** A few words on why it runs ("write the next state document"), shown in plans. */
+  purpose: string;
+  /** Run through `sh -c` on the host. */
+  script: string;
+  /** Run as root: `sudo -n` over SSH, user root in a container. */
+  sudo: boolean;
+  effect: CommandEffect;
+  /** Bytes fed on stdin (a plan shows their size, never their content). */
+  input?: string;
+  timeoutMs?: number;
+  assumed?: AssumedResult;
+}
+
+/** A whole file written atomically by the transport (temp file + rename). */
+export interface HostFileWrite {
+  kind: 'put';
+  purpose: string;
+  path: string;
+  data: string | Buffer;
+  mode?: number;
+  sudo: boolean;
+  effect: Exclude<CommandEffect, 'read'>;
+}
+
+export type HostStep = HostCommand | HostFileWrite;
+
+export function hostCommand(purpose: string, script: string, options: Omit<HostCommand, 'kind' | 'purpose' | 'script'>): HostCommand {
+  return { kind: 'exec', purpose, script, ...options };
+}
+
+export function fileWrite(purpose: string, path: string, data: string | Buffer, options: { sudo: boolean; mode?: number; effect?: HostFileWrite['effect'] }): HostFileWrite {
+  return { kind: 'put', purpose, path, data, sudo: options.sudo, mode: options.mode, effect: options.effect ?? 'change' };
+}
+
+/** The step as one line, the way a transport's log shows it (a put by size, never content). */
+export function stepText(step: HostStep): string {
+  if (step.kind === 'put') {
+    return `put ${step.path} (${Buffer.byteLength(step.data)} bytes, mode ${(step.mode ?? 0o644).toString(8)}${step.sudo ? ', sudo' : ''})`;
+  }
+  const notes = [step.sudo ? 'sudo' : '', step.input !== undefined ? `stdin ${Buffer.byteLength(step.input)} bytes` : ''].filter(Boolean);
+  return notes.length ? `${step.script}  (${notes.join(', ')})` : step.script;
+}

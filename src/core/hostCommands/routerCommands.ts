@@ -1,0 +1,175 @@
+// Every command the product runs on a router (setup's are in routerSetupCommands.ts). The most
+// dangerous sequence — write beside the live file and checksum it, `nginx -t`, rename, reload,
+// and each step's undo — is here in the order applyState runs it, pinned by
+// test/unit/host-commands.test.ts as exact strings in both routing modes.
+import { createHash } from 'node:crypto';
+import type { RouterPaths } from '../model';
+import { shellQuote as q } from '../transport/shellQuote';
+import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
+import { TOOLING_RECORD_PATH, routerDataFile } from './layout';
+
+/** How to reach one router's files: where they are and whether they need root. */
+export interface RouterTarget {
+  paths: RouterPaths;
+  sudo: boolean;
+}
+
+/** Separate the parts of readRouterCommand's output. */
+export const READING_SEPARATORS = {
+  mode: '\n--bluegreen-mode--\n',
+  probe: '\n--bluegreen-probe--\n',
+  tooling: '\n--bluegreen-tooling--\n',
+} as const;
+
+/**
+ * One round trip that reads everything a stage needs from a router: the state document, the
+ * routing mode (a fallback plan file means reload mode), whether nginx answers on its listener,
+ * and `hosts setup`'s record.
+ */
+export function readRouterCommand(router: RouterTarget, probeUrl: string): HostCommand {
+  const { state, fallbackPlan } = router.paths;
+  const script = `cat ${q(state)} 2>/dev/null; printf %s ${q(READING_SEPARATORS.mode)}; `
+    + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; printf %s ${q(READING_SEPARATORS.probe)}; `
+    + `${httpCodeScript(probeUrl)}; printf %s ${q(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
+  return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: router.sudo, effect: 'read', timeoutMs: 15_000 });
+}
+
+/** Prints the HTTP status of a request to `url` made on the host, `nocurl` without curl. */
+function httpCodeScript(url: string): string {
+  return `if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${q(url)} || true; else echo nocurl; fi`;
+}
+
+// --- the router change (applyState) ---
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Step 1: the next state document beside the live one, read back as a checksum. */
+export function writeNextStateCommand(router: RouterTarget, stateText: string): HostCommand {
+  const target = `${router.paths.state}.next`;
+  return hostCommand('write the next state document beside the live one and checksum it', `umask 022 && cat > ${q(target)} && sha256sum ${q(target)}`, {
+    sudo: router.sudo, effect: 'record', input: stateText, timeoutMs: 30_000, assumed: { stdout: `${sha256(stateText)}  ${target}\n` },
+  });
+}
+
+/** Step 1, reload mode: the plan's nginx directives beside the live ones. */
+export function writeNextPlanFile(router: RouterTarget, planText: string): HostFileWrite {
+  return fileWrite('write the next fallback plan beside the live one', `${router.paths.fallbackPlan}.next`, planText, { sudo: router.sudo, effect: 'record' });
+}
+
+/**
+ * Step 2, reload mode: swap the plan in and check it with `nginx -t`, which reads the live path.
+ * No reload yet: traffic is untouched. The previous plan is kept as `.prev` for the undo.
+ */
+export function checkNextPlanCommand(router: RouterTarget): HostCommand {
+  const plan = router.paths.fallbackPlan;
+  return hostCommand('swap the next plan in (no reload) and check it with nginx -t', `cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && nginx -t 2>&1`, {
+    sudo: router.sudo, effect: 'change', timeoutMs: 30_000,
+  });
+}
+
+/** Step 3: make it live — rename the state in; reload-mode routers then reload nginx. */
+export function applyNextStateCommand(router: RouterTarget, reload: boolean): HostCommand {
+  return hostCommand(reload ? 'make the state live and reload nginx' : 'make the state live (njs reads it per request)',
+    `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload ? ' && nginx -s reload' : ''} 2>&1`, {
+      sudo: router.sudo, effect: 'change', timeoutMs: 30_000,
+    });
+}
+
+/** Undo of step 3: the exact bytes the router carried before. */
+export function restoreStateFile(router: RouterTarget, previousText: string): HostFileWrite {
+  return fileWrite('put the previous state document back', router.paths.state, previousText, { sudo: router.sudo });
+}
+
+/** Undo of step 2 (and of step 3 in reload mode, with a reload): the previous plan back. */
+export function restorePlanCommand(router: RouterTarget, reload: boolean): HostCommand {
+  const plan = router.paths.fallbackPlan;
+  return hostCommand(reload ? 'put the previous plan back and reload nginx' : 'put the previous plan back',
+    `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ' && nginx -s reload' : ''}`, { sudo: router.sudo, effect: 'change', timeoutMs: 30_000 });
+}
+
+/** After a failed change: nothing half-written stays beside the live files. */
+export function removeNextFilesCommand(router: RouterTarget): HostCommand {
+  return hostCommand('remove the files written beside the live ones', `rm -f ${q(router.paths.state + '.next')} ${q(router.paths.fallbackPlan + '.next')}`, {
+    sudo: router.sudo, effect: 'record', timeoutMs: 30_000,
+  });
+}
+
+/** Step 4: the history records what went live. */
+export function appendHistoryCommand(router: RouterTarget, lines: string): HostCommand {
+  return appendDataCommand(router, 'history.jsonl', lines, 'append the new state to the history');
+}
+
+export function readHistoryCommand(router: RouterTarget, count: number): HostCommand {
+  return tailDataCommand(router, 'history.jsonl', count, 'read the state history');
+}
+
+// --- audit log ---
+
+export function appendAuditCommand(router: RouterTarget, line: string): HostCommand {
+  return appendDataCommand(router, 'audit.jsonl', line, 'append the audit line');
+}
+
+export function readAuditCommand(router: RouterTarget, count: number): HostCommand {
+  return tailDataCommand(router, 'audit.jsonl', count, 'read the audit log');
+}
+
+function appendDataCommand(router: RouterTarget, file: 'audit.jsonl' | 'history.jsonl', text: string, purpose: string): HostCommand {
+  return hostCommand(purpose, `mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(routerDataFile(router.paths, file))}`, {
+    sudo: router.sudo, effect: 'record', input: text, timeoutMs: 30_000,
+  });
+}
+
+function tailDataCommand(router: RouterTarget, file: 'audit.jsonl' | 'history.jsonl', count: number, purpose: string): HostCommand {
+  return hostCommand(purpose, `tail -n ${Math.max(1, Math.floor(count))} ${q(routerDataFile(router.paths, file))} 2>/dev/null || true`, {
+    sudo: router.sudo, effect: 'read', timeoutMs: 15_000,
+  });
+}
+
+// --- the release lock ---
+
+export function readLockCommand(router: RouterTarget): HostCommand {
+  return hostCommand('read the release lock', `cat ${q(routerDataFile(router.paths, 'lock.json'))} 2>/dev/null || true`, { sudo: router.sudo, effect: 'read', timeoutMs: 15_000 });
+}
+
+/** Atomic per router: noclobber makes the write fail when someone holds the lock. */
+export function takeLockCommand(router: RouterTarget, lockText: string): HostCommand {
+  return hostCommand('take the release lock (fails if held)', `mkdir -p ${q(router.paths.dataDir)} && (set -C; cat > ${q(routerDataFile(router.paths, 'lock.json'))}) 2>/dev/null`, {
+    sudo: router.sudo, effect: 'record', input: lockText, timeoutMs: 15_000,
+  });
+}
+
+/** Rewrites the lock only while `holder` holds it (a renewed hold's new message). */
+export function renewLockCommand(router: RouterTarget, holder: string, lockText: string): HostCommand {
+  const file = q(routerDataFile(router.paths, 'lock.json'));
+  return hostCommand('renew the held lock', `grep -qF ${holderPattern(holder)} ${file} && cat > ${file}`, {
+    sudo: router.sudo, effect: 'record', input: lockText, timeoutMs: 15_000,
+  });
+}
+
+/** Removes the lock where `holder` holds it, or wherever it is when `force`. */
+export function releaseLockCommand(router: RouterTarget, holder: string, force: boolean): HostCommand {
+  const file = q(routerDataFile(router.paths, 'lock.json'));
+  const guard = force ? '' : `grep -qF ${holderPattern(holder)} ${file} && `;
+  return hostCommand(force ? 'remove the release lock, whoever holds it' : 'give the release lock back', `${guard}rm -f ${file} || true`, {
+    sudo: router.sudo, effect: 'record', timeoutMs: 15_000,
+  });
+}
+
+function holderPattern(holder: string): string {
+  return q(`"holder":${JSON.stringify(holder)}`);
+}
+
+// --- reading traffic, and trying a color through the router ---
+
+/** Follows the router's JSON access log from now on (the live traffic reader). */
+export function followAccessLogCommand(router: RouterTarget): HostCommand {
+  return hostCommand('follow the access log', `tail -n 0 -F ${q(router.paths.accessLog)}`, { sudo: router.sudo, effect: 'read' });
+}
+
+/** curl on the router itself with the preview header forcing `color`: status, headers, body. */
+export function smokeRequestCommand(url: string, previewHeader: string, color: string): HostCommand {
+  return hostCommand(`smoke request through the router, preview ${color}`,
+    `curl -s -m 10 -D - -H ${q(`${previewHeader}: ${color}`)} ${q(url)} 2>&1 | head -c 65536`, { sudo: false, effect: 'read', timeoutMs: 15_000 });
+}

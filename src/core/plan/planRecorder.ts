@@ -1,0 +1,77 @@
+// What a dry run collects: every host step a stage would run, in order, each marked as run (a
+// read done for real) or only planned; the branches a stage would take on failure; and the
+// router state change. Reads run for real until their host has a planned change: from then on
+// the host would answer differently, so they are planned too (with the result they assume).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ExecResult } from '../transport';
+import type { HostStep } from '../hostCommands/hostCommand';
+import type { RouterState } from '../model';
+
+export interface PlannedStep {
+  host: string;
+  step: HostStep;
+  /** True for a read the dry run really ran. */
+  ran: boolean;
+}
+
+export interface PlannedBranch {
+  /** When the branch runs: "if the apply step fails on any router". */
+  when: string;
+  steps: PlannedStep[];
+}
+
+export interface StateChange {
+  before: RouterState;
+  after: RouterState;
+}
+
+const branchScope = new AsyncLocalStorage<PlannedBranch>();
+
+export class PlanRecorder {
+  readonly steps: PlannedStep[] = [];
+  readonly branches: PlannedBranch[] = [];
+  /** Things the stage would do that are not host commands (build an artifact, wait for health). */
+  readonly notes: string[] = [];
+  stateChanges: StateChange[] = [];
+  private readonly changedHosts = new Set<string>();
+
+  async take(host: string, step: HostStep, run: () => Promise<ExecResult>): Promise<ExecResult> {
+    const branch = branchScope.getStore();
+    if (branch) {
+      branch.steps.push({ host, step, ran: false });
+      return assumedResult(step);
+    }
+    const runsForReal = step.kind === 'exec' && step.effect === 'read' && !this.changedHosts.has(host);
+    this.steps.push({ host, step, ran: runsForReal });
+    if (step.effect === 'change') this.changedHosts.add(host);
+    return runsForReal ? run() : assumedResult(step);
+  }
+
+  /** Records what `fn` would run, without running any of it, as the branch taken `when`. */
+  async branch(when: string, fn: () => Promise<unknown>): Promise<void> {
+    const branch: PlannedBranch = { when, steps: [] };
+    this.branches.push(branch);
+    await branchScope.run(branch, async () => {
+      try {
+        await fn();
+      } catch {
+        // A branch plans what would run; an error on the way ends the branch, not the plan.
+      }
+    });
+  }
+
+  note(line: string): void {
+    if (branchScope.getStore()) return;
+    this.notes.push(line);
+  }
+
+  recordStateChange(before: RouterState, after: RouterState): void {
+    if (branchScope.getStore()) return;
+    this.stateChanges.push({ before, after });
+  }
+}
+
+function assumedResult(step: HostStep): ExecResult {
+  const assumed = step.kind === 'exec' ? step.assumed : undefined;
+  return { code: assumed?.code ?? 0, stdout: assumed?.stdout ?? '', stderr: '', durationMs: 0 };
+}

@@ -1,0 +1,178 @@
+// Every command a stage runs on a router or an app host, pinned as an exact string — and the
+// router change (write, checksum, nginx -t, rename, reload, and each step's undo) in the order
+// applyState runs it, in both routing modes, read from a dry run's plan of a real applyState.
+import * as assert from 'node:assert/strict';
+import { AppSpec, TrafficSpec } from '../../src/core/model';
+import { DEFAULT_ROUTER_PATHS, appLayout, artifactPath } from '../../src/core/hostCommands/layout';
+import * as router from '../../src/core/hostCommands/routerCommands';
+import { appProbeCommand, configDeployCommands, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../../src/core/hostCommands/appHostCommands';
+import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
+import { initialState, nextState, renderState } from '../../src/core/router';
+import { applyState } from '../../src/core/fleet/applyState';
+import { RouterReading } from '../../src/core/fleet/readRouters';
+import { PlanRecorder, PlannedStep } from '../../src/core/plan/planRecorder';
+import { PlanningTransport } from '../../src/core/plan/planningTransport';
+import { Transport } from '../../src/core/transport';
+
+const lb = { paths: DEFAULT_ROUTER_PATHS, sudo: true };
+const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', deploy: ['/opt/bluegreen/bin/deploy web {{version}}', 'echo {{artifact}}'] };
+
+describe('host commands: the router', () => {
+  it('reads state, mode, listener and tooling record in one round trip', () => {
+    const read = router.readRouterCommand(lb, 'http://127.0.0.1:80/__bluegreen/state');
+    assert.equal(read.script,
+      "cat /var/lib/bluegreen/state.json 2>/dev/null; printf %s '\n--bluegreen-mode--\n'; "
+      + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf %s '\n--bluegreen-probe--\n'; "
+      + "if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:80/__bluegreen/state || true; else echo nocurl; fi; "
+      + "printf %s '\n--bluegreen-tooling--\n'; cat /opt/bluegreen/tooling.json 2>/dev/null || true");
+    assert.deepEqual([read.sudo, read.effect], [true, 'read']);
+  });
+
+  it('builds each step of a router change and its undo', () => {
+    const write = router.writeNextStateCommand(lb, '{"serial":2}\n');
+    assert.equal(write.script, 'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next');
+    assert.equal(write.input, '{"serial":2}\n');
+    assert.equal(write.assumed?.stdout, 'f9a06b8a828d38edade9ada1950e39acd2cfab5f2b9350b560a7d9f199ffc52e  /var/lib/bluegreen/state.json.next\n');
+    assert.deepEqual(router.writeNextPlanFile(lb, 'plan'), {
+      kind: 'put', purpose: 'write the next fallback plan beside the live one', path: '/etc/bluegreen/plan.conf.next', data: 'plan', sudo: true, mode: undefined, effect: 'record',
+    });
+    assert.equal(router.checkNextPlanCommand(lb).script,
+      'cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && nginx -t 2>&1');
+    assert.equal(router.applyNextStateCommand(lb, false).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1');
+    assert.equal(router.applyNextStateCommand(lb, true).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && nginx -s reload 2>&1');
+    assert.deepEqual([router.restoreStateFile(lb, 'prev').path, router.restoreStateFile(lb, 'prev').data], ['/var/lib/bluegreen/state.json', 'prev']);
+    assert.equal(router.restorePlanCommand(lb, false).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf');
+    assert.equal(router.restorePlanCommand(lb, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload');
+    assert.equal(router.removeNextFilesCommand(lb).script, 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next');
+    assert.equal(router.appendHistoryCommand(lb, 'x\n').script, 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl');
+  });
+
+  it('takes, renews and gives back the lock, naming the holder', () => {
+    assert.equal(router.takeLockCommand(lb, 'L\n').script, 'mkdir -p /var/lib/bluegreen && (set -C; cat > /var/lib/bluegreen/lock.json) 2>/dev/null');
+    assert.equal(router.renewLockCommand(lb, 'ann@box', 'L\n').script, `grep -qF '"holder":"ann@box"' /var/lib/bluegreen/lock.json && cat > /var/lib/bluegreen/lock.json`);
+    assert.equal(router.releaseLockCommand(lb, "o'neil@box", false).script, `grep -qF '"holder":"o'\\''neil@box"' /var/lib/bluegreen/lock.json && rm -f /var/lib/bluegreen/lock.json || true`);
+    assert.equal(router.releaseLockCommand(lb, 'ann@box', true).script, 'rm -f /var/lib/bluegreen/lock.json || true');
+    assert.equal(router.readLockCommand(lb).script, 'cat /var/lib/bluegreen/lock.json 2>/dev/null || true');
+  });
+
+  it('appends and reads the audit log and history; follows the access log; sends a smoke request', () => {
+    assert.equal(router.appendAuditCommand(lb, 'a\n').script, 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl');
+    assert.equal(router.readAuditCommand(lb, 5.7).script, 'tail -n 5 /var/lib/bluegreen/audit.jsonl 2>/dev/null || true');
+    assert.equal(router.readHistoryCommand(lb, 0).script, 'tail -n 1 /var/lib/bluegreen/history.jsonl 2>/dev/null || true');
+    assert.equal(router.followAccessLogCommand(lb).script, 'tail -n 0 -F /var/log/nginx/bluegreen.access.log');
+    assert.equal(router.smokeRequestCommand('http://127.0.0.1:80/api/version', 'X-Bluegreen-Preview', 'green').script,
+      "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: green' http://127.0.0.1:80/api/version 2>&1 | head -c 65536");
+  });
+
+  it('shows a step as a transport log line: sudo and stdin by size, a put by size', () => {
+    assert.equal(stepText(router.appendAuditCommand(lb, 'a\n')), 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl  (sudo, stdin 2 bytes)');
+    assert.equal(stepText(router.writeNextPlanFile({ ...lb, sudo: false }, 'plan')), 'put /etc/bluegreen/plan.conf.next (4 bytes, mode 644)');
+  });
+});
+
+describe('host commands: an app host', () => {
+  it('defines the release layout once', () => {
+    assert.deepEqual(appLayout('web'), {
+      root: '/opt/web', releases: '/opt/web/releases', artifacts: '/opt/web/artifacts', log: '/opt/web/log',
+      env: '/opt/web/app.env', current: '/opt/web/current', supervisorState: '/run/bluegreen/web',
+    });
+    assert.equal(artifactPath('web', '1.2.3'), '/opt/web/artifacts/web-1.2.3.tar.gz');
+  });
+
+  it('fills the config\'s deploy lines shell-quoted', () => {
+    const lines = configDeployCommands(web, '1.2.3+b', artifactPath('web', '1.2.3+b'), true);
+    assert.deepEqual(lines.map((c) => c.script), ['/opt/bluegreen/bin/deploy web 1.2.3+b', 'echo /opt/web/artifacts/web-1.2.3+b.tar.gz']);
+    assert.deepEqual(lines.map((c) => [c.sudo, c.effect, c.timeoutMs]), [[true, 'change', 180_000], [true, 'change', 180_000]]);
+    assert.equal(configDeployCommands({ ...web, deploy: ['deploy {{version}}'] }, "1'x", undefined, false)[0].script, `deploy '1'\\''x'`);
+    assert.equal(configDeployCommands(web, '1.2.3', undefined, false)[1].script, "echo ''");
+  });
+
+  it('puts the artifact where deploy looks for it', () => {
+    assert.equal(makeArtifactDirCommand('web', true).script, 'mkdir -p /opt/web/artifacts');
+    const put = putArtifactFile('web', '1.2.3', Buffer.from('tgz'), true);
+    assert.deepEqual([put.path, put.sudo, put.effect], ['/opt/web/artifacts/web-1.2.3.tar.gz', true, 'record']);
+    assert.equal(readToolingRecordCommand().script, 'cat /opt/bluegreen/tooling.json 2>/dev/null || true');
+  });
+
+  it('probes health, release and listeners, with sudo where stages use it', () => {
+    const probe = appProbeCommand(web, true);
+    assert.equal(probe.script.split('\n').slice(0, 6).join('\n'), [
+      "code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:3000/health 2>/dev/null || true)",
+      'echo "status=${code:-000}"',
+      'echo "version=$(basename "$(readlink /opt/web/current 2>/dev/null)" 2>/dev/null)"',
+      'echo "release=$(cat /run/bluegreen/web/release 2>/dev/null)"',
+      'app=$(cat /run/bluegreen/web/app.pid 2>/dev/null)',
+      'echo "apppid=$app"',
+    ].join('\n'));
+    assert.match(probe.script, /== ":0BB8"/);
+    assert.deepEqual([probe.sudo, probe.effect, appProbeCommand(web, false).sudo], [true, 'read', false]);
+  });
+});
+
+describe('the router change as applyState runs it (read from a dry run)', () => {
+  const traffic: TrafficSpec = {
+    initial: { blue: 100, green: 0 }, segments: [], preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
+    canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 }, stickyCookie: 'bluegreen_bucket',
+  };
+  const previous = initialState(traffic, { blue: {}, green: {} }, 'ann@box', 'hosts setup', new Date('2026-12-01T00:00:00Z'));
+  const next = nextState(previous, { weights: { blue: 0, green: 100 }, segments: [] }, { changedBy: 'ann@box', stage: 'switch green', now: new Date('2026-12-01T00:01:00Z') });
+
+  /** A host the dry run must never reach: applyState only writes. */
+  const unreachable = (host: string): Transport => ({
+    host,
+    exec: () => Promise.reject(new Error(`${host} was reached`)),
+    put: () => Promise.reject(new Error(`${host} was written`)),
+    close: () => Promise.resolve(),
+  });
+
+  async function planApply(mode: 'njs' | 'reload') {
+    const recorder = new PlanRecorder();
+    const routers = ['lb1', 'lb2'].map((name) => ({ name, transport: new PlanningTransport(unreachable(name), recorder), paths: DEFAULT_ROUTER_PATHS, sudo: true }));
+    const readings: RouterReading[] = routers.map((r) => ({ router: r.name, reachable: true, mode, state: previous, stateText: renderState(previous) }));
+    await applyState({
+      routers, readings, next,
+      render: { apps: [web], traffic, topology: { routers: ['lb1', 'lb2'], colors: { blue: { web: ['app1'] }, green: { web: ['app2'] } }, addresses: {} }, listenPort: 80 },
+    });
+    return recorder;
+  }
+  const lines = (steps: PlannedStep[], host = 'lb1') => steps.filter((s) => s.host === host).map((s) => stepLine(s.step));
+  const stepLine = (step: HostStep) => (step.kind === 'put' ? `put ${step.path}` : step.script);
+
+  it('njs mode: write and checksum, rename, history — no nginx -t, no reload', async () => {
+    const plan = await planApply('njs');
+    assert.deepEqual(lines(plan.steps), [
+      'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
+      'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1',
+      'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
+    ]);
+    assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps)]), [
+      ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+      ['if the apply step fails on a router', ['put /var/lib/bluegreen/state.json', 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+    ]);
+    assert.deepEqual(plan.stateChanges.map((c) => [c.before.serial, c.after.serial]), [[previous.serial, next.serial]]);
+  });
+
+  it('reload mode: the plan too, nginx -t on every router before any reload, and the undo reloads', async () => {
+    const plan = await planApply('reload');
+    assert.deepEqual(lines(plan.steps), [
+      'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
+      'put /etc/bluegreen/plan.conf.next',
+      'cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && nginx -t 2>&1',
+      'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && nginx -s reload 2>&1',
+      'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
+    ]);
+    // Every router passes nginx -t before the first reload.
+    const order = plan.steps.map((s) => `${s.host} ${stepLine(s.step).includes('nginx -t') ? 'check' : stepLine(s.step).includes('reload') ? 'reload' : 'other'}`);
+    assert.ok(order.lastIndexOf('lb1 check') < order.indexOf('lb1 reload') && order.lastIndexOf('lb2 check') < order.indexOf('lb1 reload'), order.join(', '));
+    assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps)]), [
+      ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+      ['if the validate step fails on a router', ['mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf', 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+      ['if the apply step fails on a router', [
+        'put /var/lib/bluegreen/state.json',
+        'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload',
+        'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next',
+      ]],
+    ]);
+    assert.ok(plan.steps.every((s) => !s.ran), 'nothing ran');
+  });
+});
