@@ -1,4 +1,4 @@
-// The `bluegreen` CLI: a thin face on src/core. Conventions (DESIGN §2): every stage is a
+// The `bluegreen` CLI: a thin face on src/core. Conventions (docs/architecture.md): every stage is a
 // top-level command; `--env` defaults to `sandbox`; `--json` prints one document on stdout;
 // exit 0 done, 1 a stage failed or was refused, 2 bad input or a missing prerequisite.
 import { Command, CommanderError } from 'commander';

@@ -1,5 +1,5 @@
 // Builds what a stage needs from the CLI's options: the environment's transports, progress on
-// stderr, and a prompt only when a person is at a terminal (DESIGN §2: without one, nothing
+// stderr, and a prompt only when a person is at a terminal (docs/architecture.md: without one, nothing
 // prompts and a confirmation without --yes stops with exit 1).
 import * as readline from 'node:readline/promises';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';

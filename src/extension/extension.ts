@@ -2,19 +2,19 @@
 // context.subscriptions; the config loader, the engine (dockerode, ssh) and the command handlers
 // load on first use, and the first read of the environments starts after activation returns.
 import * as vscode from 'vscode';
-import { BackgroundRefresh } from './backgroundRefresh';
+import { BackgroundRefresh } from './tree/backgroundRefresh';
 import { COMMANDS } from './commandTable';
 import { registerTrafficPanel } from './panel/trafficPanel';
 import { liveReaders, type LiveReaders } from './panel/liveReaders';
-import { ConfigDiagnostics } from './configDiagnostics';
-import { MigrationDiagnostics } from './migrationDiagnostics';
-import { CONFIG_FILE_NAME } from './configFiles';
-import { EnvironmentsTreeProvider, type WorkspaceConfigState } from './environmentsTree';
-import { PausePoints } from './pausePoints';
-import { selectedEnvironmentOf } from './selectedEnvironment';
+import { ConfigDiagnostics } from './diagnostics/configDiagnostics';
+import { MigrationDiagnostics } from './diagnostics/migrationDiagnostics';
+import { CONFIG_FILE_NAME } from './config/configFiles';
+import { EnvironmentsTreeProvider, type WorkspaceConfigState } from './tree/environmentsTree';
+import { PausePoints } from './stages/pausePoints';
+import { selectedEnvironmentOf } from './tree/selectedEnvironment';
 import type { ExtensionServices } from './services';
-import { TrafficStatusBar } from './statusBar';
-import { StatusRefresher } from './statusRefresher';
+import { TrafficStatusBar } from './tree/statusBar';
+import { StatusRefresher } from './tree/statusRefresher';
 import { startTestSuiteIfRequested } from './testSuiteHook';
 
 export const ENVIRONMENTS_VIEW_ID = 'bluegreen.environments';

@@ -1,9 +1,9 @@
 // What command handlers and views share. Built once in activate(); handlers receive it first.
 import type * as vscode from 'vscode';
-import type { ConfigDiagnostics } from './configDiagnostics';
-import type { EnvironmentsTreeProvider } from './environmentsTree';
-import type { PausePoints } from './pausePoints';
-import type { StatusRefresher } from './statusRefresher';
+import type { ConfigDiagnostics } from './diagnostics/configDiagnostics';
+import type { EnvironmentsTreeProvider } from './tree/environmentsTree';
+import type { PausePoints } from './stages/pausePoints';
+import type { StatusRefresher } from './tree/statusRefresher';
 
 export interface ExtensionServices {
   context: vscode.ExtensionContext;

@@ -1,10 +1,10 @@
 // Blue-Green: First Release (Bootstrap) — the first release of an environment that Set Up Hosts
 // prepared: both colors deployed and verified while no user is sent there, then traffic.initial.
 import type { StageResult } from '../../core/stages/stageContext';
-import { commandTarget } from '../commandTarget';
-import { askVersion, chooseEnvironment, versionMessage } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { askVersion, chooseEnvironment, versionMessage } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 import * as vscode from 'vscode';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {

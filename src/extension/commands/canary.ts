@@ -1,11 +1,11 @@
 // Blue-Green: Start Canary — a percentage or a segment of users to a color, then (unless told
 // not to) the access log is watched for the config's window and a breach rolls back by itself.
-import { commandTarget } from '../commandTarget';
-import { chooseCanarySlice, chooseColor, chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseCanarySlice, chooseColor, chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
 import { stageLabel } from '../../core/stages/registry';
-import { summarizeStage } from '../stageCommands';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { summarizeStage } from '../stages/stageCommands';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {
   const refused = refuseWhenUntrusted('Canary');

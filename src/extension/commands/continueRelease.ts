@@ -1,5 +1,5 @@
 // Blue-Green: Continue Release — answers a runbook's pause point (the tree item's inline action).
-import { answerPause } from '../pauseAnswer';
+import { answerPause } from '../stages/pauseAnswer';
 import type { ExtensionServices } from '../services';
 
 export function run(services: ExtensionServices, ...args: unknown[]): Promise<boolean> {

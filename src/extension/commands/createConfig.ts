@@ -1,9 +1,9 @@
 // Blue-Green: Create bluegreen.yaml — writes a starter config (a local sandbox and a production
 // sketch) into a workspace folder, opens it, and fills the tree. Never overwrites a file.
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../configFiles';
+import { CONFIG_FILE_NAME } from '../config/configFiles';
 import type { ExtensionServices } from '../services';
-import { STARTER_CONFIG } from '../starterConfig';
+import { STARTER_CONFIG } from '../config/starterConfig';
 
 export async function run(services: ExtensionServices): Promise<vscode.Uri | undefined> {
   const folder = await chooseFolder();

@@ -1,11 +1,11 @@
 // Blue-Green: Deploy Version — build, ship and start a version on every host of a color (refused
 // on a color with live traffic unless forced).
-import { commandTarget } from '../commandTarget';
-import { askVersion, chooseColor, chooseEnvironment, versionMessage } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { askVersion, chooseColor, chooseEnvironment, versionMessage } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
 import { stageLabel } from '../../core/stages/registry';
-import { summarizeStage } from '../stageCommands';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { summarizeStage } from '../stages/stageCommands';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 import * as vscode from 'vscode';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {

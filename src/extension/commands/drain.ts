@@ -1,6 +1,6 @@
 // Blue-Green: Drain Color — every user to the other color (confirmed with the change).
 import type { ExtensionServices } from '../services';
-import { colorStage } from '../stageCommands';
+import { colorStage } from '../stages/stageCommands';
 
 export function run(services: ExtensionServices, ...args: unknown[]) {
   return colorStage(services, args, {

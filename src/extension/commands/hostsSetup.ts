@@ -1,10 +1,10 @@
 // Blue-Green: Set Up Hosts — prepares real hosts once (idempotent; never moves traffic): the
 // release layout on app hosts, the routing config on routers.
 import type { HostSetupReport } from '../../core/hosts/setupHosts';
-import { commandTarget } from '../commandTarget';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {
   const refused = refuseWhenUntrusted('Set Up Hosts');

@@ -1,6 +1,6 @@
 // Blue-Green: Open Config — opens the workspace's bluegreen.yaml (or offers to create one).
 import * as vscode from 'vscode';
-import { findWorkspaceConfig } from '../configFiles';
+import { findWorkspaceConfig } from '../config/configFiles';
 import type { ExtensionServices } from '../services';
 
 export async function run(_services: ExtensionServices): Promise<vscode.Uri | undefined> {

@@ -2,10 +2,10 @@
 // with a modal; pause points wait as a notification (Continue / Roll Back) and as a tree item
 // under the environment. Roll Back stops the walk and moves traffic to the last known-good plan.
 import type { StageResult } from '../../core/stages/stageContext';
-import { commandTarget } from '../commandTarget';
-import { askVersion, chooseEnvironment, versionMessage } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { askVersion, chooseEnvironment, versionMessage } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 import * as vscode from 'vscode';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {

@@ -1,9 +1,9 @@
 // Blue-Green: Release Lock — removes the release lock when the run that held it is dead, after a
 // modal naming the holder.
-import { commandTarget } from '../commandTarget';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {
   const refused = refuseWhenUntrusted('Release Lock');

@@ -1,10 +1,10 @@
 // Blue-Green: Sandbox Down — removes the sandbox's containers and network (the database volume
 // stays unless `volumes`), after a modal.
 import type { DownResult } from '../../core/sandbox';
-import { commandTarget } from '../commandTarget';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {
   const refused = refuseWhenUntrusted('Sandbox Down');

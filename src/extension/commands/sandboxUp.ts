@@ -1,10 +1,10 @@
 // Blue-Green: Sandbox Up — builds what is missing and starts the sandbox's routers, app hosts and
 // database in Docker, waiting until all are healthy (idempotent). Progress in a notification.
 import type { UpResult } from '../../core/sandbox';
-import { commandTarget } from '../commandTarget';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
-import { refuseWhenUntrusted, runStageCommand } from '../stageRunner';
+import { refuseWhenUntrusted, runStageCommand } from '../stages/stageRunner';
 
 export async function run(services: ExtensionServices, ...args: unknown[]) {
   const refused = refuseWhenUntrusted('Sandbox Up');

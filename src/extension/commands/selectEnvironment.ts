@@ -1,7 +1,7 @@
 // Blue-Green: Select Environment — which environment the status bar shows and the palette offers
 // first; stored in the `bluegreen.defaultEnvironment` setting of the workspace.
-import { commandTarget } from '../commandTarget';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
 import { setDefaultEnvironment } from '../settings';
 

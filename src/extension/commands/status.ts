@@ -1,9 +1,9 @@
 // Blue-Green: Show Status — reads the environment now (routers, health, versions, lock), updates
 // the tree and prints the status to the output channel. Read-only, so allowed in Restricted Mode
 // (where SSH environments are not contacted).
-import { commandTarget } from '../commandTarget';
-import type { EnvironmentReading } from '../environmentReading';
-import { chooseEnvironment } from '../pickers';
+import { commandTarget } from '../stages/commandTarget';
+import type { EnvironmentReading } from '../tree/environmentReading';
+import { chooseEnvironment } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
 import { engine } from '../engine';
 

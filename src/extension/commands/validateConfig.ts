@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigResult } from '../../core/config';
-import { findWorkspaceConfig, isConfigDocument } from '../configFiles';
-import { describeConfigError } from '../configLoader';
+import { findWorkspaceConfig, isConfigDocument } from '../config/configFiles';
+import { describeConfigError } from '../config/configLoader';
 import type { ExtensionServices } from '../services';
 
 /** What the command returns to callers of executeCommand (tests, other commands). */

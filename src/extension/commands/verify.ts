@@ -1,7 +1,7 @@
 // Blue-Green: Verify Color — health on every host, then the smoke requests through every router
 // with the preview rule forcing the color. Moves no traffic.
 import type { ExtensionServices } from '../services';
-import { colorStage } from '../stageCommands';
+import { colorStage } from '../stages/stageCommands';
 
 export function run(services: ExtensionServices, ...args: unknown[]) {
   return colorStage(services, args, {

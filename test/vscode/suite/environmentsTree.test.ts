@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { EnvironmentNode } from '../../../src/extension/environmentNodes';
-import type { EnvironmentsTreeProvider } from '../../../src/extension/environmentsTree';
+import type { EnvironmentNode } from '../../../src/extension/tree/environmentNodes';
+import type { EnvironmentsTreeProvider } from '../../../src/extension/tree/environmentsTree';
 import { activatedApi, items, workspaceFolder } from './helpers';
 
 async function labels(tree: EnvironmentsTreeProvider, node?: EnvironmentNode): Promise<string[]> {

@@ -1,7 +1,7 @@
 // Shared by the extension-host tests: the activated extension's API and waiting.
 import * as vscode from 'vscode';
-import type { EnvironmentNode } from '../../../src/extension/environmentNodes';
-import type { EnvironmentsTreeProvider } from '../../../src/extension/environmentsTree';
+import type { EnvironmentNode } from '../../../src/extension/tree/environmentNodes';
+import type { EnvironmentsTreeProvider } from '../../../src/extension/tree/environmentsTree';
 import type { BluegreenApi } from '../../../src/extension/extension';
 
 export const EXTENSION_ID = 'bluegreen-releases.bluegreen';

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { StageOutcome } from '../../../src/extension/stageRunner';
+import type { StageOutcome } from '../../../src/extension/stages/stageRunner';
 import { activatedApi, items, workspaceFolder } from './helpers';
 
 const REFUSED_COMMANDS = [

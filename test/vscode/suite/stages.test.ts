@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { BluegreenConfig } from '../../../src/core/model';
 import { down, up } from '../../../src/core/sandbox';
 import type { BluegreenApi } from '../../../src/extension/extension';
-import type { EnvironmentNode } from '../../../src/extension/environmentNodes';
-import type { StageOutcome } from '../../../src/extension/stageRunner';
+import type { EnvironmentNode } from '../../../src/extension/tree/environmentNodes';
+import type { StageOutcome } from '../../../src/extension/stages/stageRunner';
 import { activatedApi, items, until } from './helpers';
 
 const ENV = 'vscodetest';

@@ -1,11 +1,11 @@
 // What the simple stage commands share: pick the environment (and color), run the core stage
 // under the lock, summarize its StageResult.
-import type { Color } from '../core/model';
-import type { StageResult } from '../core/stages/stageContext';
-import { stageLabel, type StageName } from '../core/stages/registry';
+import type { Color } from '../../core/model';
+import type { StageResult } from '../../core/stages/stageContext';
+import { stageLabel, type StageName } from '../../core/stages/registry';
 import { commandTarget } from './commandTarget';
 import { chooseColor, chooseEnvironment, type ChosenEnvironment } from './pickers';
-import type { ExtensionServices } from './services';
+import type { ExtensionServices } from '../services';
 import { refuseWhenUntrusted, runStageCommand, type StageOutcome, type StageSession } from './stageRunner';
 
 export const summarizeStage = (r: StageResult) => ({ summary: r.summary, warnings: r.warnings });

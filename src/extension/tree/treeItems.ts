@@ -1,7 +1,7 @@
 // How each node of the environments tree looks: label, description, codicon in a theme color,
 // tooltip, and what a click does. Menus come from contextValueOf (package.json `viewItem`).
 import * as vscode from 'vscode';
-import type { Color } from '../core/model';
+import type { Color } from '../../core/model';
 import type { EnvironmentNode } from './environmentNodes';
 
 const { Expanded, Collapsed, None } = vscode.TreeItemCollapsibleState;

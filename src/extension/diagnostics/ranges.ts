@@ -1,6 +1,6 @@
 // Config errors carry 1-based lines and columns; VS Code positions are 0-based.
 import * as vscode from 'vscode';
-import type { ConfigError } from '../core/config';
+import type { ConfigError } from '../../core/config';
 
 export function rangeOfConfigError(error: ConfigError): vscode.Range {
   const start = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));

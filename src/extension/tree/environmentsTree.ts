@@ -3,13 +3,13 @@
 // point, the lock — or the config's errors, each opening its line. A missing config leaves the
 // tree empty so the welcome view shows.
 import * as vscode from 'vscode';
-import type { ConfigError } from '../core/config';
-import type { BluegreenConfig } from '../core/model';
-import { findWorkspaceConfig } from './configFiles';
-import { loadConfigFile } from './configLoader';
+import type { ConfigError } from '../../core/config';
+import type { BluegreenConfig } from '../../core/model';
+import { findWorkspaceConfig } from '../config/configFiles';
+import { loadConfigFile } from '../config/configLoader';
 import { childrenOf, contextValueOf, environmentNodes, type EnvironmentNode } from './environmentNodes';
-import type { PausePoints } from './pausePoints';
-import { rangeOfConfigError } from './ranges';
+import type { PausePoints } from '../stages/pausePoints';
+import { rangeOfConfigError } from '../diagnostics/ranges';
 import type { StatusRefresher } from './statusRefresher';
 import { treeItemOf } from './treeItems';
 

@@ -1,7 +1,7 @@
 // The status bar: the selected environment's live color and split, as read from its routers —
 // `$(circle-filled) green 100%` or `blue 90 · green 10`. A click opens the traffic panel.
 import * as vscode from 'vscode';
-import { COLORS } from '../core/model';
+import { COLORS } from '../../core/model';
 import type { EnvironmentReading } from './environmentReading';
 import { colorTheme } from './treeItems';
 

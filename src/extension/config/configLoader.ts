@@ -1,7 +1,7 @@
 // The editor's door to the core config loader (yaml + schema validation), which lives in the
 // engine bundle: it is loaded on first use, not at activation, so activating stays cheap.
-import type { ConfigError, ConfigResult } from '../core/config';
-import { engine } from './engine';
+import type { ConfigError, ConfigResult } from '../../core/config';
+import { engine } from '../engine';
 
 /** Loads and validates the file on disk. */
 export async function loadConfigFile(file: string): Promise<ConfigResult> {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { commandTarget, envNameOfNode } from './commandTarget';
 import type { PauseAnswer } from './pausePoints';
-import type { ExtensionServices } from './services';
+import type { ExtensionServices } from '../services';
 
 export async function answerPause(services: ExtensionServices, args: unknown[], answer: PauseAnswer): Promise<boolean> {
   const target = commandTarget(args);

@@ -1,12 +1,12 @@
 // The environments tree as plain data: the config's shape (which routers, which hosts per color)
 // filled in with what was read from the routers and hosts. Kept free of vscode so the shape can be
 // reasoned about on its own; the provider turns nodes into TreeItems.
-import type { ConfigError } from '../core/config';
-import { COLORS, type BluegreenConfig, type Color, type Environment, type RouterState } from '../core/model';
-import type { LockInfo } from '../core/fleet/lock';
-import { topologyOf } from '../core/topology';
+import type { ConfigError } from '../../core/config';
+import { COLORS, type BluegreenConfig, type Color, type Environment, type RouterState } from '../../core/model';
+import type { LockInfo } from '../../core/fleet/lock';
+import { topologyOf } from '../../core/topology';
 import type { DatabaseReading, EnvironmentProblem, EnvironmentReading } from './environmentReading';
-import type { PendingPause } from './pausePoints';
+import type { PendingPause } from '../stages/pausePoints';
 
 export interface RouterRow {
   name: string;

@@ -3,14 +3,14 @@
 // streamed to the "Blue-Green" output channel, confirmations as modal dialogs, a message with the
 // outcome, and the environment read again afterwards.
 import * as vscode from 'vscode';
-import type { BluegreenConfig } from '../core/model';
-import type { EnvironmentHandle } from '../core/environment/openEnvironment';
-import type { StageContext, StageResult } from '../core/stages/stageContext';
+import type { BluegreenConfig } from '../../core/model';
+import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
+import type { StageContext, StageResult } from '../../core/stages/stageContext';
 import type { StageCommandOptions } from './commandTarget';
-import { engine, type Engine } from './engine';
-import { configWithSettings } from './environmentReading';
-import type { ExtensionServices } from './services';
-import { readSettings } from './settings';
+import { engine, type Engine } from '../engine';
+import { configWithSettings } from '../tree/environmentReading';
+import type { ExtensionServices } from '../services';
+import { readSettings } from '../settings';
 
 /** What a command returns to executeCommand callers (other commands, the tests). */
 export interface StageOutcome<T = unknown> {

@@ -1,10 +1,10 @@
 // The questions a command asks when it was run from the palette: which environment, which color,
 // which version, how big a canary. Each returns undefined when the person cancels.
 import * as vscode from 'vscode';
-import { COLORS, findEnvironment, type BluegreenConfig, type Color, type Environment } from '../core/model';
-import { versionProblem } from '../core/version';
+import { COLORS, findEnvironment, type BluegreenConfig, type Color, type Environment } from '../../core/model';
+import { versionProblem } from '../../core/version';
 import { colorOfNode, envNameOfNode, type CommandTarget } from './commandTarget';
-import type { ExtensionServices } from './services';
+import type { ExtensionServices } from '../services';
 
 export interface ChosenEnvironment {
   config: BluegreenConfig;

@@ -2,7 +2,7 @@
 // filtered to containers labelled `bluegreen.sandbox`, names the environment in that label.
 // Exec events are left out — reading the state runs execs, which would refresh forever.
 import type * as vscode from 'vscode';
-import { engine } from './engine';
+import { engine } from '../engine';
 
 const RECONNECT_MS = 5_000;
 

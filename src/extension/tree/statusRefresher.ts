@@ -3,9 +3,9 @@
 // second read afterwards. Nothing here blocks the editor; callers that need the fresh state (a
 // stage that just ran, the tests) await refresh().
 import * as vscode from 'vscode';
-import { findEnvironment, type BluegreenConfig } from '../core/model';
+import { findEnvironment, type BluegreenConfig } from '../../core/model';
 import { readEnvironment, type EnvironmentReading } from './environmentReading';
-import { readSettings } from './settings';
+import { readSettings } from '../settings';
 
 /** Bursts of Docker events (a sandbox coming up makes dozens) become one read. */
 const DEBOUNCE_MS = 300;

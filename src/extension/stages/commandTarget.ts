@@ -1,8 +1,8 @@
 // What a command acts on. From a tree item VS Code passes the node; from the palette nothing
 // (the command asks with quick picks); from other code and the tests an options object, which
 // may also answer the questions (`yes`) so nothing waits for a person.
-import type { Color } from '../core/model';
-import type { EnvironmentNode } from './environmentNodes';
+import type { Color } from '../../core/model';
+import type { EnvironmentNode } from '../tree/environmentNodes';
 
 export interface StageCommandOptions {
   env?: string;

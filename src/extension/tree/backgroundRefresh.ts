@@ -1,11 +1,11 @@
 // When environments are read again without anyone asking: sandboxes on their Docker events, SSH
 // environments (and sandboxes whose engine did not answer) on a poll of `bluegreen.pollSeconds`.
 import * as vscode from 'vscode';
-import type { BluegreenConfig } from '../core/model';
+import type { BluegreenConfig } from '../../core/model';
 import { configWithSettings } from './environmentReading';
-import { environmentAccess } from './editorAccess';
+import { environmentAccess } from '../editorAccess';
 import { SandboxEventWatcher } from './sandboxEvents';
-import { readSettings } from './settings';
+import { readSettings } from '../settings';
 import type { StatusRefresher } from './statusRefresher';
 
 export class BackgroundRefresh implements vscode.Disposable {

@@ -2,8 +2,8 @@
 // `bluegreen db lint`, so a breaking statement is underlined before it reaches a release.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { FileLint } from '../core/db/lint';
-import { engine } from './engine';
+import type { FileLint } from '../../core/db/lint';
+import { engine } from '../engine';
 import { DebouncedDocuments } from './debouncedDocuments';
 
 const TYPING_PAUSE_MS = 300;

@@ -1,9 +1,9 @@
 // Problems for bluegreen*.yaml as the user types: the same core loader the CLI uses, run on the
 // editor's buffer after a pause in typing, pinned to each error's range.
 import * as vscode from 'vscode';
-import type { ConfigResult } from '../core/config';
-import { isConfigDocument } from './configFiles';
-import { loadConfigText } from './configLoader';
+import type { ConfigResult } from '../../core/config';
+import { isConfigDocument } from '../config/configFiles';
+import { loadConfigText } from '../config/configLoader';
 import { rangeOfConfigError } from './ranges';
 import { DebouncedDocuments } from './debouncedDocuments';
 

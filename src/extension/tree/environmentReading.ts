@@ -2,12 +2,12 @@
 // (never remembered from a stage it ran): the status, the database's connections, or the problem
 // that kept it from being read — each environment on its own, so one unreachable environment
 // leaves the others readable.
-import type { BluegreenConfig, Environment } from '../core/model';
-import type { EnvironmentStatus } from '../core/stages/status';
-import type { HostLogSink } from '../core/transport';
-import { engine } from './engine';
-import { environmentAccess } from './editorAccess';
-import type { BluegreenSettings } from './settings';
+import type { BluegreenConfig, Environment } from '../../core/model';
+import type { EnvironmentStatus } from '../../core/stages/status';
+import type { HostLogSink } from '../../core/transport';
+import { engine } from '../engine';
+import { environmentAccess } from '../editorAccess';
+import type { BluegreenSettings } from '../settings';
 
 export type ProblemReason = 'noEngine' | 'notUp' | 'unreachable' | 'restricted' | 'failed';
 
@@ -31,7 +31,7 @@ export type EnvironmentReading =
 const DATABASE_TIMEOUT_MS = 8_000;
 const ENGINE_TIMEOUT_MS = 3_000;
 
-export { configWithSettings } from './editorAccess';
+export { configWithSettings } from '../editorAccess';
 
 export interface ReadOptions {
   settings: BluegreenSettings;
@@ -80,7 +80,7 @@ function wantsDatabase(env: Environment): boolean {
   return env.kind === 'docker' || Boolean(env.database?.host || env.database?.url);
 }
 
-async function readDatabase(core: Awaited<ReturnType<typeof engine>>, handle: import('../core/environment/openEnvironment').EnvironmentHandle): Promise<DatabaseReading> {
+async function readDatabase(core: Awaited<ReturnType<typeof engine>>, handle: import('../../core/environment/openEnvironment').EnvironmentHandle): Promise<DatabaseReading> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error(`no answer within ${DATABASE_TIMEOUT_MS / 1000} s`)), DATABASE_TIMEOUT_MS);
   try {
