@@ -3,8 +3,9 @@
 import type Docker from 'dockerode';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AppSpec, BluegreenConfig, VERSION_PATTERN } from '../model';
+import { AppSpec, BluegreenConfig } from '../model';
 import { InputError, StageError } from '../errors';
+import { requireVersion } from '../version';
 import { connectDocker } from '../docker/connect';
 import { getFile } from '../docker/containers';
 import { AppSources, appSources, ensureArtifactImage } from '../sandbox/images';
@@ -40,7 +41,7 @@ export async function buildArtifact(
   version: string,
   options: BuildArtifactOptions = {},
 ): Promise<Artifact> {
-  if (!VERSION_PATTERN.test(version)) throw new InputError(`Version "${version}" does not match ${VERSION_PATTERN}`);
+  requireVersion(version);
   const spec = typeof app === 'string' ? config.apps.find((a) => a.name === app) : app;
   if (!spec) throw new InputError(`No app "${String(app)}" in ${config.file}`);
   const sources = options.sources ?? (await appSources(config, spec));
