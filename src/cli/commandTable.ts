@@ -10,6 +10,7 @@ import { registerRehearse } from './commands/rehearse';
 import { registerHosts } from './commands/hosts';
 import { registerBootstrap } from './commands/bootstrap';
 import { registerDb } from './commands/db';
+import { registerHistory } from './commands/history';
 
 export const commandTable: Registrar[] = [
   registerValidate,
@@ -22,4 +23,5 @@ export const commandTable: Registrar[] = [
   registerHosts,
   registerBootstrap,
   registerDb,
+  registerHistory,
 ];
