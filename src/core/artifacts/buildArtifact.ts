@@ -35,6 +35,14 @@ export function artifactCacheDir(config: BluegreenConfig): string {
  * Builds (or reuses) the artifact of `app` at `version` and returns its cached tarball. The
  * cache is keyed by the sources' hash, so changed sources never reuse a stale tarball.
  */
+/** Where the artifact of `app` at `version` is (or would be) cached, and whether it is there: a dry run builds nothing. */
+export async function plannedArtifact(config: BluegreenConfig, app: AppSpec, version: string): Promise<{ file: string; cached: boolean }> {
+  requireVersion(version);
+  const sources = await appSources(config, app);
+  const file = path.join(artifactCacheDir(config), sources.hash, `${app.name}-${version}.tar.gz`);
+  return { file, cached: existsSync(file) };
+}
+
 export async function buildArtifact(
   config: BluegreenConfig,
   app: AppSpec | string,

@@ -7,6 +7,8 @@ import { connectDocker } from '../docker/connect';
 import { topologyOf } from '../topology';
 import { RouterHandle } from '../fleet/routerHandle';
 import { InputError } from '../errors';
+import { PlanRecorder } from '../plan/planRecorder';
+import { PlanningTransport } from '../plan/planningTransport';
 
 export interface EnvironmentHandle {
   config: BluegreenConfig;
@@ -19,6 +21,11 @@ export interface EnvironmentHandle {
   sudo: boolean;
   /** The port routers listen on, reached from the router itself for smoke checks. */
   routerPort: number;
+  /**
+   * Set for a dry run (`--dry-run`, the editor's Show Plan): reads run, everything else is only
+   * planned here. Stages also skip their waits and builds when it is set.
+   */
+  plan?: PlanRecorder;
   close(): Promise<void>;
 }
 
@@ -27,6 +34,8 @@ export interface OpenOptions {
   hostLog?: HostLogSink;
   /** ssh binary; the editor's setting. */
   sshPath?: string;
+  /** A dry run: every host step goes to this recorder, which runs only reads. */
+  plan?: PlanRecorder;
 }
 
 export function openEnvironment(config: BluegreenConfig, envName: string, options: OpenOptions = {}): EnvironmentHandle {
@@ -42,6 +51,7 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     if (!transport) {
       transport = make(name);
       if (options.hostLog) transport = withLog(transport, options.hostLog);
+      if (options.plan) transport = new PlanningTransport(transport, options.plan);
       transports.set(name, transport);
     }
     return transport;
@@ -57,6 +67,7 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     host,
     sudo,
     routerPort,
+    plan: options.plan,
     close: async () => {
       await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
     },

@@ -1,7 +1,8 @@
 // Reads what every router carries right now. The routers are the source of truth (DESIGN §2):
 // the tree, the stages and a restarted editor all start from here, never from memory.
 import { RouterState, RoutingMode } from '../model';
-import { parseState, STATE_LOCATION } from '../router';
+import { parseState, renderState, STATE_LOCATION } from '../router';
+import { planningRecorder } from '../plan/planningTransport';
 import { READING_SEPARATORS, readRouterCommand } from '../hostCommands/routerCommands';
 import { runHostCommand } from '../hostCommands/run';
 import { RefusedError, StageError } from '../errors';
@@ -40,11 +41,13 @@ function probeResult(text: string | undefined, port: number): Pick<RouterReading
 }
 
 export async function readRouters(routers: RouterHandle[]): Promise<RouterReading[]> {
+  const plan = planningRecorder(routers.map((r) => r.transport));
+  const planned = new Set(routers.filter((r) => plan?.hasPlannedChange(r.name)).map((r) => r.name));
   const results = await onRouters(routers, async (router) => {
     // The loopback-only state location tells whether nginx serves on the router.
     return runHostCommand(router.transport, readRouterCommand(router, `http://127.0.0.1:${router.listenPort ?? 80}${STATE_LOCATION}`));
   });
-  return results.map((result, i): RouterReading => {
+  const readings = results.map((result, i): RouterReading => {
     const router = routers[i].name;
     if (!result.ok) return { router, reachable: false, error: result.error.message };
     const sudoRefused = describeSudoRefusal(router, result.value.stderr);
@@ -60,6 +63,18 @@ export async function readRouters(routers: RouterHandle[]): Promise<RouterReadin
     } catch (error) {
       return { router, reachable: true, mode, ...observed, stateText, error: `state document unreadable: ${(error as Error).message}` };
     }
+  });
+  if (!plan) return readings;
+  // A dry run: routers it has planned a change for would carry the planned state; the others are
+  // remembered as read, so a later stage of the same plan keeps their mode and tooling record.
+  return readings.map((reading) => {
+    if (!planned.has(reading.router)) {
+      plan.lastReadings.set(reading.router, reading);
+      return reading;
+    }
+    const state = plan.plannedState();
+    const before = plan.lastReadings.get(reading.router) as RouterReading | undefined;
+    return state ? { ...(before ?? reading), reachable: true, state, stateText: renderState(state), error: undefined } : reading;
   });
 }
 

@@ -13,7 +13,7 @@ import { APP_USER, TOOLING_RECORD_PATH, appLayout, artifactPath } from './layout
  * whether it is that pid or a child of it. Output: `key=value` lines (stages/appProbe.ts reads them).
  * Root is needed to see other users' sockets, hence `sudo` where stages use it.
  */
-export function appProbeCommand(app: AppSpec, sudo: boolean): HostCommand {
+export function appProbeCommand(app: AppSpec, sudo: boolean, assumeRelease?: string): HostCommand {
   const url = `http://127.0.0.1:${app.port}${app.health}`;
   const layout = appLayout(app.name);
   const hex = app.port.toString(16).toUpperCase().padStart(4, '0');
@@ -43,7 +43,11 @@ export function appProbeCommand(app: AppSpec, sudo: boolean): HostCommand {
     `  echo "listener=$pid $owned $(readlink /proc/$pid/cwd 2>/dev/null | tr ' ' _) $(tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | cut -c1-160)"`,
     'done',
   ].join('\n');
-  return hostCommand(`probe ${app.name}: health, release, who listens on port ${app.port}`, script, { sudo, effect: 'read', timeoutMs: 10_000 });
+  // A dry run after a planned deploy assumes the deploy works: the release answers, from its supervisor.
+  const assumed = assumeRelease === undefined ? undefined : {
+    stdout: `status=200\nversion=${assumeRelease}\nrelease=${assumeRelease}\napppid=1\nlistener=1 yes ${appLayout(app.name).releases}/${assumeRelease} (assumed by the dry run)\n`,
+  };
+  return hostCommand(`probe ${app.name}: health, release, who listens on port ${app.port}`, script, { sudo, effect: 'read', timeoutMs: 10_000, assumed });
 }
 
 /** `hosts setup`'s record on the host (readable by anyone: no sudo). */

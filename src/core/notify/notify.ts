@@ -38,6 +38,11 @@ async function send(ctx: StageContext, moment: NotifyMoment, options: NotifyOpti
     .map((spec, index) => ({ spec, label: webhookLabel(spec, index) }))
     .filter(({ spec }) => spec.events.includes(eventOf(moment)));
   if (!webhooks.length) return { sent: [] };
+  if (ctx.handle.plan) {
+    // A dry run tells nobody; it says who would be told.
+    ctx.handle.plan.note(`would notify ${webhooks.map((w) => w.label).join(', ')} (${eventOf(moment)})`);
+    return { sent: [] };
+  }
   const environ = options.environ ?? process.env;
   const state = options.state ?? await readState(ctx);
   const body = buildNotifyBody({ ...moment, environment: ctx.handle.env.name, actor: ctx.actor, time: new Date().toISOString(), state });

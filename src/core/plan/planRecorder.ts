@@ -34,6 +34,9 @@ export class PlanRecorder {
   readonly notes: string[] = [];
   stateChanges: StateChange[] = [];
   private readonly changedHosts = new Set<string>();
+  private readonly releases = new Map<string, string>();
+  /** Each router's last real reading (fleet/readRouters.ts), kept for the readings planned after it. */
+  readonly lastReadings = new Map<string, unknown>();
 
   async take(host: string, step: HostStep, run: () => Promise<ExecResult>): Promise<ExecResult> {
     const branch = branchScope.getStore();
@@ -58,6 +61,25 @@ export class PlanRecorder {
         // A branch plans what would run; an error on the way ends the branch, not the plan.
       }
     });
+  }
+
+  /** Whether a step planned for `host` changes it: its reads would answer differently now. */
+  hasPlannedChange(host: string): boolean {
+    return this.changedHosts.has(host);
+  }
+
+  /** The router state the plan leaves live so far (later stages of a runbook read it). */
+  plannedState(): RouterState | undefined {
+    return this.stateChanges.at(-1)?.after;
+  }
+
+  /** A planned deploy: the release `host` would run for `app` (health is assumed from it). */
+  planRelease(host: string, app: string, version: string): void {
+    if (!branchScope.getStore()) this.releases.set(`${host}\0${app}`, version);
+  }
+
+  plannedRelease(host: string, app: string): string | undefined {
+    return this.releases.get(`${host}\0${app}`);
   }
 
   note(line: string): void {

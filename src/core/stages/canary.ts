@@ -3,7 +3,9 @@
 // watches the routers' access log for the config's window, judging it as it slides, and rolls
 // back by itself at the first breach or when the log cannot be read.
 import { Color, TrafficPlan } from '../model';
-import { percentPlan, segmentPlan } from '../router';
+import { nextState, percentPlan, renderState, segmentPlan } from '../router';
+import { applyState } from '../fleet/applyState';
+import { planBranch } from '../plan/planningTransport';
 import { InputError, StageError } from '../errors';
 import { parseAccessLogLine } from '../traffic/accessLogLine';
 import { CanaryJudge, CanaryVerdict } from './canaryJudge';
@@ -50,6 +52,7 @@ export async function canary(ctx: StageContext, color: Color, options: CanaryOpt
   if (options.analyze === false) return { stage, summary, warnings: result.warnings, durationMs: Date.now() - started };
 
   const windowSeconds = options.windowSeconds ?? config.traffic.canary.windowSeconds;
+  if (ctx.handle.plan) return planAnalysis(ctx, stage, result, windowSeconds, started);
   ctx.progress(`watching ${color} for ${windowSeconds}s (max error rate ${(config.traffic.canary.maxErrorRate * 100).toFixed(1)}%, max p95 ${config.traffic.canary.maxP95Ms} ms)`);
   const verdict = await analyzeCanary(ctx, color, windowSeconds);
   if (verdict.breach) {
@@ -67,6 +70,24 @@ export async function canary(ctx: StageContext, color: Color, options: CanaryOpt
     durationMs: Date.now() - started,
     details: verdict,
   };
+}
+
+/**
+ * A dry run watches nothing: it says it would, and plans the rollback a breach would run — the
+ * routers put back on the plan before the canary.
+ */
+async function planAnalysis(ctx: StageContext, stage: string, result: Awaited<ReturnType<typeof changeTraffic>>, windowSeconds: number, started: number): Promise<StageResult> {
+  const { handle } = ctx;
+  handle.plan?.note(`would watch the routers' access log for ${windowSeconds}s and roll back at the first breach`);
+  const canaryReadings = result.readings.map((r) => ({ ...r, state: result.next, stateText: renderState(result.next) }));
+  const back = nextState(result.next, result.previous.plan, { changedBy: ctx.actor, stage: 'rollback (canary breach: …)' });
+  await planBranch(handle.routers.map((r) => r.transport), 'if the canary analysis breaches: roll back to the plan before the canary', () => applyState({
+    routers: handle.routers,
+    readings: canaryReadings,
+    next: back,
+    render: { apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, listenPort: handle.routerPort },
+  }));
+  return { stage, summary: `canary on ${describePlan(result.next.plan)} (planned)`, warnings: result.warnings, durationMs: Date.now() - started };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface TrafficChangeResult {
   next: RouterState;
   changed: boolean;
   warnings: string[];
+  /** What the routers carried before the change (a dry run plans a canary's rollback from it). */
+  readings: RouterReading[];
 }
 
 export async function changeTraffic(ctx: StageContext, change: TrafficChange): Promise<TrafficChangeResult> {
@@ -72,7 +74,7 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
   }
 
   const unchanged = samePlan(previous.plan, plan) && !stale.length && !change.amend;
-  if (unchanged) return { previous, next: previous, changed: false, warnings: [...warnings, 'the routers already carry this plan; nothing to do'] };
+  if (unchanged) return { previous, next: previous, changed: false, warnings: [...warnings, 'the routers already carry this plan; nothing to do'], readings };
 
   if (!change.noConfirm && !samePlan(previous.plan, plan)) {
     const verb = change.stage.split(' ')[0];
@@ -89,7 +91,7 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
     onProgress: ctx.progress,
     planChanged: !samePlan(previous.plan, plan),
   });
-  return { previous, next, changed: true, warnings };
+  return { previous, next, changed: true, warnings, readings };
 }
 
 /**

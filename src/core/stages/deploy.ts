@@ -6,7 +6,7 @@ import { Color, hasLiveTraffic } from '../model';
 import { RefusedError, StageError } from '../errors';
 import { requireVersion } from '../version';
 import { readRouters, currentState } from '../fleet/readRouters';
-import { buildArtifact } from '../artifacts/buildArtifact';
+import { buildArtifact, plannedArtifact } from '../artifacts/buildArtifact';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from './describePlan';
@@ -51,8 +51,16 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
 
   // Artifacts are built once, locally, and the same bytes go to every host.
   const artifacts = new Map<string, string>();
+  const plannedBuilds = new Set<string>();
   for (const app of handle.config.apps) {
     if (!app.build) continue;
+    if (handle.plan) {
+      const planned = await plannedArtifact(handle.config, app, version);
+      handle.plan.note(`${planned.cached ? 'would reuse' : 'would build (not cached yet)'} the ${app.name} ${version} artifact: ${planned.file}`);
+      if (planned.cached) artifacts.set(app.name, planned.file);
+      else plannedBuilds.add(app.name);
+      continue;
+    }
     ctx.progress(`building ${app.name} ${version}`);
     const artifact = await buildArtifact(handle.config, app, version, {
       signal: ctx.signal,
@@ -68,12 +76,14 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     const transport = handle.host(host);
     try {
       const local = artifacts.get(app.name);
-      const remote = local ? artifactPath(app.name, version) : undefined;
-      if (local && remote) {
+      const remote = local || plannedBuilds.has(app.name) ? artifactPath(app.name, version) : undefined;
+      if (remote) {
         ctx.progress(`  ${host}: putting ${app.name}-${version}.tar.gz`);
         await runHostCommand(transport, makeArtifactDirCommand(app.name, handle.sudo));
-        await writeHostFile(transport, putArtifactFile(app.name, version, await fs.readFile(local), handle.sudo));
+        // A dry run that would build the artifact first cannot know its bytes: it plans an empty put.
+        await writeHostFile(transport, putArtifactFile(app.name, version, local ? await fs.readFile(local) : Buffer.alloc(0), handle.sudo));
       }
+      handle.plan?.planRelease(host, app.name, version);
       for (const deployCommand of configDeployCommands(app, version, remote, handle.sudo)) {
         const command = deployCommand.script;
         ctx.progress(`  ${host}: ${command}`);

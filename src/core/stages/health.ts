@@ -32,7 +32,8 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   const hosts = await Promise.all(probes.map(async ({ host, app }): Promise<HostHealth> => {
     try {
       // With sudo where stages use it: seeing which process holds a socket needs root.
-      const probe = async () => parseAppProbe((await runHostCommand(handle.host(host), appProbeCommand(app, handle.sudo))).stdout);
+      const command = appProbeCommand(app, handle.sudo, handle.plan?.plannedRelease(host, app.name));
+      const probe = async () => parseAppProbe((await runHostCommand(handle.host(host), command)).stdout);
       let result = await probe();
       // No answer within curl's 3 s: ask once more before calling the host unhealthy, so a
       // CPU-starved moment (seen on a 2-core machine running several sandboxes) does not refuse a
