@@ -114,7 +114,7 @@ describe('notify: body', () => {
       actor: 'ann@laptop',
       time: '2026-12-01T10:00:01.000Z',
       detail: 'canary on green: blue 100% · mobile → green',
-      text: '[production] canary green --segment mobile: ok: canary on green: blue 100% · mobile → green; users: blue 100% · mobile → green (by ann@laptop)',
+      text: '[production] canary green --segment mobile: ok: canary on green: blue 100% · mobile → green — users: blue 100% · mobile → green (by ann@laptop)',
     });
     body.plan?.segments.push({ name: 'x', color: 'blue' });
     assert.equal(STATE.plan.segments.length, 1, 'the body is a copy');
@@ -128,7 +128,7 @@ describe('notify: body', () => {
     assert.equal(pause.text, '[sandbox] release paused at "pause (release 2.0.0, step 5)": Watch the panel. (by a@b)');
     const rollback = buildNotifyBody({ kind: 'rollback', environment: 'sandbox', stage: 'canary green --percent 10', result: 'rolled back', actor: 'a@b', time: 't', state: STATE });
     assert.equal(rollback.detail, null);
-    assert.match(rollback.text, /^\[sandbox\] rolled back automatically during canary green --percent 10; users: /);
+    assert.match(rollback.text, /^\[sandbox\] rolled back automatically during canary green --percent 10 — users: /);
   });
 
   it('maps each moment to the events filter', () => {

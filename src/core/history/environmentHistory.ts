@@ -19,10 +19,11 @@ export interface EnvironmentHistory {
 export async function readEnvironmentHistory(handle: Pick<EnvironmentHandle, 'env' | 'routers'>, options: { limit: number }): Promise<EnvironmentHistory> {
   const limit = Math.max(1, Math.floor(options.limit));
   const { routers } = handle;
-  // One state more than shown, so the oldest shown has its "before"; audit lines include the
-  // stages that changed nothing, so read more of them.
+  // More states than shown, so the oldest shown has its "before" (a change also writes the state
+  // it replaced, so a file can hold a serial twice); the audit log also has the stages that
+  // changed nothing, so more of it too.
   const [read, audit] = await Promise.all([
-    onRouters(routers, (router) => readHistory(router, limit + 1)),
+    onRouters(routers, (router) => readHistory(router, limit * 2 + 2)),
     readAudit(routers, limit * 3 + 10),
   ]);
   const warnings = read.flatMap((r, i) => (r.ok ? [] : [`${routers[i].name}: history unreadable (${r.error.message})`]));

@@ -73,7 +73,7 @@ function copyPlan(plan: TrafficPlan): TrafficPlan {
 
 function summaryLine(input: NotifyInput, plan: TrafficPlan | null): string {
   const where = `[${input.environment}]`;
-  const users = plan ? `; users: ${describePlan(plan)}` : '';
+  const users = plan ? ` — users: ${describePlan(plan)}` : '';
   const detail = input.detail ? `: ${input.detail}` : '';
   switch (input.kind) {
     case 'pause':
