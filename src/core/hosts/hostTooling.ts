@@ -10,11 +10,9 @@ import { productFiles } from '../productFiles';
 
 declare const BLUEGREEN_VERSION: string | undefined;
 
-/** The unprivileged user the supervisor runs apps as (hosts setup and the sandbox create it). */
-export const APP_USER = 'bluegreen-app';
-
-/** Where the record lives on every host (routers and app hosts). */
-export const TOOLING_RECORD_PATH = '/opt/bluegreen/tooling.json';
+// The app user and where the record lives on every host (routers and app hosts) are part of the
+// host layout, defined once in hostCommands/layout.ts; re-exported for the importers that take them from here.
+export { APP_USER, TOOLING_RECORD_PATH } from '../hostCommands/layout';
 /** The router state document's format (`schema` in state.json). */
 export const STATE_FORMAT = 1;
 

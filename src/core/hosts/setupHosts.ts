@@ -4,13 +4,24 @@
 // module, the reload fallback where not (detected and reported). A router's existing state
 // document is kept: setup never moves traffic. A fresh router sends no user anywhere until the
 // first release (`bluegreen bootstrap`).
+// Every shell line and file it writes is built in hostCommands/ (appHostSetupCommands.ts,
+// routerSetupCommands.ts); this file decides what runs and reads the answers.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
 import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
-import { Transport, shellQuote } from '../transport';
-import { APP_USER, TOOLING_RECORD_PATH, currentRecord } from './hostTooling';
+import { Transport } from '../transport';
+import { currentRecord } from './hostTooling';
+import { SUPERVISOR_UNIT } from '../hostCommands/layout';
+import { runHostCommand, runStep, writeHostFile } from '../hostCommands/run';
+import {
+  HOST_TOOLS, appLayoutCommand, enableSupervisorCommand, hostToolFile, prepareAppHostCommand, startSupervisorCommand, supervisorUnitCopyFile,
+  supervisorUnitFile, supervisorUnitName, systemdReloadCommand, toolingRecordFile,
+} from '../hostCommands/appHostSetupCommands';
+import {
+  detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerSetupSequence,
+} from '../hostCommands/routerSetupCommands';
 import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
 import { productFiles } from '../productFiles';
 import { EnvironmentHandle } from '../environment/openEnvironment';
@@ -24,12 +35,6 @@ export interface HostSetupReport {
   /** What the operator should know: supervisors that will not come back after a reboot, … */
   notes: string[];
 }
-
-const q = shellQuote;
-const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init'];
-const UNIT = 'bluegreen-supervise@.service';
-const APP_USER_COMMAND = `{ id -u ${APP_USER} >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${APP_USER}; }`;
-const UNIT_PATH = `/etc/systemd/system/${UNIT}`;
 
 export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void): Promise<HostSetupReport> {
   const record = Buffer.from(`${JSON.stringify(currentRecord(actor), null, 2)}\n`);
@@ -56,36 +61,30 @@ function appsByHost(handle: EnvironmentHandle): Map<string, { color: Color; apps
 
 async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress: (line: string) => void, notes: string[]): Promise<HostSetupReport['appHosts']> {
   const tools = await Promise.all(HOST_TOOLS.map(async (name) => ({ name, bytes: await fs.readFile(path.join(productFiles().host, 'bin', name)) })));
-  const unit = await fs.readFile(path.join(productFiles().host, 'systemd', UNIT));
+  const unit = await fs.readFile(path.join(productFiles().host, 'systemd', SUPERVISOR_UNIT));
   const hosts = [...appsByHost(handle)];
   const settled = await Promise.allSettled(hosts.map(async ([host, { color, apps }]) => {
     const t = handle.host(host);
     const sudo = handle.sudo;
     progress(`${host}: host tooling and release layout for ${apps.map((a) => a.name).join(', ')}`);
     // The apps run as bluegreen-app, an unprivileged system user (the supervisor drops to it).
-    const probe = await t.exec(`${APP_USER_COMMAND} && mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi`, { sudo });
+    const probe = await runHostCommand(t, prepareAppHostCommand(sudo));
     await mustRun(host, Promise.resolve(probe));
     const systemd = probe.stdout.includes('systemd');
-    for (const tool of tools) await t.put(`/opt/bluegreen/bin/${tool.name}`, tool.bytes, { sudo, mode: 0o755 });
-    await t.put(`/opt/bluegreen/systemd/${UNIT}`, unit, { sudo });
+    for (const tool of tools) await writeHostFile(t, hostToolFile(tool.name, tool.bytes, sudo));
+    await writeHostFile(t, supervisorUnitCopyFile(unit, sudo));
     if (systemd) {
-      await t.put(UNIT_PATH, unit, { sudo });
-      await mustRun(host, t.exec('systemctl daemon-reload', { sudo }));
+      await writeHostFile(t, supervisorUnitFile(unit, sudo));
+      await mustRun(host, runHostCommand(t, systemdReloadCommand(sudo)));
     }
     for (const app of apps) {
-      const dir = `/opt/${app.name}`;
-      const env = [`PORT=${app.port}`, `HEALTH=${app.health}`, `BLUEGREEN_APP=${app.name}`, `BLUEGREEN_COLOR=${color}`].join('\n');
       // app.env is the operator's too (DATABASE_URL, …): written only when absent, never overwritten.
-      await mustRun(host, t.exec(
-        `mkdir -p ${q(dir + '/releases')} ${q(dir + '/artifacts')} ${q(dir + '/log')} && `
-        + `{ [ -e ${q(dir + '/app.env')} ] || printf '%s\\n' ${q(env)} > ${q(dir + '/app.env')}; }`,
-        { sudo },
-      ));
+      await mustRun(host, runHostCommand(t, appLayoutCommand(app, color, sudo)));
       const note = await startSupervisor(host, t, sudo, app.name, systemd);
       if (note) notes.push(`${host}: ${note}`);
     }
     // Last: the record says the host is ready for this version's stages.
-    await t.put(TOOLING_RECORD_PATH, record, { sudo });
+    await writeHostFile(t, toolingRecordFile(record, sudo));
     return { host, apps: apps.map((a) => a.name), supervisor: systemd ? 'systemd' as const : 'setsid' as const };
   }));
   // Every host is tried; the ones that failed are named together (a host set up again is fine).
@@ -114,17 +113,12 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
  * A supervisor that already runs is left alone: replacing it would restart the app.
  */
 async function startSupervisor(host: string, t: Transport, sudo: boolean, app: string, systemd: boolean): Promise<string | undefined> {
-  const unit = q(`bluegreen-supervise@${app}`);
-  const running = `pgrep -f ${q(`bluegreen-supervise ${app}$`)} >/dev/null`;
   if (!systemd) {
-    await mustRun(host, t.exec(`${running} || setsid /opt/bluegreen/bin/bluegreen-supervise ${q(app)} >/dev/null 2>&1 < /dev/null &`, { sudo }));
+    await mustRun(host, runHostCommand(t, startSupervisorCommand(app, sudo)));
     return undefined;
   }
-  const result = await t.exec(
-    `systemctl enable ${unit} >/dev/null 2>&1 || exit 3; `
-    + `if systemctl is-active --quiet ${unit}; then echo unit; elif ${running}; then echo outside; else systemctl start ${unit} && echo started; fi`,
-    { sudo },
-  );
+  const unit = supervisorUnitName(app);
+  const result = await runHostCommand(t, enableSupervisorCommand(app, sudo));
   if (result.code !== 0) throw new StageError(`${host}: could not enable ${unit}: ${(result.stderr || result.stdout).trim()}`);
   if (result.stdout.includes('outside')) {
     return `${app}'s supervisor runs outside systemd (started before); the unit is enabled and takes over at the next reboot, or now with: sudo pkill -f 'bluegreen-supervise ${app}$' && sudo systemctl start bluegreen-supervise@${app} (restarts the app: do it while its color is idle)`;
@@ -135,10 +129,10 @@ async function startSupervisor(host: string, t: Transport, sudo: boolean, app: s
 async function setupRouters(handle: EnvironmentHandle, actor: string, record: Buffer, progress: (line: string) => void): Promise<HostSetupReport['routers']> {
   const results = await onRouters(handle.routers, async (router) => {
     const t = router.transport;
-    const hasNjs = (await t.exec(`test -e ${q(NJS_MODULE_PATH)}`)).code === 0;
+    const hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
     const mode: RoutingMode = hasNjs ? 'njs' : 'reload';
     progress(`${router.name}: ${hasNjs ? 'njs found: traffic moves without reloads' : `no njs module (${NJS_MODULE_PATH}): using the reload fallback (a reload may drop a few requests under load; install libnginx-mod-http-js to avoid it)`}`);
-    const existing = await t.exec(`cat ${q(router.paths.state)} 2>/dev/null`, { sudo: router.sudo });
+    const existing = await runHostCommand(t, readExistingStateCommand(router));
     let state: RouterState;
     let keptState = false;
     try {
@@ -153,8 +147,8 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
     }, state);
     const unchanged = await installRouterFiles(router, files, mode, keptState);
     progress(`${router.name}: ${unchanged ? 'config unchanged: nginx not reloaded' : 'config checked with nginx -t and applied'}`);
-    await mustRun(router.name, t.exec('mkdir -p /opt/bluegreen', { sudo: router.sudo }));
-    await t.put(TOOLING_RECORD_PATH, record, { sudo: router.sudo });
+    await mustRun(router.name, runHostCommand(t, makeToolingDirCommand(router.sudo)));
+    await writeHostFile(t, toolingRecordFile(record, router.sudo));
     return { router: router.name, mode, keptState, unchanged };
   });
   const failed = results.filter((r) => !r.ok);
@@ -172,38 +166,24 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
  */
 async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean): Promise<boolean> {
   const t = router.transport;
-  const sudo = router.sudo;
-  const p = router.paths;
-  const managed = [p.baseConfig, p.routingScript, p.fallbackPlan];
-  const wanted: Array<[string, string | undefined]> = [
-    [p.baseConfig, files.baseConfig],
-    [p.routingScript, files.routingScript],
-    [p.fallbackPlan, mode === 'reload' ? files.fallbackPlan : undefined],
-  ];
-  const present = await t.exec(wanted.map(([f]) => `if [ -e ${q(f)} ]; then sha256sum < ${q(f)} | cut -d' ' -f1; else echo absent; fi`).join('; '), { sudo });
+  // In managedFilesChecksumCommand's order: base config, routing script, fallback plan.
+  const wanted = [files.baseConfig, files.routingScript, mode === 'reload' ? files.fallbackPlan : undefined];
+  const present = await runHostCommand(t, managedFilesChecksumCommand(router));
   const sums = present.stdout.trim().split('\n');
-  const same = present.code === 0 && wanted.every(([, text], i) => sums[i] === (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')));
-  const answering = (await t.exec(`curl -s -o /dev/null --max-time 3 http://127.0.0.1:${router.listenPort ?? 80}/ 2>/dev/null`)).code === 0;
+  const same = present.code === 0 && wanted.every((text, i) => sums[i] === (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')));
+  const answering = (await runHostCommand(t, listenerCheckCommand(router.listenPort))).code === 0;
   if (same && answering && stateKept) return true;
-  const cleanup = managed.map((f) => `rm -f ${q(f + '.before-setup')} ${q(f + '.absent-before-setup')}`).join('; ');
-  await mustRun(router.name, t.exec(
-    [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir]
-      .map((d) => `mkdir -p ${q(d)}`).join(' && ')
-    + ' && ' + managed.map((f) => `{ if [ -e ${q(f)} ]; then cp -p ${q(f)} ${q(f + '.before-setup')}; else touch ${q(f + '.absent-before-setup')}; fi; }`).join(' && '),
-    { sudo },
-  ));
-  await t.put(p.baseConfig, files.baseConfig, { sudo });
-  if (files.routingScript) await t.put(p.routingScript, files.routingScript, { sudo });
-  await t.put(p.state, files.state, { sudo });
-  if (mode === 'reload' && files.fallbackPlan) await t.put(p.fallbackPlan, files.fallbackPlan, { sudo });
-  // In njs mode a stale fallback plan would make readers think the router reloads.
-  if (mode === 'njs') await t.exec(`rm -f ${q(p.fallbackPlan)}`, { sudo });
-  const test = await t.exec('nginx -t 2>&1 && (nginx -s reload 2>&1 || nginx 2>&1)', { sudo });
+  const sequence = routerSetupSequence(router, files, mode);
+  await mustRun(router.name, runHostCommand(t, sequence.backup));
+  // The puts throw when they fail; in njs mode the last step removes a stale fallback plan
+  // (it would make readers think the router reloads), whose exit status does not matter.
+  for (const step of sequence.install) await runStep(t, step);
+  const test = await runHostCommand(t, sequence.apply);
   if (test.code !== 0) {
-    await t.exec(managed.map((f) => `if [ -e ${q(f + '.absent-before-setup')} ]; then rm -f ${q(f)}; elif [ -e ${q(f + '.before-setup')} ]; then mv -f ${q(f + '.before-setup')} ${q(f)}; fi`).join('; ') + '; ' + cleanup, { sudo });
+    await runHostCommand(t, sequence.restore);
     throw new Error(`nginx refused the config (previous files put back):\n${test.stdout.trim().split('\n').slice(-6).join('\n')}`);
   }
-  await t.exec(cleanup, { sudo });
+  await runHostCommand(t, sequence.cleanup);
   return false;
 }
 

@@ -4,6 +4,7 @@
 import type Docker from 'dockerode';
 import { AppSpec, BluegreenConfig } from '../model';
 import { execIn } from '../docker/containers';
+import { currentReleaseCommand } from '../hostCommands/appHostCommands';
 import { DB_NAME, DB_USER, ROUTER_PORT, SandboxHost } from './naming';
 import { Probe, execProbe, httpProbe } from './health';
 
@@ -51,9 +52,10 @@ export function probeFor(config: BluegreenConfig, host: SandboxHost, container: 
   return appProbe(config.apps.find((a) => a.name === host.app) as AppSpec, ports);
 }
 
-/** The version an app host runs: `basename $(readlink /opt/<app>/current)`; undefined when none. */
+/** The version an app host runs: the release its `current` link names; undefined when none. */
 export async function readVersion(container: Docker.Container, app: string): Promise<string | undefined> {
-  const result = await execIn(container, ['sh', '-c', `basename "$(readlink /opt/${app}/current)"`], { timeoutMs: 10_000 });
+  const command = currentReleaseCommand(app);
+  const result = await execIn(container, ['sh', '-c', command.script], { timeoutMs: command.timeoutMs });
   const version = result.stdout.trim();
   return result.exitCode === 0 && version && version !== '.' ? version : undefined;
 }

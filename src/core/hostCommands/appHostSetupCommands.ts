@@ -1,0 +1,98 @@
+// Every command `bluegreen hosts setup` runs on an app host (hosts/setupHosts.ts runs them in this
+// order): the app user and the tooling folders (and whether systemd runs), the host tooling and the
+// supervisor's unit, each app's release layout, and its supervisor kept running. Last, the tooling
+// record (routers get it too: routerSetupCommands.ts). Pinned by test/unit/host-commands-setup.test.ts.
+import type { AppSpec, Color } from '../model';
+import { shellQuote as q } from '../transport/shellQuote';
+import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
+import {
+  APP_USER, SUPERVISOR_TOOL, SUPERVISOR_UNIT, SUPERVISOR_UNIT_PATH, TOOLING_BIN, TOOLING_RECORD_PATH, TOOLING_SYSTEMD_DIR, appLayout,
+} from './layout';
+
+/** The host tooling's programs: host/bin/<name> in this repository, TOOLING_BIN/<name> on a host. */
+export const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init'] as const;
+
+/** The apps run as APP_USER, an unprivileged system user (the supervisor drops to it). */
+const APP_USER_SCRIPT = `{ id -u ${APP_USER} >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${APP_USER}; }`;
+
+/**
+ * The app user (created when missing) and the tooling folders; prints `systemd` when systemd
+ * runs the host (then each supervisor becomes an enabled unit, otherwise it is started by setsid).
+ */
+export function prepareAppHostCommand(sudo: boolean): HostCommand {
+  return hostCommand('create the app user and the tooling folders, detect systemd',
+    `${APP_USER_SCRIPT} && mkdir -p ${TOOLING_BIN} ${TOOLING_SYSTEMD_DIR} && if [ -d /run/systemd/system ]; then echo systemd; fi`,
+    { sudo, effect: 'change' });
+}
+
+/** One of HOST_TOOLS, executable. */
+export function hostToolFile(name: string, bytes: Buffer, sudo: boolean): HostFileWrite {
+  return fileWrite(`install the host tool ${name}`, `${TOOLING_BIN}/${name}`, bytes, { sudo, mode: 0o755 });
+}
+
+/** The supervisor's unit beside the tooling (for hosts without systemd, and for reference). */
+export function supervisorUnitCopyFile(unit: Buffer, sudo: boolean): HostFileWrite {
+  return fileWrite('keep the supervisor unit with the tooling', `${TOOLING_SYSTEMD_DIR}/${SUPERVISOR_UNIT}`, unit, { sudo });
+}
+
+/** Under systemd: the unit where systemd reads it, then daemon-reload. */
+export function supervisorUnitFile(unit: Buffer, sudo: boolean): HostFileWrite {
+  return fileWrite('install the supervisor unit for systemd', SUPERVISOR_UNIT_PATH, unit, { sudo });
+}
+
+export function systemdReloadCommand(sudo: boolean): HostCommand {
+  return hostCommand('make systemd read the supervisor unit', 'systemctl daemon-reload', { sudo, effect: 'change' });
+}
+
+/**
+ * One app's release layout, and its app.env with the lines the supervisor and the deploy script
+ * read. app.env is the operator's too (DATABASE_URL, …): written only when absent, never overwritten.
+ */
+export function appLayoutCommand(app: AppSpec, color: Color, sudo: boolean): HostCommand {
+  const layout = appLayout(app.name);
+  const env = [`PORT=${app.port}`, `HEALTH=${app.health}`, `BLUEGREEN_APP=${app.name}`, `BLUEGREEN_COLOR=${color}`].join('\n');
+  return hostCommand(`make ${app.name}'s release layout (app.env only when absent)`,
+    `mkdir -p ${q(layout.releases)} ${q(layout.artifacts)} ${q(layout.log)} && `
+    + `{ [ -e ${q(layout.env)} ] || printf '%s\\n' ${q(env)} > ${q(layout.env)}; }`,
+    { sudo, effect: 'change' });
+}
+
+/** The systemd unit instance that supervises `app`. */
+export function supervisorUnitName(app: string): string {
+  return `${SUPERVISOR_UNIT.slice(0, SUPERVISOR_UNIT.indexOf('@') + 1)}${app}`;
+}
+
+/** Succeeds when `app`'s supervisor runs, whoever started it. */
+function supervisorRunningScript(app: string): string {
+  return `pgrep -f ${q(`bluegreen-supervise ${app}$`)} >/dev/null`;
+}
+
+/**
+ * Without systemd: `setsid`, so the supervisor survives the SSH session and still handles SIGHUP
+ * (never `nohup`). A supervisor that already runs is left alone: replacing it would restart the app.
+ */
+export function startSupervisorCommand(app: string, sudo: boolean): HostCommand {
+  return hostCommand(`start ${app}'s supervisor with setsid unless it runs`,
+    `${supervisorRunningScript(app)} || setsid ${SUPERVISOR_TOOL} ${q(app)} >/dev/null 2>&1 < /dev/null &`, { sudo, effect: 'change' });
+}
+
+/**
+ * Under systemd: the unit enabled (back after a reboot; exit 3 when that fails), then started
+ * unless it is active or a supervisor runs outside systemd (started before: starting the unit
+ * would restart the app). Prints `unit`, `outside` or `started`.
+ */
+export function enableSupervisorCommand(app: string, sudo: boolean): HostCommand {
+  const unit = q(supervisorUnitName(app));
+  return hostCommand(`enable ${app}'s supervisor unit and start it unless a supervisor runs`,
+    `systemctl enable ${unit} >/dev/null 2>&1 || exit 3; `
+    + `if systemctl is-active --quiet ${unit}; then echo unit; elif ${supervisorRunningScript(app)}; then echo outside; else systemctl start ${unit} && echo started; fi`,
+    { sudo, effect: 'change' });
+}
+
+/**
+ * What set the host up (hosts/hostTooling.ts), on app hosts and routers alike. Written last: the
+ * record says the host is ready for this version's stages.
+ */
+export function toolingRecordFile(record: string | Buffer, sudo: boolean): HostFileWrite {
+  return fileWrite('record what set the host up', TOOLING_RECORD_PATH, record, { sudo, effect: 'record' });
+}

@@ -1,0 +1,124 @@
+// Every command `bluegreen hosts setup` runs on a router (hosts/setupHosts.ts runs them): what
+// the router has (njs, a state document, the managed files' checksums, a listener), then the
+// install — back up, put the files, `nginx -t` and reload (or start), and on failure the previous
+// files back. Pinned by test/unit/host-commands-setup.test.ts in both routing modes.
+import path from 'node:path';
+import type { RoutingMode } from '../model';
+import type { RouterFiles } from '../router/files';
+import { NJS_MODULE_PATH } from '../router/njsModule';
+import { shellQuote as q } from '../transport/shellQuote';
+import { HostCommand, HostStep, fileWrite, hostCommand } from './hostCommand';
+import { TOOLING_DIR } from './layout';
+import type { RouterTarget } from './routerCommands';
+
+/** Succeeds when the router has the njs module (then traffic moves without reloads). */
+export function detectNjsCommand(): HostCommand {
+  return hostCommand('look for the njs module', `test -e ${q(NJS_MODULE_PATH)}`, { sudo: false, effect: 'read' });
+}
+
+/** The state document the router carries, if any: setup keeps it (setup never moves traffic). */
+export function readExistingStateCommand(router: RouterTarget): HostCommand {
+  return hostCommand('read the existing state document', `cat ${q(router.paths.state)} 2>/dev/null`, { sudo: router.sudo, effect: 'read' });
+}
+
+/** The files setup owns (the state document is the stages'): backed up, compared, put back. */
+export function managedRouterFiles(router: RouterTarget): string[] {
+  const p = router.paths;
+  return [p.baseConfig, p.routingScript, p.fallbackPlan];
+}
+
+/** One line per managed file, in managedRouterFiles' order: its sha256, or `absent`. */
+export function managedFilesChecksumCommand(router: RouterTarget): HostCommand {
+  return hostCommand('checksum the managed files',
+    managedRouterFiles(router).map((f) => `if [ -e ${q(f)} ]; then sha256sum < ${q(f)} | cut -d' ' -f1; else echo absent; fi`).join('; '),
+    { sudo: router.sudo, effect: 'read' });
+}
+
+/** Succeeds when nginx answers on its listener (on the router itself; port 80 when not set). */
+export function listenerCheckCommand(listenPort: number | undefined): HostCommand {
+  return hostCommand('check that nginx answers on its listener',
+    `curl -s -o /dev/null --max-time 3 http://127.0.0.1:${listenPort ?? 80}/ 2>/dev/null`, { sudo: false, effect: 'read' });
+}
+
+/**
+ * The router files' folders made, and each managed file kept as `.before-setup` — or, when it
+ * does not exist, marked `.absent-before-setup` — so a refused config can be undone exactly.
+ */
+export function backupBeforeSetupCommand(router: RouterTarget): HostCommand {
+  const p = router.paths;
+  const folders = [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir];
+  return hostCommand('make the router folders and keep the managed files as they are',
+    folders.map((d) => `mkdir -p ${q(d)}`).join(' && ')
+    + ' && ' + managedRouterFiles(router).map((f) => `{ if [ -e ${q(f)} ]; then cp -p ${q(f)} ${q(f + '.before-setup')}; else touch ${q(f + '.absent-before-setup')}; fi; }`).join(' && '),
+    { sudo: router.sudo, effect: 'record' });
+}
+
+/**
+ * The rendered files put in place: base config, routing script (njs mode), state, fallback plan
+ * (reload mode). In njs mode a stale fallback plan would make readers think the router reloads,
+ * so it goes.
+ */
+export function installRouterFilesSteps(router: RouterTarget, files: RouterFiles, mode: RoutingMode): HostStep[] {
+  const p = router.paths;
+  const sudo = router.sudo;
+  const steps: HostStep[] = [fileWrite('put the base config', p.baseConfig, files.baseConfig, { sudo })];
+  if (files.routingScript) steps.push(fileWrite('put the routing script', p.routingScript, files.routingScript, { sudo }));
+  steps.push(fileWrite('put the state document', p.state, files.state, { sudo }));
+  if (mode === 'reload' && files.fallbackPlan) steps.push(fileWrite('put the fallback plan', p.fallbackPlan, files.fallbackPlan, { sudo }));
+  if (mode === 'njs') steps.push(removeStalePlanCommand(router));
+  return steps;
+}
+
+export function removeStalePlanCommand(router: RouterTarget): HostCommand {
+  return hostCommand('remove a stale fallback plan (njs mode)', `rm -f ${q(router.paths.fallbackPlan)}`, { sudo: router.sudo, effect: 'change' });
+}
+
+/** `nginx -t`, then reload — or start nginx when it does not run. */
+export function checkAndApplyCommand(router: RouterTarget): HostCommand {
+  return hostCommand('check the config with nginx -t and reload (or start) nginx', 'nginx -t 2>&1 && (nginx -s reload 2>&1 || nginx 2>&1)', {
+    sudo: router.sudo, effect: 'change',
+  });
+}
+
+function removeBackupsScript(router: RouterTarget): string {
+  return managedRouterFiles(router).map((f) => `rm -f ${q(f + '.before-setup')} ${q(f + '.absent-before-setup')}`).join('; ');
+}
+
+/** When nginx refused the config: each managed file as it was before setup, then the backups removed. */
+export function restoreBeforeSetupCommand(router: RouterTarget): HostCommand {
+  return hostCommand('put the files from before setup back',
+    managedRouterFiles(router).map((f) => `if [ -e ${q(f + '.absent-before-setup')} ]; then rm -f ${q(f)}; elif [ -e ${q(f + '.before-setup')} ]; then mv -f ${q(f + '.before-setup')} ${q(f)}; fi`).join('; ')
+    + '; ' + removeBackupsScript(router),
+    { sudo: router.sudo, effect: 'change' });
+}
+
+/** After nginx took the config: the backups removed. */
+export function removeSetupBackupsCommand(router: RouterTarget): HostCommand {
+  return hostCommand('remove the backups from before setup', removeBackupsScript(router), { sudo: router.sudo, effect: 'record' });
+}
+
+/** The folder the tooling record goes in (appHostSetupCommands.ts' toolingRecordFile). */
+export function makeToolingDirCommand(sudo: boolean): HostCommand {
+  return hostCommand('make the tooling folder', `mkdir -p ${TOOLING_DIR}`, { sudo, effect: 'record' });
+}
+
+/** The install in the order it runs, with both outcomes of `apply`. */
+export interface RouterSetupSequence {
+  backup: HostCommand;
+  install: HostStep[];
+  apply: HostCommand;
+  /** When `apply` fails. */
+  restore: HostCommand;
+  /** When `apply` succeeds. */
+  cleanup: HostCommand;
+}
+
+export function routerSetupSequence(router: RouterTarget, files: RouterFiles, mode: RoutingMode): RouterSetupSequence {
+  return {
+    backup: backupBeforeSetupCommand(router),
+    install: installRouterFilesSteps(router, files, mode),
+    apply: checkAndApplyCommand(router),
+    restore: restoreBeforeSetupCommand(router),
+    cleanup: removeSetupBackupsCommand(router),
+  };
+}

@@ -1,0 +1,192 @@
+// Every command `bluegreen hosts setup` runs on app hosts and routers, psql's on the database
+// host, and the sandbox's release read — pinned as exact strings: script, sudo, effect, stdin.
+// The router install (back up, put, nginx -t and reload, restore on failure) in both routing modes.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import type { AppSpec } from '../../src/core/model';
+import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
+import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
+import * as app from '../../src/core/hostCommands/appHostSetupCommands';
+import * as router from '../../src/core/hostCommands/routerSetupCommands';
+import * as db from '../../src/core/hostCommands/databaseCommands';
+import { currentReleaseCommand } from '../../src/core/hostCommands/appHostCommands';
+import { psqlInvocation } from '../../src/core/db/psql';
+
+const lb = { paths: DEFAULT_ROUTER_PATHS, sudo: true };
+const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', deploy: [] };
+
+/** A step as the transport's log shows it, with its effect in front. */
+const line = (step: HostStep) => `${step.effect}: ${stepText(step)}`;
+
+describe('host commands: hosts setup on an app host', () => {
+  it('creates the app user and the tooling folders, and says whether systemd runs', () => {
+    const prepare = app.prepareAppHostCommand(true);
+    assert.equal(prepare.script,
+      '{ id -u bluegreen-app >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin bluegreen-app; }'
+      + ' && mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi');
+    assert.deepEqual([prepare.sudo, prepare.effect, prepare.input, prepare.timeoutMs], [true, 'change', undefined, undefined]);
+    assert.equal(app.prepareAppHostCommand(false).sudo, false);
+  });
+
+  it('puts the tooling and the supervisor unit, and reloads systemd', () => {
+    assert.deepEqual(app.HOST_TOOLS, ['deploy', 'bluegreen-supervise', 'bluegreen-host-init']);
+    const bytes = Buffer.from('#!/bin/sh\n');
+    assert.deepEqual(app.HOST_TOOLS.map((name) => line(app.hostToolFile(name, bytes, true))), [
+      'change: put /opt/bluegreen/bin/deploy (10 bytes, mode 755, sudo)',
+      'change: put /opt/bluegreen/bin/bluegreen-supervise (10 bytes, mode 755, sudo)',
+      'change: put /opt/bluegreen/bin/bluegreen-host-init (10 bytes, mode 755, sudo)',
+    ]);
+    const unit = Buffer.from('[Unit]\n');
+    assert.equal(line(app.supervisorUnitCopyFile(unit, true)), 'change: put /opt/bluegreen/systemd/bluegreen-supervise@.service (7 bytes, mode 644, sudo)');
+    assert.equal(line(app.supervisorUnitFile(unit, false)), 'change: put /etc/systemd/system/bluegreen-supervise@.service (7 bytes, mode 644)');
+    assert.equal(app.supervisorUnitFile(unit, true).data, unit);
+    assert.equal(line(app.systemdReloadCommand(true)), 'change: systemctl daemon-reload  (sudo)');
+  });
+
+  it('makes the release layout and writes app.env only when absent', () => {
+    const layout = app.appLayoutCommand(web, 'green', true);
+    assert.equal(layout.script,
+      "mkdir -p /opt/web/releases /opt/web/artifacts /opt/web/log && { [ -e /opt/web/app.env ] || printf '%s\\n' "
+      + "'PORT=3000\nHEALTH=/health\nBLUEGREEN_APP=web\nBLUEGREEN_COLOR=green' > /opt/web/app.env; }");
+    assert.deepEqual([layout.sudo, layout.effect, layout.input], [true, 'change', undefined]);
+    // The shell writes exactly the four lines.
+    const written = execFileSync('sh', ['-c', layout.script.replace(/^.*\|\| /, '').replace(/ > \/opt\/web\/app\.env; }$/, '')], { encoding: 'utf8' });
+    assert.equal(written, 'PORT=3000\nHEALTH=/health\nBLUEGREEN_APP=web\nBLUEGREEN_COLOR=green\n');
+  });
+
+  it('starts the supervisor with setsid, or enables and starts its unit, leaving a running one alone', () => {
+    assert.equal(app.supervisorUnitName('web'), 'bluegreen-supervise@web');
+    const setsid = app.startSupervisorCommand('web', true);
+    assert.equal(setsid.script, "pgrep -f 'bluegreen-supervise web$' >/dev/null || setsid /opt/bluegreen/bin/bluegreen-supervise web >/dev/null 2>&1 < /dev/null &");
+    assert.deepEqual([setsid.sudo, setsid.effect], [true, 'change']);
+    const systemd = app.enableSupervisorCommand('web', false);
+    assert.equal(systemd.script,
+      'systemctl enable bluegreen-supervise@web >/dev/null 2>&1 || exit 3; '
+      + "if systemctl is-active --quiet bluegreen-supervise@web; then echo unit; elif pgrep -f 'bluegreen-supervise web$' >/dev/null; then echo outside; "
+      + 'else systemctl start bluegreen-supervise@web && echo started; fi');
+    assert.deepEqual([systemd.sudo, systemd.effect], [false, 'change']);
+  });
+
+  it('writes the tooling record last (routers too, after making its folder)', () => {
+    const record = app.toolingRecordFile('{"tooling":"abc"}\n', true);
+    assert.deepEqual(record, { kind: 'put', purpose: 'record what set the host up', path: '/opt/bluegreen/tooling.json', data: '{"tooling":"abc"}\n', sudo: true, mode: undefined, effect: 'record' });
+    const mkdir = router.makeToolingDirCommand(true);
+    assert.deepEqual([mkdir.script, mkdir.sudo, mkdir.effect], ['mkdir -p /opt/bluegreen', true, 'record']);
+  });
+
+  it('reads the release the sandbox app host runs', () => {
+    const current = currentReleaseCommand('web');
+    assert.deepEqual([current.script, current.sudo, current.effect, current.timeoutMs], ['basename "$(readlink /opt/web/current)"', false, 'read', 10_000]);
+  });
+});
+
+describe('host commands: hosts setup on a router', () => {
+  it('reads what the router has: njs, its state, the managed files, a listener', () => {
+    assert.equal(line(router.detectNjsCommand()), 'read: test -e /usr/lib/nginx/modules/ngx_http_js_module.so');
+    assert.equal(line(router.readExistingStateCommand(lb)), 'read: cat /var/lib/bluegreen/state.json 2>/dev/null  (sudo)');
+    assert.deepEqual(router.managedRouterFiles(lb), ['/etc/nginx/conf.d/bluegreen.conf', '/etc/bluegreen/routing.js', '/etc/bluegreen/plan.conf']);
+    assert.equal(line(router.managedFilesChecksumCommand(lb)),
+      "read: if [ -e /etc/nginx/conf.d/bluegreen.conf ]; then sha256sum < /etc/nginx/conf.d/bluegreen.conf | cut -d' ' -f1; else echo absent; fi; "
+      + "if [ -e /etc/bluegreen/routing.js ]; then sha256sum < /etc/bluegreen/routing.js | cut -d' ' -f1; else echo absent; fi; "
+      + "if [ -e /etc/bluegreen/plan.conf ]; then sha256sum < /etc/bluegreen/plan.conf | cut -d' ' -f1; else echo absent; fi  (sudo)");
+    assert.equal(line(router.listenerCheckCommand(undefined)), 'read: curl -s -o /dev/null --max-time 3 http://127.0.0.1:80/ 2>/dev/null');
+    assert.equal(line(router.listenerCheckCommand(8080)), 'read: curl -s -o /dev/null --max-time 3 http://127.0.0.1:8080/ 2>/dev/null');
+  });
+
+  const backup = 'record: mkdir -p /etc/nginx/conf.d && mkdir -p /etc/bluegreen && mkdir -p /var/lib/bluegreen && mkdir -p /var/lib/bluegreen'
+    + ' && { if [ -e /etc/nginx/conf.d/bluegreen.conf ]; then cp -p /etc/nginx/conf.d/bluegreen.conf /etc/nginx/conf.d/bluegreen.conf.before-setup;'
+    + ' else touch /etc/nginx/conf.d/bluegreen.conf.absent-before-setup; fi; }'
+    + ' && { if [ -e /etc/bluegreen/routing.js ]; then cp -p /etc/bluegreen/routing.js /etc/bluegreen/routing.js.before-setup;'
+    + ' else touch /etc/bluegreen/routing.js.absent-before-setup; fi; }'
+    + ' && { if [ -e /etc/bluegreen/plan.conf ]; then cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.before-setup;'
+    + ' else touch /etc/bluegreen/plan.conf.absent-before-setup; fi; }  (sudo)';
+  const removeBackups = 'rm -f /etc/nginx/conf.d/bluegreen.conf.before-setup /etc/nginx/conf.d/bluegreen.conf.absent-before-setup; '
+    + 'rm -f /etc/bluegreen/routing.js.before-setup /etc/bluegreen/routing.js.absent-before-setup; '
+    + 'rm -f /etc/bluegreen/plan.conf.before-setup /etc/bluegreen/plan.conf.absent-before-setup';
+  const restore = 'change: if [ -e /etc/nginx/conf.d/bluegreen.conf.absent-before-setup ]; then rm -f /etc/nginx/conf.d/bluegreen.conf;'
+    + ' elif [ -e /etc/nginx/conf.d/bluegreen.conf.before-setup ]; then mv -f /etc/nginx/conf.d/bluegreen.conf.before-setup /etc/nginx/conf.d/bluegreen.conf; fi; '
+    + 'if [ -e /etc/bluegreen/routing.js.absent-before-setup ]; then rm -f /etc/bluegreen/routing.js;'
+    + ' elif [ -e /etc/bluegreen/routing.js.before-setup ]; then mv -f /etc/bluegreen/routing.js.before-setup /etc/bluegreen/routing.js; fi; '
+    + 'if [ -e /etc/bluegreen/plan.conf.absent-before-setup ]; then rm -f /etc/bluegreen/plan.conf;'
+    + ' elif [ -e /etc/bluegreen/plan.conf.before-setup ]; then mv -f /etc/bluegreen/plan.conf.before-setup /etc/bluegreen/plan.conf; fi; '
+    + `${removeBackups}  (sudo)`;
+  const apply = 'change: nginx -t 2>&1 && (nginx -s reload 2>&1 || nginx 2>&1)  (sudo)';
+
+  it('installs in njs mode: backup, base config, routing script, state, stale plan removed, nginx -t and reload; restore on failure', () => {
+    const sequence = router.routerSetupSequence(lb, { baseConfig: 'base\n', routingScript: 'js\n', state: '{}\n' }, 'njs');
+    assert.deepEqual([sequence.backup, ...sequence.install, sequence.apply].map(line), [
+      backup,
+      'change: put /etc/nginx/conf.d/bluegreen.conf (5 bytes, mode 644, sudo)',
+      'change: put /etc/bluegreen/routing.js (3 bytes, mode 644, sudo)',
+      'change: put /var/lib/bluegreen/state.json (3 bytes, mode 644, sudo)',
+      'change: rm -f /etc/bluegreen/plan.conf  (sudo)',
+      apply,
+    ]);
+    assert.equal(line(sequence.restore), restore);
+    assert.equal(line(sequence.cleanup), `record: ${removeBackups}  (sudo)`);
+    assert.deepEqual(sequence.install.map((s) => (s.kind === 'put' ? s.data : s.script)), ['base\n', 'js\n', '{}\n', 'rm -f /etc/bluegreen/plan.conf']);
+  });
+
+  it('installs in reload mode: backup, base config, state, fallback plan, nginx -t and reload; restore on failure', () => {
+    const sequence = router.routerSetupSequence(lb, { baseConfig: 'base\n', fallbackPlan: 'plan\n', state: '{}\n' }, 'reload');
+    assert.deepEqual([sequence.backup, ...sequence.install, sequence.apply].map(line), [
+      backup,
+      'change: put /etc/nginx/conf.d/bluegreen.conf (5 bytes, mode 644, sudo)',
+      'change: put /var/lib/bluegreen/state.json (3 bytes, mode 644, sudo)',
+      'change: put /etc/bluegreen/plan.conf (5 bytes, mode 644, sudo)',
+      apply,
+    ]);
+    assert.equal(line(sequence.restore), restore);
+    assert.equal(line(sequence.cleanup), `record: ${removeBackups}  (sudo)`);
+  });
+
+  it('quotes paths that need it and follows the router\'s sudo', () => {
+    const odd = { paths: { ...DEFAULT_ROUTER_PATHS, state: "/srv/it's/state.json" }, sudo: false };
+    assert.equal(line(router.readExistingStateCommand(odd)), "read: cat '/srv/it'\\''s/state.json' 2>/dev/null");
+    assert.match(router.backupBeforeSetupCommand(odd).script, /^mkdir -p \/etc\/nginx\/conf.d && mkdir -p \/etc\/bluegreen && mkdir -p '\/srv\/it'\\''s' && /);
+    assert.equal(router.checkAndApplyCommand(odd).sudo, false);
+    assert.equal(router.restoreBeforeSetupCommand(odd).sudo, false);
+  });
+});
+
+describe('host commands: psql on the database host', () => {
+  const socket: db.PsqlConnection = { kind: 'socket', user: 'bluegreen', database: 'bluegreen' };
+  const url = 'postgres://app:s3cret@db1:5432/shop';
+
+  it('runs psql over the sandbox container\'s local socket, the SQL on stdin', () => {
+    const query = db.psqlQueryCommand(socket, 'SELECT 1;\n');
+    assert.deepEqual(query, {
+      kind: 'exec', purpose: 'query the database with psql',
+      script: 'PGAPPNAME=bluegreen psql -X -q -A -t -v ON_ERROR_STOP=1 -U bluegreen -d bluegreen',
+      sudo: false, effect: 'read', input: 'SELECT 1;\n', timeoutMs: 60_000,
+    });
+    const migration = db.psqlChangeCommand({ kind: 'socket', user: 'postgres', database: 'bluegreen' }, 'BEGIN; …', 120_000);
+    assert.deepEqual([migration.script, migration.effect, migration.input, migration.timeoutMs],
+      ['PGAPPNAME=bluegreen psql -X -q -A -t -v ON_ERROR_STOP=1 -U postgres -d bluegreen', 'change', 'BEGIN; …', 120_000]);
+  });
+
+  it('over ssh: psql\'s own defaults, or the URL as the first stdin line, never in the script', () => {
+    assert.equal(db.psqlQueryCommand({ kind: 'defaults' }, 'SELECT 1;\n').script, 'PGAPPNAME=bluegreen psql -X -q -A -t -v ON_ERROR_STOP=1');
+    assert.equal(db.psqlQueryCommand({ kind: 'defaults' }, 'SELECT 1;\n').input, 'SELECT 1;\n');
+    const query = db.psqlCommand({ kind: 'url', url }, 'SELECT 1;\n', { effect: 'read' });
+    assert.equal(query.script, 'IFS= read -r BLUEGREEN_DATABASE_URL && PGAPPNAME=bluegreen exec psql "$BLUEGREEN_DATABASE_URL" -X -q -A -t -v ON_ERROR_STOP=1');
+    assert.equal(query.input, `${url}\nSELECT 1;\n`);
+    assert.deepEqual([query.sudo, query.effect], [false, 'read']);
+    assert.ok(!query.script.includes('s3cret') && !stepText(query).includes('s3cret'));
+    assert.equal(stepText(query), `${query.script}  (stdin ${Buffer.byteLength(query.input ?? '')} bytes)`);
+    assert.equal(db.psqlChangeCommand({ kind: 'url', url }, 'x').effect, 'change');
+    // The shell really reads the first line as the URL and leaves the rest for psql.
+    const shown = execFileSync('sh', ['-c', query.script.replace(/exec psql .*/, 'printf "%s|" "$BLUEGREEN_DATABASE_URL"; cat')], { input: query.input, encoding: 'utf8' });
+    assert.equal(shown, `${url}|SELECT 1;\n`);
+  });
+
+  it('is what psql.ts resolves an environment to', () => {
+    const docker = psqlInvocation({ env: { kind: 'docker', name: 'dbtest', routers: 1, hostsPerColor: 1, ssh: false, basePort: 0, initialVersion: '1.0.0', dockerHost: '' } });
+    assert.deepEqual([docker.host, docker.connection], ['bg-dbtest-db', socket]);
+    assert.equal(docker.command, db.psqlScript(socket));
+    const ssh = psqlInvocation({
+      env: { kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, hosts: {}, routers: ['lb1'], colors: { blue: {}, green: {} }, database: { host: 'db1', url: 'env:SHOP_DB' } },
+    }, { SHOP_DB: url });
+    assert.deepEqual([ssh.host, ssh.connection, ssh.secret, ssh.stdinPrefix], ['db1', { kind: 'url', url }, url, `${url}\n`]);
+  });
+});
