@@ -18,7 +18,7 @@ export { rollback } from '../core/stages/rollback';
 export { release, describeStep } from '../core/stages/release';
 export { bootstrap } from '../core/stages/bootstrap';
 export { confirmOrStop } from '../core/stages/confirm';
-export { describePlan } from '../core/stages/describePlan';
+export { describePlan } from '../core/router/describePlan';
 export { readLock, releaseLock } from '../core/fleet/lock';
 export { setupHosts } from '../core/hosts/setupHosts';
 export { up as sandboxUp, down as sandboxDown } from '../core/sandbox';

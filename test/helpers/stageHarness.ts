@@ -18,7 +18,7 @@ import { readLock, releaseLock } from '../../src/core/fleet/lock';
 import { StageContext } from '../../src/core/stages/stageContext';
 import { runStage } from '../../src/core/stages/runStage';
 import { restore } from '../../src/core/stages/restore';
-import { samePlan } from '../../src/core/stages/describePlan';
+import { samePlan } from '../../src/core/router/describePlan';
 import { MOBILE_USER_AGENTS, WEB_USER_AGENTS } from '../../src/core/traffic/userAgents';
 import { SANDBOX_UP_TIMEOUT_MS, progressPrinter } from './sandbox';
 

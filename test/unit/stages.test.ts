@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describePlan, describeChange, samePlan } from '../../src/core/stages/describePlan';
+import { describePlan, describeChange, samePlan } from '../../src/core/router/describePlan';
 import { lastKnownGood } from '../../src/core/stages/rollback';
 import { canaryPlan } from '../../src/core/stages/canary';
 import { judgeSmoke } from '../../src/core/stages/verify';

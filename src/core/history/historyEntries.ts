@@ -4,7 +4,7 @@
 // nothing (a verify that failed, a refused switch, a release's summary) in between. Pure.
 import { COLORS, type Color, type RouterState, type TrafficPlan } from '../model';
 import type { AuditEntry } from '../fleet/audit';
-import { describePlan, samePlan } from '../stages/describePlan';
+import { describePlan, samePlan } from '../router/describePlan';
 
 export type Versions = Record<Color, Record<string, string>>;
 

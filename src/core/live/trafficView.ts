@@ -3,7 +3,7 @@
 import { COLORS, Color, RouterState, TrafficPlan } from '../model';
 import { StageMarker, SplitAggregator, StatusClassCounts } from '../traffic/splitAggregator';
 import type { RouterReading } from '../fleet/readRouters';
-import { describePlan } from '../stages/describePlan';
+import { describePlan } from '../router/describePlan';
 
 /** The observed split compares against this span (the issue: "last 10 s"). */
 export const SPLIT_SECONDS = 10;

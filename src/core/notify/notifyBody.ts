@@ -2,7 +2,7 @@
 // carry; this says it in one stable shape (docs/config.md, `notify`), with a `text` line for chat
 // tools (Slack and Mattermost show `text` as the message).
 import type { Color, NotifyEvent, RouterState, TrafficPlan } from '../model';
-import { describePlan } from '../stages/describePlan';
+import { describePlan } from '../router/describePlan';
 
 export type NotifyKind = 'stage' | 'pause' | 'rollback';
 

@@ -3,7 +3,7 @@
 // a failure would take. Commands are shown as a transport's log shows them (stepText), so a
 // plan can be compared line by line with what a real run logged.
 import { renderState } from '../router';
-import { describePlan } from '../stages/describePlan';
+import { describePlan } from '../router/describePlan';
 import { stepText } from '../hostCommands/hostCommand';
 import { PlanRecorder, StateChange } from './planRecorder';
 

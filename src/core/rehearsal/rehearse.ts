@@ -20,7 +20,7 @@ import { restore } from '../stages/restore';
 import { drain } from '../stages/drain';
 import { deploy } from '../stages/deploy';
 import { runStage } from '../stages/runStage';
-import { samePlan } from '../stages/describePlan';
+import { samePlan } from '../router/describePlan';
 
 export interface RehearseOptions {
   envName?: string;

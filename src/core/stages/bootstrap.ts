@@ -12,7 +12,7 @@ import { appendAudit } from '../fleet/audit';
 import { readRouters, currentState } from '../fleet/readRouters';
 import { ColorHealth, checkColorHealth } from './health';
 import { changeTraffic } from './changeTraffic';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { deploy } from './deploy';
 import { verify } from './verify';
 import { restore } from './restore';

@@ -11,7 +11,7 @@ import { parseAccessLogLine } from '../traffic/accessLogLine';
 import { CanaryJudge, CanaryVerdict } from './canaryJudge';
 import { streamAccessLogs } from '../environment/accessLogStream';
 import { changeTraffic } from './changeTraffic';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { rollback } from './rollback';
 import { notify } from '../notify/notify';
 import { StageContext, StageResult } from './stageContext';

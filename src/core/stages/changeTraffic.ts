@@ -7,7 +7,7 @@ import { applyState } from '../fleet/applyState';
 import { RefusedError, InputError } from '../errors';
 import { StageContext } from './stageContext';
 import { ColorHealth, checkColorHealth, describeUnhealthy } from './health';
-import { describeChange, samePlan } from './describePlan';
+import { describeChange, samePlan } from '../router/describePlan';
 import { confirmOrStop } from './confirm';
 import { unhealthyColorHint } from './nextStep';
 import { requireCurrentToolingOn } from '../hosts/hostTooling';

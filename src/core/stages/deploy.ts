@@ -9,7 +9,7 @@ import { readRouters, currentState } from '../fleet/readRouters';
 import { buildArtifact, plannedArtifact } from '../artifacts/buildArtifact';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { liveColorDeployHint } from './nextStep';
 import { sudoAwareDetail } from '../hosts/sudoRefusal';
 import { parseRecord, requireCurrentToolingOn } from '../hosts/hostTooling';

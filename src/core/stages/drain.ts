@@ -2,7 +2,7 @@
 import { Color, otherColor } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { StageContext, StageResult } from './stageContext';
 
 export async function drain(ctx: StageContext, color: Color): Promise<StageResult> {

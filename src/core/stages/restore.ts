@@ -2,7 +2,7 @@
 import { COLORS } from '../model';
 import { changeTraffic } from './changeTraffic';
 import { connectionGate } from './connectionGate';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { StageContext, StageResult } from './stageContext';
 
 export async function restore(ctx: StageContext): Promise<StageResult> {

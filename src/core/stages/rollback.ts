@@ -7,7 +7,7 @@ import { readHistory } from '../fleet/audit';
 import { onRouters } from '../fleet/routerHandle';
 import { StageError } from '../errors';
 import { changeTraffic } from './changeTraffic';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { lastKnownGood, mergeHistories } from './rollbackTarget';
 import { StageContext, StageResult } from './stageContext';
 

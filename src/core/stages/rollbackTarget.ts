@@ -5,7 +5,7 @@
 // the plan that sends no user anywhere (before the first release).
 import { COLORS, RouterState, hasLiveTraffic } from '../model';
 import { isUnreleased, renderState } from '../router';
-import { samePlan } from './describePlan';
+import { samePlan } from '../router/describePlan';
 
 const isRollback = (state: RouterState) => state.stage.startsWith('rollback');
 

@@ -5,7 +5,7 @@ import { readRouters, RouterReading } from '../fleet/readRouters';
 import { LockInfo, readLock } from '../fleet/lock';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 import { ColorHealth, checkColorHealth } from './health';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 
 export interface EnvironmentStatus {
   environment: string;

@@ -4,7 +4,7 @@ import { Color, RouterState } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
 import { connectionGate } from './connectionGate';
-import { describePlan } from './describePlan';
+import { describePlan } from '../router/describePlan';
 import { StageContext, StageResult } from './stageContext';
 
 export async function switchTo(ctx: StageContext, color: Color): Promise<StageResult> {
