@@ -1,4 +1,4 @@
-// DESIGN §2: `--json` prints one JSON document on stdout; progress and human text go to stderr
+// `--json` prints one JSON document on stdout; progress and human text go to stderr
 // so a pipe or a CI job can read the result without scraping. With --json the document is held
 // until the command ends, so a command that fails after its result (a lint that refuses, a
 // rehearsal that stops) still prints exactly one document, with the error in it.

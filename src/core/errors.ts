@@ -1,4 +1,4 @@
-// Errors that carry their meaning for the faces: the CLI maps them to exit codes (DESIGN §2:
+// Errors that carry their meaning for the faces: the CLI maps them to exit codes (
 // 1 = a stage failed or a gate/lock/lint refused; 2 = bad input or a missing prerequisite), the
 // editor maps them to messages. `hint` says what to do next.
 

@@ -7,7 +7,7 @@ export function otherColor(color: Color): Color {
   return color === 'blue' ? 'green' : 'blue';
 }
 
-/** DESIGN §2: versions are safe as file names, shell words and nginx values. */
+/** Versions are safe as file names, shell words and nginx values. */
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 export interface AppBuild {
@@ -179,7 +179,7 @@ export interface TrafficPlan {
 }
 
 /**
- * The state document each router carries beside its base config (DESIGN §2). In njs mode the
+ * The state document each router carries beside its base config (docs/architecture.md, "The model"). In njs mode the
  * routing logic reads it at run time; in reload mode it is the record that the rendered
  * directives came from. The routers are the source of truth.
  */
@@ -208,7 +208,7 @@ export interface ColorChecks {
   verifiedAt?: string;
 }
 
-/** A color has live traffic when it has weight above 0 or a segment (DESIGN §2). */
+/** A color has live traffic when it has weight above 0 or a segment. */
 export function hasLiveTraffic(plan: TrafficPlan, color: Color): boolean {
   return plan.weights[color] > 0 || plan.segments.some((s) => s.color === color);
 }

@@ -14,7 +14,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const EXTENSION_ID = 'bluegreen-releases.bluegreen';
 export const CHROMIUM = process.env.BLUEGREEN_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Flags that keep headless Chromium quiet and offline (DESIGN §4). */
+/** Flags that keep headless Chromium quiet and offline. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

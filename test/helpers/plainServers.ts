@@ -3,7 +3,7 @@
 // apart) — sshd, sudo, a `deploy` user with a key, nginx (with or without njs), the apps'
 // runtimes. No product image, script or entrypoint is on them: `bluegreen hosts setup` brings
 // everything else, as it would on a server a person set up. A server with `systemd: true` runs
-// systemd as its init (PID 1, as DESIGN §4 describes); the others have none, and their services
+// systemd as its init (PID 1); the others have none, and their services
 // are started the way a SysV init would (`service … start`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

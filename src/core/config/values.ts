@@ -177,7 +177,7 @@ export const checkFilePath: ValueCheck = (value) => {
   return checkSingleLine(value);
 };
 
-/** A version: DESIGN §2's VERSION_PATTERN, so it is safe as a file name, a shell word and an nginx value. */
+/** A version: the model's VERSION_PATTERN, so it is safe as a file name, a shell word and an nginx value. */
 export const checkVersion: ValueCheck = (value) => {
   if (!VERSION_PATTERN.test(value)) {
     return `invalid version "${value}": 1–64 characters of letters, digits and . _ + -, starting with a letter or digit`;

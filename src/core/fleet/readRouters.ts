@@ -1,4 +1,4 @@
-// Reads what every router carries right now. The routers are the source of truth (DESIGN §2):
+// Reads what every router carries right now. The routers are the source of truth (docs/architecture.md):
 // the tree, the stages and a restarted editor all start from here, never from memory.
 import { RouterState, RoutingMode } from '../model';
 import { parseState, renderState, STATE_LOCATION } from '../router';

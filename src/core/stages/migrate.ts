@@ -1,7 +1,7 @@
 // The `migrate` stage: applies the pending migrations of the config's folder, in order, each
 // once, through the environment's own transport (psql.ts). Expand migrations may run while both
 // colors serve users; a breaking one is refused until both colors run the same version and the
-// operator says `--contract` (DESIGN §2: one database shared by both colors). Each applied
+// operator says `--contract` (one database is shared by both colors: docs/architecture.md). Each applied
 // migration leaves its own audit line.
 import { COLORS } from '../model';
 import { RefusedError, StageError } from '../errors';

@@ -1,4 +1,4 @@
-// Parses the one-JSON-object-per-request access log line the routers write (DESIGN §2).
+// Parses the one-JSON-object-per-request access log line the routers write.
 // Tolerant of what surrounds it (docker timestamps, compose prefixes, nginx error lines: those
 // yield undefined), strict on what is inside: a line with a wrong type is rejected, never guessed.
 

@@ -1,4 +1,4 @@
-// The one way the engine reaches a host (DESIGN §2 "Transports"): run a command, write a file.
+// The one way the engine reaches a host (docs/architecture.md, "Layers"): run a command, write a file.
 // Docker exec for sandbox containers and system ssh for real hosts implement the same contract,
 // so every stage runs the same commands in a rehearsal and in production.
 
