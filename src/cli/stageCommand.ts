@@ -8,10 +8,16 @@ export function verboseOption(): Option {
   return new Option('-v, --verbose', 'print every host command and its output');
 }
 
+export function dryRunOption(): Option {
+  return new Option('--dry-run', 'show the router state change and the exact commands per host, in order, that this would run; runs only reads, takes no lock, builds nothing');
+}
+
 export function stageCommand(program: Command, name: StageName): Command {
   const entry = stageEntry(name);
   const command = program.command(entry.name).description(entry.description);
   for (const arg of entry.args) command.argument(`<${arg.name}>`, arg.description);
   for (const option of entry.options) command.option(option.flags, option.description);
+  // Every stage that runs under the lock can be planned first (docs/architecture.md, "Dry runs").
+  if (entry.takesLock) command.addOption(dryRunOption());
   return command.addOption(verboseOption());
 }

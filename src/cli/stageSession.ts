@@ -7,10 +7,14 @@ import { StageContext } from '../core/stages/stageContext';
 import { defaultActor } from '../core/actor';
 import { CommandContext, loadConfigOrThrow, environmentOf } from './context';
 import { printable } from '../core/printable';
+import { PlanRecorder } from '../core/plan/planRecorder';
+import { planned } from '../core/plan/dryRun';
 
 export interface StageSessionOptions {
   force?: boolean;
   verbose?: boolean;
+  /** `--dry-run`: the environment is opened with a plan recorder (handle.plan); see showPlan. */
+  dryRun?: boolean;
 }
 
 export async function withStageSession<T>(
@@ -24,6 +28,7 @@ export async function withStageSession<T>(
   environmentOf(config, globals.env);
   const handle = openEnvironment(config, globals.env, {
     hostLog: options.verbose ? (e) => process.stderr.write(`  [${e.host}] ${e.kind === 'command' ? '$ ' : ''}${e.text.trimEnd()}\n`) : undefined,
+    plan: options.dryRun ? new PlanRecorder() : undefined,
   });
   const interactive = process.stdin.isTTY && process.stderr.isTTY;
   const controller = new AbortController();
@@ -36,7 +41,8 @@ export async function withStageSession<T>(
   const stage: StageContext = {
     handle,
     actor: defaultActor(),
-    progress: (line) => out.progress(line),
+    // A dry run's progress says what it would do: nothing it says has happened.
+    progress: options.dryRun ? (line) => out.progress(`dry run: ${line}`) : (line) => out.progress(line),
     confirm: interactive ? ask : undefined,
     yes: globals.yes,
     force: options.force ?? false,
@@ -48,6 +54,19 @@ export async function withStageSession<T>(
     process.off('SIGINT', onSigint);
     await handle.close();
   }
+}
+
+/**
+ * A dry run of `run` (the stage, as it would run for real): prints the plan — with --json, the
+ * plan's summary — and, when the stage would stop, rethrows its error after the plan, so the exit
+ * code says so too.
+ */
+export async function showPlan(ctx: CommandContext, stage: StageContext, label: string, run: () => Promise<unknown>): Promise<void> {
+  const plan = stage.handle.plan;
+  if (!plan) throw new Error('showPlan needs an environment opened for a dry run');
+  const outcome = await planned(plan, label, stage.handle.env.name, run);
+  ctx.output().result({ dryRun: true, ...outcome.summary, stopped: outcome.stopped }, outcome.text);
+  if (outcome.error) throw outcome.error;
 }
 
 async function ask(question: string): Promise<boolean> {

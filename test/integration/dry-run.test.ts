@@ -16,8 +16,10 @@ import { canary } from '../../src/core/stages/canary';
 import { drain } from '../../src/core/stages/drain';
 import { checkColorHealth } from '../../src/core/stages/health';
 import { StageContext, StageResult } from '../../src/core/stages/stageContext';
+import { STAGES } from '../../src/core/stages/registry';
+import { cliRunner, ensureCliBuilt } from '../helpers/cli';
 import {
-  SANDBOX_UP_TIMEOUT_MS, STAGE_ACTOR, STAGE_ENV, StageSandbox, Stages, baseline, colorsSeen, configWithSsh, consistentState, onlyColor,
+  SANDBOX_UP_TIMEOUT_MS, STAGE_CONFIG, STAGE_ACTOR, STAGE_ENV, StageSandbox, Stages, baseline, colorsSeen, configWithSsh, consistentState, onlyColor,
   openStages, sshEnvironmentYaml, stageSandbox,
 } from '../helpers/stageHarness';
 
@@ -145,5 +147,34 @@ describe('dry run: what it shows is what runs (stagetest sandbox)', function () 
     assert.match(outcome.text, /would watch the routers' access log for \d+s/);
     assert.match(outcome.text, /If the canary analysis breaches: roll back to the plan before the canary, it runs:/);
     onlyColor(await colorsSeen(sandbox.urls, 2), 'mobile', 'blue');
+  });
+
+  describe('the CLI: --dry-run on every stage', () => {
+    const cli = cliRunner(() => STAGE_CONFIG, STAGE_ENV, { BLUEGREEN_ACTOR: STAGE_ACTOR });
+    before(() => ensureCliBuilt());
+
+    it('every stage that takes the lock offers --dry-run', async () => {
+      for (const stage of STAGES.filter((s) => s.takesLock)) {
+        const help = await cli.ok(stage.name, '--help');
+        assert.match(help.stdout, /--dry-run/, `bluegreen ${stage.name} --help`);
+      }
+    });
+
+    it('switch green --dry-run prints the diff and the commands, and the --json plan; exit 0; nothing changed', async () => {
+      const text = await untouched(() => cli.ok('switch', 'green', '--dry-run'));
+      assert.match(text.stdout, /^Dry run of `switch green` on stagetest: nothing was changed\./);
+      assert.match(text.stdout, /\$ mv -f \/var\/lib\/bluegreen\/state\.json\.next \/var\/lib\/bluegreen\/state\.json 2>&1/);
+      assert.match(text.stderr, /^dry run: /m, 'progress says it is a dry run');
+      const json = JSON.parse((await untouched(() => cli.ok('switch', 'green', '--dry-run', '--json'))).stdout) as { dryRun: boolean; stateChanges: Array<{ planAfter: string }> };
+      assert.equal(json.dryRun, true);
+      assert.equal(json.stateChanges[0].planAfter, 'green 100%');
+    });
+
+    it('a dry run the stage would refuse prints the plan up to there, the refusal and its hint, and exits 1', async () => {
+      const refused = await untouched(() => cli.run('deploy', 'blue', '3.0.1', '--dry-run'));
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stdout, /The stage would stop here: blue has live traffic/);
+      assert.match(refused.stderr, /blue has live traffic[^\n]*\n\s+→ drain it first/);
+    });
   });
 });

@@ -21,10 +21,10 @@ describe('host commands: the router', () => {
   it('reads state, mode, listener and tooling record in one round trip', () => {
     const read = router.readRouterCommand(lb, 'http://127.0.0.1:80/__bluegreen/state');
     assert.equal(read.script,
-      "cat /var/lib/bluegreen/state.json 2>/dev/null; printf %s '\n--bluegreen-mode--\n'; "
-      + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf %s '\n--bluegreen-probe--\n'; "
+      "cat /var/lib/bluegreen/state.json 2>/dev/null; printf '\\n--bluegreen-mode--\\n'; "
+      + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf '\\n--bluegreen-probe--\\n'; "
       + "if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:80/__bluegreen/state || true; else echo nocurl; fi; "
-      + "printf %s '\n--bluegreen-tooling--\n'; cat /opt/bluegreen/tooling.json 2>/dev/null || true");
+      + "printf '\\n--bluegreen-tooling--\\n'; cat /opt/bluegreen/tooling.json 2>/dev/null || true");
     assert.deepEqual([read.sudo, read.effect], [true, 'read']);
   });
 

@@ -12,7 +12,7 @@ import { runStage } from '../../core/stages/runStage';
 import { stageLabel } from '../../core/stages/registry';
 import { CommandContext, loadConfigOrThrow } from '../context';
 import { stageCommand, verboseOption } from '../stageCommand';
-import { withStageSession } from '../stageSession';
+import { showPlan, withStageSession } from '../stageSession';
 
 export function registerDb(program: Command, ctx: CommandContext): void {
   const db = program.command('db').description('the shared database: migration lint and the connection watch');
@@ -42,9 +42,10 @@ export function registerDb(program: Command, ctx: CommandContext): void {
     });
 
   stageCommand(program, 'migrate')
-    .action(async (options: { contract?: boolean; verbose?: boolean }) => {
-      await withStageSession(ctx, { verbose: options.verbose }, async (stage) => {
+    .action(async (options: { contract?: boolean; verbose?: boolean; dryRun?: boolean }) => {
+      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {
         const label = stageLabel('migrate', { contract: options.contract });
+        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => migrateStage(stage, { contract: options.contract })));
         const result = await runStage(stage, label, () => migrateStage(stage, { contract: options.contract }));
         const out = ctx.output();
         for (const w of result.warnings) out.progress(`warning: ${w}`);

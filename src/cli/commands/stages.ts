@@ -19,7 +19,7 @@ import { stageLabel } from '../../core/stages/registry';
 import { requireVersion } from '../../core/version';
 import { CommandContext } from '../context';
 import { stageCommand } from '../stageCommand';
-import { withStageSession } from '../stageSession';
+import { showPlan, withStageSession } from '../stageSession';
 import { parseInteger } from '../numbers';
 import { printableLine } from '../../core/printable';
 
@@ -38,8 +38,9 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
       const options = command.opts();
-      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose) }, async (stage, handle) => {
+      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun) }, async (stage, handle) => {
         const { label, body } = prepare(command.args, options, handle.config);
+        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage)));
         const result = await runStage(stage, label, () => body(stage));
         printResult(ctx, result);
       });
@@ -99,10 +100,12 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .action(run(() => ({ label: stageLabel('rollback'), body: (s) => rollback(s) })));
 
   stageCommand(program, 'release')
-    .action(async (version: string, options: { from?: string; verbose?: boolean }) => {
-      await withStageSession(ctx, { verbose: options.verbose }, async (stage, handle) => {
+    .action(async (version: string, options: { from?: string; verbose?: boolean; dryRun?: boolean }) => {
+      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {
         const from = options.from === undefined ? 1 : parseInteger(options.from, '--from', 1, Math.max(1, handle.config.release.length));
-        const results = await release(stage, requireVersion(version), { from });
+        requireVersion(version);
+        if (handle.plan) return showPlan(ctx, stage, stageLabel('release', { version }), () => release(stage, version, { from }));
+        const results = await release(stage, version, { from });
         const text = results.map((r, i) => `${String(i + from).padStart(2)}. ${describeStep(handle.config.release[i + from - 1])}: ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
       });

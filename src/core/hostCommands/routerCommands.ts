@@ -28,10 +28,15 @@ export const READING_SEPARATORS = {
  */
 export function readRouterCommand(router: RouterTarget, probeUrl: string): HostCommand {
   const { state, fallbackPlan } = router.paths;
-  const script = `cat ${q(state)} 2>/dev/null; printf %s ${q(READING_SEPARATORS.mode)}; `
-    + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; printf %s ${q(READING_SEPARATORS.probe)}; `
-    + `${httpCodeScript(probeUrl)}; printf %s ${q(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
+  const script = `cat ${q(state)} 2>/dev/null; ${printSeparator(READING_SEPARATORS.mode)}; `
+    + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; ${printSeparator(READING_SEPARATORS.probe)}; `
+    + `${httpCodeScript(probeUrl)}; ${printSeparator(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
   return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: router.sudo, effect: 'read', timeoutMs: 15_000 });
+}
+
+/** printf's own `\n` escapes, so the command stays on one line in logs and plans. */
+function printSeparator(separator: string): string {
+  return `printf '${separator.replaceAll('\n', '\\n')}'`;
 }
 
 /** Prints the HTTP status of a request to `url` made on the host, `nocurl` without curl. */

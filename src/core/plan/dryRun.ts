@@ -9,17 +9,25 @@ export interface DryRunOutcome {
   text: string;
   /** Set when the stage would stop: its message and hint, after the plan up to there. */
   stopped?: { message: string; hint?: string };
+  /** The error the stage stopped with (a face rethrows it, so the exit code says it too). */
+  error?: Error;
 }
 
 export async function dryRun(stage: string, environment: string, run: (plan: PlanRecorder) => Promise<unknown>): Promise<DryRunOutcome> {
   const plan = new PlanRecorder();
-  let stopped: DryRunOutcome['stopped'];
+  return planned(plan, stage, environment, () => run(plan));
+}
+
+/** Runs `run` (a stage on an environment opened with `plan`) and describes what it planned. */
+export async function planned(plan: PlanRecorder, stage: string, environment: string, run: () => Promise<unknown>): Promise<DryRunOutcome> {
+  let error: Error | undefined;
   try {
-    await run(plan);
-  } catch (error) {
-    stopped = { message: (error as Error).message, hint: (error as { hint?: string }).hint };
+    await run();
+  } catch (caught) {
+    error = caught as Error;
   }
+  const stopped = error ? { message: error.message, hint: (error as { hint?: string }).hint } : undefined;
   const summary = summarisePlan(plan, stage, environment);
   const tail = stopped ? `\nThe stage would stop here: ${stopped.message}${stopped.hint ? `\n  hint: ${stopped.hint}` : ''}\n` : '';
-  return { summary, text: formatPlan(summary) + tail, stopped };
+  return { summary, text: formatPlan(summary) + tail, stopped, error };
 }
