@@ -52,6 +52,8 @@ export class PlanRecorder {
 
   /** Records what `fn` would run, without running any of it, as the branch taken `when`. */
   async branch(when: string, fn: () => Promise<unknown>): Promise<void> {
+    // A failure inside a branch (an undo of the rollback's own steps) is not planned further.
+    if (branchScope.getStore()) return;
     const branch: PlannedBranch = { when, steps: [] };
     this.branches.push(branch);
     await branchScope.run(branch, async () => {
