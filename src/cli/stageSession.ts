@@ -42,7 +42,7 @@ export async function withStageSession<T>(
     handle,
     actor: defaultActor(),
     // A dry run's progress says what it would do: nothing it says has happened.
-    progress: options.dryRun ? (line) => out.progress(`dry run: ${line}`) : (line) => out.progress(line),
+    progress: options.dryRun ? (line) => out.progress(line.trim() ? `dry run: ${line}` : line) : (line) => out.progress(line),
     confirm: interactive ? ask : undefined,
     yes: globals.yes,
     force: options.force ?? false,
