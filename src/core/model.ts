@@ -17,6 +17,23 @@ export interface AppBuild {
   dockerfile: string;
 }
 
+/** `artifact:` of an app: a tarball path template, and maybe the local command that makes it. */
+export interface AppArtifact {
+  /** Path template relative to the config file; `{{version}}` is substituted. */
+  path: string;
+  /** Command run on the operator's machine, in the config's folder, before the path is read; `{{version}}` is substituted. */
+  build?: string;
+  /** Line of `artifact:` in the config file, for messages (0 when unknown). */
+  line: number;
+}
+
+/** The stock runtimes the product knows; the name is the key used in `runtime:`. */
+export const STOCK_RUNTIMES = ['node', 'java'] as const;
+export type StockRuntime = (typeof STOCK_RUNTIMES)[number];
+
+/** `runtime:` of an app: a stock runtime on the product's base image, or a base image that carries the user's own. */
+export type AppRuntime = { kind: 'stock'; name: StockRuntime } | { kind: 'image'; image: string };
+
 export interface AppSpec {
   name: string;
   port: number;
@@ -25,6 +42,10 @@ export interface AppSpec {
   /** URL prefix the routers send to this app, e.g. `/api/`; the longest prefix wins. */
   route: string;
   build?: AppBuild;
+  /** The release tarball the user's own build makes (docs/your-app.md); used instead of the Dockerfile's `artifact` target. */
+  artifact?: AppArtifact;
+  /** A stock sandbox runtime the product builds (no Dockerfile needed). */
+  runtime?: AppRuntime;
   /** Shell commands run on every host of a color; `{{version}}` and `{{artifact}}` are substituted. */
   deploy: string[];
 }
@@ -91,6 +112,8 @@ export interface DatabaseSpec {
   maxZombies: number;
   /** Gate: refuse switch/restore when connections exceed this share of max_connections. */
   maxConnectionShare: number;
+  /** True when the config has a `database:` section: only then does the sandbox start a database. */
+  declared?: boolean;
 }
 
 /** The local Docker sandbox: the engine creates routers, app hosts and the database. */

@@ -53,6 +53,9 @@ function checkApps(apps: Data | undefined, baseDir: string, issues: ConfigIssue[
       if (owner) issues.push({ path: ['apps', name, 'route'], message: `route "${app.route}" is also the route of app "${owner}"` });
       else routeOwner.set(app.route, name);
     }
+    if (app.runtime !== undefined && app.build !== undefined) {
+      issues.push({ path: ['apps', name, 'runtime'], message: 'give either runtime (a stock sandbox image) or build (your own Dockerfile), not both' });
+    }
     const context = record(app.build)?.context;
     if (typeof context === 'string' && context !== '') {
       const dir = path.resolve(baseDir, context);

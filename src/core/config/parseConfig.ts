@@ -25,7 +25,12 @@ export function parseConfig(text: string, file: string): ConfigResult {
     }
   }
   if (errors.length > 0) return { ok: false, errors: dedupe(errors).sort(compareConfigErrors) };
-  return { ok: true, config: toModel(source.data, file) };
+  const config = toModel(source.data, file);
+  // Deploy names the config line of an artifact it cannot find, so the model carries it.
+  for (const app of config.apps) {
+    if (app.artifact) app.artifact.line = source.locate({ path: ['apps', app.name, 'artifact'], message: '' }).line;
+  }
+  return { ok: true, config };
 }
 
 function dedupe(errors: ConfigError[]): ConfigError[] {

@@ -3,6 +3,8 @@
 
 import * as path from 'node:path';
 import type {
+  AppArtifact,
+  AppRuntime,
   AppSpec,
   BluegreenConfig,
   Color,
@@ -12,6 +14,7 @@ import type {
   SegmentMatch,
   SshEnvironment,
   SshHost,
+  StockRuntime,
   TrafficSpec,
 } from '../model';
 import { parseDurationMs, parsePercent, splitRegexFlags } from './values';
@@ -40,6 +43,8 @@ interface RawApp {
   health: string;
   route: string;
   build?: { context: string; dockerfile?: string };
+  artifact?: string | { build?: string; path: string };
+  runtime?: string | { image: string };
   deploy: string[];
 }
 type RawNameOrPair = string | { name: string; value?: string };
@@ -89,6 +94,7 @@ export function toModel(data: unknown, configFile: string): BluegreenConfig {
       zombieAfterSeconds: parseDurationMs(database.zombieAfter ?? DEFAULTS.zombieAfter) / 1000,
       maxZombies: database.maxZombies ?? DEFAULTS.maxZombies,
       maxConnectionShare: parsePercent(database.maxConnectionShare ?? DEFAULTS.maxConnectionShare),
+      ...(raw.database !== undefined ? { declared: true } : {}),
     },
     environments: Object.fromEntries(Object.entries(raw.environments).map(([name, env]) => [name, toEnvironment(name, env)])),
     ...(raw.notify?.length ? { notify: toWebhookSpecs(raw.notify) } : {}),
@@ -102,8 +108,19 @@ function toApp(name: string, app: RawApp): AppSpec {
     health: app.health,
     route: app.route,
     ...(app.build ? { build: { context: app.build.context, dockerfile: app.build.dockerfile ?? DEFAULTS.dockerfile } } : {}),
+    ...(app.artifact !== undefined ? { artifact: toArtifact(app.artifact) } : {}),
+    ...(app.runtime !== undefined ? { runtime: toRuntime(app.runtime) } : {}),
     deploy: [...app.deploy],
   };
+}
+
+function toArtifact(artifact: NonNullable<RawApp['artifact']>): AppArtifact {
+  if (typeof artifact === 'string') return { path: artifact, line: 0 };
+  return { path: artifact.path, ...(artifact.build !== undefined ? { build: artifact.build } : {}), line: 0 };
+}
+
+function toRuntime(runtime: NonNullable<RawApp['runtime']>): AppRuntime {
+  return typeof runtime === 'string' ? { kind: 'stock', name: runtime as StockRuntime } : { kind: 'image', image: runtime.image };
 }
 
 function toTraffic(traffic: NonNullable<RawConfig['traffic']>): TrafficSpec {

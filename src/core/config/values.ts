@@ -313,3 +313,42 @@ export function parsePercent(value: string): number {
   // Round away binary noise (0.07 * 100 / 100 …) so `7%` is exactly 0.07.
   return Number((Number(match[1]) / 100).toPrecision(12));
 }
+
+/** Only `{{version}}` is substituted in an app's `artifact` (path and build command). */
+function checkVersionPlaceholderOnly(value: string): string | undefined {
+  for (const match of value.matchAll(PLACEHOLDER)) {
+    if (match[1] !== 'version') return `unknown placeholder "${match[0]}": only {{version}} is substituted here`;
+  }
+  const rest = value.replace(PLACEHOLDER, '');
+  if (rest.includes('{{') || rest.includes('}}')) return 'has an unbalanced {{ or }}';
+  return undefined;
+}
+
+/** An artifact path template: a file path (relative to the config file) naming a `.tar.gz` or `.tgz`, with only `{{version}}`. */
+export const checkArtifactPath: ValueCheck = (value) => {
+  const path = checkFilePath(value);
+  if (path) return path;
+  if (!/\.(tar\.gz|tgz)$/.test(value)) return `artifact "${value}" must name a gzipped tarball (.tar.gz or .tgz)`;
+  return checkVersionPlaceholderOnly(value);
+};
+
+/** An artifact's build command: one line run on the operator's machine, with only `{{version}}`. */
+export const checkArtifactBuild: ValueCheck = (value) => {
+  if (value.trim() === '') return 'command is empty';
+  const line = checkSingleLine(value);
+  if (line) return `command ${line}`;
+  return checkVersionPlaceholderOnly(value);
+};
+
+/** A Docker image reference (`node:20-bookworm-slim`, `registry.example.com/team/node:20@sha256:…`). */
+export const checkImageReference: ValueCheck = (value) => {
+  if (!/^[a-z0-9][a-z0-9._/:@-]{0,254}$/i.test(value) || value.includes('//') || value.startsWith('-')) {
+    return `"${value}" is not an image reference such as node:20-bookworm-slim`;
+  }
+  return undefined;
+};
+
+/** `{{version}}` substituted into an artifact path or build command (the version is already checked). */
+export function substituteVersion(template: string, version: string): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => (name === 'version' ? version : whole));
+}

@@ -6,7 +6,7 @@ import { Color, hasLiveTraffic } from '../model';
 import { RefusedError, StageError } from '../errors';
 import { requireVersion } from '../version';
 import { readRouters, currentState } from '../fleet/readRouters';
-import { buildArtifact, plannedArtifact } from '../artifacts/buildArtifact';
+import { hasArtifact, plannedResolvedArtifact, resolveArtifact } from '../artifacts/resolveArtifact';
 import { changeTraffic } from './changeTraffic';
 import { checkColorHealth, describeUnhealthy } from './health';
 import { describePlan } from '../router/describePlan';
@@ -53,20 +53,22 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
   const artifacts = new Map<string, string>();
   const plannedBuilds = new Set<string>();
   for (const app of handle.config.apps) {
-    if (!app.build) continue;
+    if (!hasArtifact(app)) continue;
     if (handle.plan) {
-      const planned = await plannedArtifact(handle.config, app, version);
-      handle.plan.note(`${planned.cached ? 'would reuse' : 'would build (not cached yet)'} the ${app.name} ${version} artifact: ${planned.file}`);
-      if (planned.cached) artifacts.set(app.name, planned.file);
+      const planned = await plannedResolvedArtifact(handle.config, app, version);
+      if (!planned) continue;
+      handle.plan.note(planned.note);
+      if (planned.ready) artifacts.set(app.name, planned.file);
       else plannedBuilds.add(app.name);
       continue;
     }
     ctx.progress(`building ${app.name} ${version}`);
-    const artifact = await buildArtifact(handle.config, app, version, {
+    // The user's tarball or the Dockerfile's, checked (an executable `run` at its root) before any host sees it.
+    const artifact = await resolveArtifact(handle.config, app, version, {
       signal: ctx.signal,
       onProgress: (p) => { if (p.step !== 'build') ctx.progress(`  ${p.detail}`); },
     });
-    artifacts.set(app.name, artifact.file);
+    if (artifact) artifacts.set(app.name, artifact.file);
   }
 
   const jobs = handle.config.apps.flatMap((app) =>
