@@ -41,6 +41,7 @@ export const OTHER_COMMANDS: Record<string, LazyHandler> = {
   'bluegreen.sandboxDown': () => import('./commands/sandboxDown'),
   'bluegreen.hostsSetup': () => import('./commands/hostsSetup'),
   'bluegreen.releaseLock': () => import('./commands/releaseLock'),
+  'bluegreen.showPlan': () => import('./commands/showPlan'),
 };
 
 export const COMMANDS: Record<string, LazyHandler> = {

@@ -6,6 +6,8 @@ export { loadConfig, parseConfig, formatConfigError } from '../core/config';
 export { openEnvironment, type EnvironmentHandle } from '../core/environment/openEnvironment';
 export { readStatus, formatStatus, type EnvironmentStatus } from '../core/stages/status';
 export { runStage } from '../core/stages/runStage';
+export { PlanRecorder } from '../core/plan/planRecorder';
+export { planned, type DryRunOutcome } from '../core/plan/dryRun';
 export { type StageContext, type StageResult } from '../core/stages/stageContext';
 export { defaultActor } from '../core/actor';
 export { drain } from '../core/stages/drain';

@@ -23,6 +23,8 @@ export interface StageCommandOptions {
   force?: boolean;
   /** Sandbox down: also remove the database volume. */
   volumes?: boolean;
+  /** Show Plan: run the stage as a dry run (reads only) and show its plan in an editor. */
+  dryRun?: boolean;
 }
 
 export interface CommandTarget {

@@ -7,6 +7,7 @@ import type { BluegreenConfig } from '../../core/model';
 import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
 import type { StageContext, StageResult } from '../../core/stages/stageContext';
 import type { StageCommandOptions } from './commandTarget';
+import type { DryRunOutcome } from '../../core/plan/dryRun';
 import { engine, type Engine } from '../engine';
 import { configWithSettings } from '../tree/environmentReading';
 import type { ExtensionServices } from '../services';
@@ -69,7 +70,11 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
   const core = await engine();
   const settings = readSettings();
   const config = configWithSettings(run.config, settings);
+  // Show Plan: the same run on an environment opened for a dry run (docs/architecture.md).
+  const plan = run.options.dryRun ? new core.PlanRecorder() : undefined;
+  const title = plan ? `Plan: ${run.title}` : run.title;
   const handle = core.openEnvironment(config, run.envName, {
+    plan,
     sshPath: settings.sshPath,
     hostLog: (event) => {
       const text = event.text.trimEnd();
@@ -78,14 +83,14 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
       for (const line of text.split('\n')) output.appendLine(`  [${event.host}] ${prefix}${line}`);
     },
   });
-  output.appendLine(`\n▶ ${run.title} (${new Date().toLocaleString()})`);
+  output.appendLine(`\n▶ ${title} (${new Date().toLocaleString()})`);
   let nextAsk: ((question: string) => Promise<boolean>) | undefined;
   let declined = false;
   const yes = run.options.yes === true;
   const confirmChanges = run.options.confirmChanges === true;
 
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blue-Green: ${run.title}`, cancellable: true }, async (progress, token) => {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blue-Green: ${title}`, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const cancelled = token.onCancellationRequested(() => {
         output.appendLine('  cancel requested: stopping after the current step');
@@ -118,14 +123,16 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
         ctx, handle, core, config, progress: report, signal: controller.signal,
         askNextWith: (ask) => { nextAsk = ask; },
       };
+      const execute = async (): Promise<T> => (run.lockLabel
+        ? await core.runStage(ctx, run.lockLabel, () => run.body(session) as unknown as Promise<StageResult>) as unknown as T
+        : await run.body(session));
       try {
-        return run.lockLabel
-          ? await core.runStage(ctx, run.lockLabel, () => run.body(session) as unknown as Promise<StageResult>) as unknown as T
-          : await run.body(session);
+        return plan ? await core.planned(plan, run.lockLabel ?? run.title, run.envName, execute) : await execute();
       } finally {
         cancelled.dispose();
       }
     });
+    if (plan) return await showPlan(result as unknown as DryRunOutcome, title) as StageOutcome<T>;
     const { summary, warnings } = run.summarize(result as T);
     output.appendLine(`✔ ${run.title}: ${summary}`);
     for (const w of warnings) output.appendLine(`  warning: ${w}`);
@@ -150,6 +157,18 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
     // The routers are the source of truth: show what they carry now, whatever happened.
     await services.refresher.refresh(run.envName, 0);
   }
+}
+
+/** The plan in an editor beside the code (what a stage would run, nothing run); the outcome says whether it would stop. */
+async function showPlan(outcome: DryRunOutcome, title: string): Promise<StageOutcome<DryRunOutcome>> {
+  const document = await vscode.workspace.openTextDocument({ content: outcome.text, language: 'plaintext' });
+  await vscode.window.showTextDocument(document, { preview: false });
+  const commands = outcome.summary.steps.filter((s) => !s.ran).length;
+  const summary = outcome.stopped
+    ? `would stop: ${outcome.stopped.message.split('\n')[0]}`
+    : `planned ${commands} command(s) on ${new Set(outcome.summary.steps.map((s) => s.host)).size} host(s); nothing was changed`;
+  void vscode.window.showInformationMessage(`${title}: ${summary}`);
+  return { ok: !outcome.stopped, summary, warnings: [], result: outcome, error: outcome.stopped?.message, hint: outcome.stopped?.hint };
 }
 
 /** A modal with the question (it says what will change) and one button named by its verb. */

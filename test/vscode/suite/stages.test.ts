@@ -81,6 +81,20 @@ describe('stage commands on a sandbox', function () {
     assert.match(r.get('database')?.description ?? '', /connections|not read/);
   });
 
+  it('Show Plan of Switch Traffic opens the plan in an editor and changes nothing', async () => {
+    const before = await rows();
+    const outcome = await run<{ text: string; summary: { steps: Array<{ command: string; ran: boolean }> } }>('bluegreen.showPlan', { stage: 'switch', color: 'green' });
+    assert.match(outcome.summary, /^planned \d+ command\(s\) on \d+ host\(s\); nothing was changed$/);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, /^Dry run of `switch green` on vscodetest: nothing was changed\./);
+    assert.match(text, /Router state #\d+ → #\d+: blue 100% → green 100%/);
+    assert.ok(outcome.result?.summary.steps.some((s) => s.command.startsWith('mv -f /var/lib/bluegreen/state.json.next') && !s.ran));
+    const after = await rows();
+    assert.equal(after.get('routers')?.description, before.get('routers')?.description, 'the routers carry the same state');
+    assert.equal(after.get(ENV)?.description, 'blue 100%');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Switch Traffic moves every user to green: the tree and the status bar follow', async () => {
     const outcome = await run('bluegreen.switch', { color: 'green', yes: true });
     assert.match(outcome.summary, /switched to green: green 100%/);
