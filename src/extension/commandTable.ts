@@ -42,6 +42,8 @@ export const OTHER_COMMANDS: Record<string, LazyHandler> = {
   'bluegreen.hostsSetup': () => import('./commands/hostsSetup'),
   'bluegreen.releaseLock': () => import('./commands/releaseLock'),
   'bluegreen.showPlan': () => import('./commands/showPlan'),
+  'bluegreen.showHistoryEntry': () => import('./commands/showHistoryEntry'),
+  'bluegreen.refreshHistory': () => import('./commands/refreshHistory'),
 };
 
 export const COMMANDS: Record<string, LazyHandler> = {

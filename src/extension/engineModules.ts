@@ -8,6 +8,8 @@ export { readStatus, formatStatus, type EnvironmentStatus } from '../core/stages
 export { runStage } from '../core/stages/runStage';
 export { PlanRecorder } from '../core/plan/planRecorder';
 export { planned, type DryRunOutcome } from '../core/plan/dryRun';
+export { readEnvironmentHistory } from '../core/history/environmentHistory';
+export { entryDetail } from '../core/history/entryDetail';
 export { type StageContext, type StageResult } from '../core/stages/stageContext';
 export { defaultActor } from '../core/actor';
 export { drain } from '../core/stages/drain';

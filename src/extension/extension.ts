@@ -15,6 +15,7 @@ import { selectedEnvironmentOf } from './tree/selectedEnvironment';
 import type { ExtensionServices } from './services';
 import { TrafficStatusBar } from './tree/statusBar';
 import { StatusRefresher } from './tree/statusRefresher';
+import { HISTORY_VIEW_ID, HistoryTreeProvider } from './history/historyTree';
 import { startTestSuiteIfRequested } from './testSuiteHook';
 
 export const ENVIRONMENTS_VIEW_ID = 'bluegreen.environments';
@@ -40,11 +41,16 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
   const diagnostics = new ConfigDiagnostics(output);
   const statusBar = new TrafficStatusBar();
   const background = new BackgroundRefresh(refresher, output);
-  const services: ExtensionServices = { context, output, environments, diagnostics, refresher, pauses, selectedEnvironment };
+  const history = new HistoryTreeProvider(() => (configState.kind === 'valid' ? configState.config : undefined), selectedEnvironment, output);
+  const services: ExtensionServices = { context, output, environments, diagnostics, refresher, pauses, history, selectedEnvironment };
 
   // Disposed in reverse: the tree and the background work stop before the readings they use.
-  context.subscriptions.push(output, refresher, pauses, environments, diagnostics, statusBar, background);
+  context.subscriptions.push(output, refresher, pauses, environments, history, diagnostics, statusBar, background);
   context.subscriptions.push(vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: environments, showCollapseAll: true }));
+  // The history is read only while its view is visible: reading it contacts the routers.
+  const historyView = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: history });
+  const refreshHistory = () => { if (historyView.visible) void history.refresh(); };
+  context.subscriptions.push(historyView, historyView.onDidChangeVisibility(refreshHistory));
   context.subscriptions.push(registerTrafficPanel(services));
   context.subscriptions.push(new MigrationDiagnostics(output));
   for (const [id, load] of Object.entries(COMMANDS)) {
@@ -63,12 +69,18 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
       configState = state;
       background.setConfig(state.kind === 'valid' ? state.config : undefined);
       updateStatusBar();
+      refreshHistory();
     }),
-    refresher.onDidChange((envName) => { if (envName === selectedEnvironment()) updateStatusBar(); }),
+    refresher.onDidChange((envName) => {
+      if (envName !== selectedEnvironment()) return;
+      updateStatusBar();
+      refreshHistory();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bluegreen.defaultEnvironment')) {
         updateStatusBar();
         environments.redraw();
+        refreshHistory();
       }
     }),
     // Trust granted: SSH environments may be read now, and stage actions appear.

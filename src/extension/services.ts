@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { ConfigDiagnostics } from './diagnostics/configDiagnostics';
 import type { EnvironmentsTreeProvider } from './tree/environmentsTree';
+import type { HistoryTreeProvider } from './history/historyTree';
 import type { PausePoints } from './stages/pausePoints';
 import type { StatusRefresher } from './tree/statusRefresher';
 
@@ -13,6 +14,8 @@ export interface ExtensionServices {
   /** The readings of every environment, refreshed in the background. */
   refresher: StatusRefresher;
   pauses: PausePoints;
+  /** The Release History view of the selected environment. */
+  history: HistoryTreeProvider;
   /** The environment the status bar shows and the palette offers first. */
   selectedEnvironment(): string;
 }

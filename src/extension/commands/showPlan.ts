@@ -25,7 +25,8 @@ export async function run(_services: ExtensionServices, ...args: unknown[]) {
     entry = picked?.entry;
   }
   if (!entry?.command) return undefined;
-  const { stage: _stage, ...stageOptions } = options;
+  const stageOptions: StageCommandOptions & { stage?: string } = { ...options };
+  delete stageOptions.stage;
   // A tree item answers the stage's questions it can: its environment and color.
   const fromNode = target.node ? { env: envNameOfNode(target.node), color: colorOfNode(target.node) } : {};
   return vscode.commands.executeCommand(entry.command.id, { ...fromNode, ...stageOptions, dryRun: true });

@@ -105,6 +105,19 @@ describe('stage commands on a sandbox', function () {
     assert.equal(api.statusBar.text, '$(circle-filled) green 100%');
   });
 
+  it('Release History lists the switch, read from the routers, and shows its plan diff', async () => {
+    type Node = { kind: string; entry?: { stage: string; changes: string[] } };
+    const nodes = await vscode.commands.executeCommand<Node[]>('bluegreen.refreshHistory');
+    const newest = nodes?.find((n) => n.kind === 'entry');
+    assert.equal(newest?.entry?.stage, 'switch green', JSON.stringify(nodes?.slice(0, 3)));
+    assert.deepEqual(newest?.entry?.changes, ['users: blue 100% → green 100%']);
+    const text = await vscode.commands.executeCommand<string>('bluegreen.showHistoryEntry', newest);
+    assert.match(text ?? '', /^vscodetest: switch green$/m);
+    assert.match(text ?? '', /^ {2}- {7}"blue": 100,$/m);
+    assert.match(text ?? '', /^ {2}\+ {7}"green": 100$/m);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Start Canary sends 10% of users to blue (no analysis)', async () => {
     const outcome = await vscode.commands.executeCommand<StageOutcome>('bluegreen.canary', { env: ENV, color: 'blue', percent: 10, analyze: false, yes: true });
     assert.equal(outcome?.ok, true, outcome?.error);
