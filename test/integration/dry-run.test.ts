@@ -14,6 +14,7 @@ import { switchTo } from '../../src/core/stages/switch';
 import { deploy } from '../../src/core/stages/deploy';
 import { canary } from '../../src/core/stages/canary';
 import { drain } from '../../src/core/stages/drain';
+import { release } from '../../src/core/stages/release';
 import { checkColorHealth } from '../../src/core/stages/health';
 import { StageContext, StageResult } from '../../src/core/stages/stageContext';
 import { STAGES } from '../../src/core/stages/registry';
@@ -147,6 +148,23 @@ describe('dry run: what it shows is what runs (stagetest sandbox)', function () 
     assert.match(outcome.text, /would watch the routers' access log for \d+s/);
     assert.match(outcome.text, /If the canary analysis breaches: roll back to the plan before the canary, it runs:/);
     onlyColor(await colorsSeen(sandbox.urls, 2), 'mobile', 'blue');
+  });
+
+  it('the whole release runbook: each stage planned on the state the previous one would leave, to the end', async () => {
+    const outcome = await untouched(() => dryRun('release 3.0.1', STAGE_ENV, async (plan) => {
+      const handle = openEnvironment(sandbox.config, STAGE_ENV, { plan });
+      try {
+        await release(contextFor(handle), '3.0.1');
+      } finally {
+        await handle.close();
+      }
+    }));
+    assert.equal(outcome.stopped, undefined, outcome.text);
+    const changes = outcome.summary.stateChanges;
+    assert.ok(changes.length >= 4, outcome.text);
+    changes.slice(1).forEach((change, i) => assert.equal(change.from, changes[i].to, 'each change starts where the previous one left'));
+    assert.equal(changes.at(-1)?.planAfter, 'blue 100%', 'the runbook ends on traffic.initial');
+    assert.ok(outcome.summary.notes.some((n) => /^would ask: .*Continue\?$/.test(n)), 'the pause point is said');
   });
 
   describe('the CLI: --dry-run on every stage', () => {

@@ -174,7 +174,9 @@ export function followAccessLogCommand(router: RouterTarget): HostCommand {
 }
 
 /** curl on the router itself with the preview header forcing `color`: status, headers, body. */
-export function smokeRequestCommand(url: string, previewHeader: string, color: string): HostCommand {
+export function smokeRequestCommand(url: string, previewHeader: string, color: string, assumedAnswer?: string): HostCommand {
   return hostCommand(`smoke request through the router, preview ${color}`,
-    `curl -s -m 10 -D - -H ${q(`${previewHeader}: ${color}`)} ${q(url)} 2>&1 | head -c 65536`, { sudo: false, effect: 'read', timeoutMs: 15_000 });
+    `curl -s -m 10 -D - -H ${q(`${previewHeader}: ${color}`)} ${q(url)} 2>&1 | head -c 65536`, {
+      sudo: false, effect: 'read', timeoutMs: 15_000, assumed: assumedAnswer === undefined ? undefined : { stdout: assumedAnswer },
+    });
 }

@@ -80,7 +80,9 @@ export async function verify(ctx: StageContext, color: Color): Promise<StageResu
 
 async function runSmoke(ctx: StageContext, router: RouterHandle, check: SmokeCheck, color: Color): Promise<SmokeOutcome> {
   // curl on the router itself: status, the color that answered, and the body.
-  const command = smokeRequestCommand(`http://127.0.0.1:${ctx.handle.routerPort}${check.path}`, ctx.handle.config.traffic.preview.header, color);
+  // A dry run that has planned a change on this router assumes the check passes.
+  const assumed = `HTTP/1.1 ${check.expect} (assumed by the dry run)\r\n${ROUTED_COLOR_HEADER}: ${color}\r\n\r\n${check.contains ?? ''}`;
+  const command = smokeRequestCommand(`http://127.0.0.1:${ctx.handle.routerPort}${check.path}`, ctx.handle.config.traffic.preview.header, color, assumed);
   try {
     const result = await runHostCommand(router.transport, command);
     return { router: router.name, path: check.path, ...judgeSmoke(result.stdout, check, color) };
