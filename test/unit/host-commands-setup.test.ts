@@ -19,22 +19,24 @@ const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', d
 const line = (step: HostStep) => `${step.effect}: ${stepText(step)}`;
 
 describe('host commands: hosts setup on an app host', () => {
-  it('creates the app user and the tooling folders, and says whether systemd runs', () => {
+  it('creates the app user, the product\'s group and the tooling folders, and says whether systemd runs', () => {
     const prepare = app.prepareAppHostCommand(true);
     assert.equal(prepare.script,
       '{ id -u bluegreen-app >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin bluegreen-app; }'
+      + ' && { getent group bluegreen >/dev/null || groupadd --system bluegreen; }'
       + ' && mkdir -p /opt/bluegreen/bin /opt/bluegreen/systemd && if [ -d /run/systemd/system ]; then echo systemd; fi');
     assert.deepEqual([prepare.sudo, prepare.effect, prepare.input, prepare.timeoutMs], [true, 'change', undefined, undefined]);
     assert.equal(app.prepareAppHostCommand(false).sudo, false);
   });
 
   it('puts the tooling and the supervisor unit, and reloads systemd', () => {
-    assert.deepEqual(app.HOST_TOOLS, ['deploy', 'bluegreen-supervise', 'bluegreen-host-init']);
+    assert.deepEqual(app.HOST_TOOLS, ['deploy', 'bluegreen-supervise', 'bluegreen-host-init', 'bluegreen-probe']);
     const bytes = Buffer.from('#!/bin/sh\n');
     assert.deepEqual(app.HOST_TOOLS.map((name) => line(app.hostToolFile(name, bytes, true))), [
       'change: put /opt/bluegreen/bin/deploy (10 bytes, mode 755, sudo)',
       'change: put /opt/bluegreen/bin/bluegreen-supervise (10 bytes, mode 755, sudo)',
       'change: put /opt/bluegreen/bin/bluegreen-host-init (10 bytes, mode 755, sudo)',
+      'change: put /opt/bluegreen/bin/bluegreen-probe (10 bytes, mode 755, sudo)',
     ]);
     const unit = Buffer.from('[Unit]\n');
     assert.equal(line(app.supervisorUnitCopyFile(unit, true)), 'change: put /opt/bluegreen/systemd/bluegreen-supervise@.service (7 bytes, mode 644, sudo)');
@@ -43,10 +45,11 @@ describe('host commands: hosts setup on an app host', () => {
     assert.equal(line(app.systemdReloadCommand(true)), 'change: systemctl daemon-reload  (sudo)');
   });
 
-  it('makes the release layout and writes app.env only when absent', () => {
+  it('makes the release layout (the artifact folder the group\'s) and writes app.env only when absent', () => {
     const layout = app.appLayoutCommand(web, 'green', true);
     assert.equal(layout.script,
-      "mkdir -p /opt/web/releases /opt/web/artifacts /opt/web/log && { [ -e /opt/web/app.env ] || printf '%s\\n' "
+      'mkdir -p /opt/web/releases /opt/web/artifacts /opt/web/log && chgrp bluegreen /opt/web/artifacts && chmod 2775 /opt/web/artifacts && '
+      + "{ [ -e /opt/web/app.env ] || printf '%s\\n' "
       + "'PORT=3000\nHEALTH=/health\nBLUEGREEN_APP=web\nBLUEGREEN_COLOR=green' > /opt/web/app.env; }");
     assert.deepEqual([layout.sudo, layout.effect, layout.input], [true, 'change', undefined]);
     // The shell writes exactly the four lines.
@@ -138,6 +141,12 @@ describe('host commands: hosts setup on a router', () => {
     ]);
     assert.equal(line(sequence.restore), restore);
     assert.equal(line(sequence.cleanup), `record: ${removeBackups}  (sudo)`);
+  });
+
+  it('hands the product\'s router folders (never nginx\'s own) to group bluegreen, setgid, so the stages need no sudo to write them', () => {
+    assert.equal(line(router.routerFilesForGroupCommand(lb)), 'change: { getent group bluegreen >/dev/null || groupadd --system bluegreen; }'
+      + ' && mkdir -p /etc/bluegreen && chgrp -R bluegreen /etc/bluegreen && chmod -R g+rwX /etc/bluegreen && chmod g+s /etc/bluegreen'
+      + ' && mkdir -p /var/lib/bluegreen && chgrp -R bluegreen /var/lib/bluegreen && chmod -R g+rwX /var/lib/bluegreen && chmod g+s /var/lib/bluegreen  (sudo)');
   });
 
   it('quotes paths that need it and follows the router\'s sudo', () => {

@@ -25,30 +25,45 @@ describe('host commands: the router', () => {
       + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf '\\n--bluegreen-probe--\\n'; "
       + "if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:80/__bluegreen/state || true; else echo nocurl; fi; "
       + "printf '\\n--bluegreen-tooling--\\n'; cat /opt/bluegreen/tooling.json 2>/dev/null || true");
-    assert.deepEqual([read.sudo, read.effect], [true, 'read']);
+    assert.deepEqual([read.sudo, read.effect], [false, 'read']);
   });
 
   it('builds each step of a router change and its undo', () => {
     const write = router.writeNextStateCommand(lb, '{"serial":2}\n');
-    assert.equal(write.script, 'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next');
+    assert.equal(write.script, 'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next');
     assert.equal(write.input, '{"serial":2}\n');
     assert.equal(write.assumed?.stdout, 'f9a06b8a828d38edade9ada1950e39acd2cfab5f2b9350b560a7d9f199ffc52e  /var/lib/bluegreen/state.json.next\n');
     assert.deepEqual(router.writeNextPlanFile(lb, 'plan'), {
-      kind: 'put', purpose: 'write the next fallback plan beside the live one', path: '/etc/bluegreen/plan.conf.next', data: 'plan', sudo: true, mode: undefined, effect: 'record',
+      kind: 'put', purpose: 'write the next fallback plan beside the live one', path: '/etc/bluegreen/plan.conf.next', data: 'plan', sudo: false, mode: undefined, effect: 'record',
     });
-    assert.equal(router.checkNextPlanCommand(lb).script,
-      'cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && nginx -t 2>&1');
+    assert.equal(router.checkNextPlanCommand(lb).script, 'rm -f /etc/bluegreen/plan.conf.prev && cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev'
+      + ' && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -t 2>&1');
     assert.equal(router.applyNextStateCommand(lb, false).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1');
-    assert.equal(router.applyNextStateCommand(lb, true).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && nginx -s reload 2>&1');
+    assert.equal(router.applyNextStateCommand(lb, true).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && sudo -n /usr/sbin/nginx -s reload 2>&1');
     assert.deepEqual([router.restoreStateFile(lb, 'prev').path, router.restoreStateFile(lb, 'prev').data], ['/var/lib/bluegreen/state.json', 'prev']);
     assert.equal(router.restorePlanCommand(lb, false).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf');
-    assert.equal(router.restorePlanCommand(lb, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload');
+    assert.equal(router.restorePlanCommand(lb, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -s reload');
     assert.equal(router.removeNextFilesCommand(lb).script, 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next');
-    assert.equal(router.appendHistoryCommand(lb, 'x\n').script, 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl');
+    assert.equal(router.appendHistoryCommand(lb, 'x\n').script, 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl');
+  });
+
+  it('runs as the login user: only nginx -t and nginx -s reload need root, by the path the sudo rule lists', () => {
+    const all = [
+      router.readRouterCommand(lb, 'http://127.0.0.1:80/'), router.writeNextStateCommand(lb, 's'), router.checkNextPlanCommand(lb), router.applyNextStateCommand(lb, true),
+      router.restorePlanCommand(lb, true), router.removeNextFilesCommand(lb), router.appendAuditCommand(lb, 'a'), router.takeLockCommand(lb, 'L'),
+      router.renewLockCommand(lb, 'h', 'L'), router.releaseLockCommand(lb, 'h', true), router.readLockCommand(lb), router.followAccessLogCommand(lb),
+    ];
+    assert.deepEqual(all.filter((c) => c.sudo), []);
+    const privileged = all.flatMap((c) => c.script.match(/sudo -n [^&|;]*?(?= 2>&1|$| &&)/g) ?? []);
+    assert.deepEqual([...new Set(privileged)], ['sudo -n /usr/sbin/nginx -t', 'sudo -n /usr/sbin/nginx -s reload']);
+    // Where the login is root (the sandbox's containers), nginx runs as it is.
+    const root = { ...lb, sudo: false };
+    assert.equal(router.nginxLine('root', '-t'), 'nginx -t');
+    assert.equal(router.restorePlanCommand(root, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload');
   });
 
   it('takes, renews and gives back the lock, naming the holder', () => {
-    assert.equal(router.takeLockCommand(lb, 'L\n').script, 'mkdir -p /var/lib/bluegreen && (set -C; cat > /var/lib/bluegreen/lock.json) 2>/dev/null');
+    assert.equal(router.takeLockCommand(lb, 'L\n').script, 'umask 002 && mkdir -p /var/lib/bluegreen && (set -C; cat > /var/lib/bluegreen/lock.json) 2>/dev/null');
     assert.equal(router.renewLockCommand(lb, 'ann@box', 'L\n').script, `grep -qF '"holder":"ann@box"' /var/lib/bluegreen/lock.json && cat > /var/lib/bluegreen/lock.json`);
     assert.equal(router.releaseLockCommand(lb, "o'neil@box", false).script, `grep -qF '"holder":"o'\\''neil@box"' /var/lib/bluegreen/lock.json && rm -f /var/lib/bluegreen/lock.json || true`);
     assert.equal(router.releaseLockCommand(lb, 'ann@box', true).script, 'rm -f /var/lib/bluegreen/lock.json || true');
@@ -56,7 +71,7 @@ describe('host commands: the router', () => {
   });
 
   it('appends and reads the audit log and history; follows the access log; sends a smoke request', () => {
-    assert.equal(router.appendAuditCommand(lb, 'a\n').script, 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl');
+    assert.equal(router.appendAuditCommand(lb, 'a\n').script, 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl');
     assert.equal(router.readAuditCommand(lb, 5.7).script, 'tail -n 5 /var/lib/bluegreen/audit.jsonl 2>/dev/null || true');
     assert.equal(router.readHistoryCommand(lb, 0).script, 'tail -n 1 /var/lib/bluegreen/history.jsonl 2>/dev/null || true');
     assert.equal(router.followAccessLogCommand(lb).script, 'tail -n 0 -F /var/log/nginx/bluegreen.access.log');
@@ -65,8 +80,8 @@ describe('host commands: the router', () => {
   });
 
   it('shows a step as a transport log line: sudo and stdin by size, a put by size', () => {
-    assert.equal(stepText(router.appendAuditCommand(lb, 'a\n')), 'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl  (sudo, stdin 2 bytes)');
-    assert.equal(stepText(router.writeNextPlanFile({ ...lb, sudo: false }, 'plan')), 'put /etc/bluegreen/plan.conf.next (4 bytes, mode 644)');
+    assert.equal(stepText(router.appendAuditCommand(lb, 'a\n')), 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl  (stdin 2 bytes)');
+    assert.equal(stepText(router.writeNextPlanFile(lb, 'plan')), 'put /etc/bluegreen/plan.conf.next (4 bytes, mode 644)');
   });
 });
 
@@ -80,32 +95,26 @@ describe('host commands: an app host', () => {
   });
 
   it('fills the config\'s deploy lines shell-quoted', () => {
-    const lines = configDeployCommands(web, '1.2.3+b', artifactPath('web', '1.2.3+b'), true);
+    // As the login user: the host tooling's deploy runs itself again under sudo -n when it is not root.
+    const lines = configDeployCommands(web, '1.2.3+b', artifactPath('web', '1.2.3+b'));
     assert.deepEqual(lines.map((c) => c.script), ['/opt/bluegreen/bin/deploy web 1.2.3+b', 'echo /opt/web/artifacts/web-1.2.3+b.tar.gz']);
-    assert.deepEqual(lines.map((c) => [c.sudo, c.effect, c.timeoutMs]), [[true, 'change', 180_000], [true, 'change', 180_000]]);
-    assert.equal(configDeployCommands({ ...web, deploy: ['deploy {{version}}'] }, "1'x", undefined, false)[0].script, `deploy '1'\\''x'`);
-    assert.equal(configDeployCommands(web, '1.2.3', undefined, false)[1].script, "echo ''");
+    assert.deepEqual(lines.map((c) => [c.sudo, c.effect, c.timeoutMs]), [[false, 'change', 180_000], [false, 'change', 180_000]]);
+    assert.equal(configDeployCommands({ ...web, deploy: ['deploy {{version}}'] }, "1'x", undefined)[0].script, `deploy '1'\\''x'`);
+    assert.equal(configDeployCommands(web, '1.2.3', undefined)[1].script, "echo ''");
   });
 
   it('puts the artifact where deploy looks for it', () => {
-    assert.equal(makeArtifactDirCommand('web', true).script, 'mkdir -p /opt/web/artifacts');
-    const put = putArtifactFile('web', '1.2.3', Buffer.from('tgz'), true);
-    assert.deepEqual([put.path, put.sudo, put.effect], ['/opt/web/artifacts/web-1.2.3.tar.gz', true, 'record']);
+    assert.deepEqual([makeArtifactDirCommand('web').script, makeArtifactDirCommand('web').sudo], ['mkdir -p /opt/web/artifacts', false]);
+    const put = putArtifactFile('web', '1.2.3', Buffer.from('tgz'));
+    assert.deepEqual([put.path, put.sudo, put.effect], ['/opt/web/artifacts/web-1.2.3.tar.gz', false, 'record']);
     assert.equal(readToolingRecordCommand().script, 'cat /opt/bluegreen/tooling.json 2>/dev/null || true');
   });
 
-  it('probes health, release and listeners, with sudo where stages use it', () => {
-    const probe = appProbeCommand(web, true);
-    assert.equal(probe.script.split('\n').slice(0, 6).join('\n'), [
-      "code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:3000/health 2>/dev/null || true)",
-      'echo "status=${code:-000}"',
-      'echo "version=$(basename "$(readlink /opt/web/current 2>/dev/null)" 2>/dev/null)"',
-      'echo "release=$(cat /run/bluegreen/web/release 2>/dev/null)"',
-      'app=$(cat /run/bluegreen/web/app.pid 2>/dev/null)',
-      'echo "apppid=$app"',
-    ].join('\n'));
-    assert.match(probe.script, /== ":0BB8"/);
-    assert.deepEqual([probe.sudo, probe.effect, appProbeCommand(web, false).sudo], [true, 'read', false]);
+  it('probes health, release and listeners with the host tool, under sudo -n where the ssh user has the narrow rule', () => {
+    const probe = appProbeCommand(web, 'sudo');
+    assert.equal(probe.script, 'sudo -n /opt/bluegreen/bin/bluegreen-probe web 3000 /health');
+    assert.deepEqual([probe.sudo, probe.effect], [false, 'read']);
+    assert.equal(appProbeCommand({ ...web, health: "/h'x" }, 'root').script, `/opt/bluegreen/bin/bluegreen-probe web 3000 '/h'\\''x'`);
   });
 });
 
@@ -141,9 +150,9 @@ describe('the router change as applyState runs it (read from a dry run)', () => 
   it('njs mode: write and checksum, rename, history — no nginx -t, no reload', async () => {
     const plan = await planApply('njs');
     assert.deepEqual(lines(plan.steps), [
-      'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
+      'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
       'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1',
-      'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
+      'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
     ]);
     assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps)]), [
       ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
@@ -155,11 +164,12 @@ describe('the router change as applyState runs it (read from a dry run)', () => 
   it('reload mode: the plan too, nginx -t on every router before any reload, and the undo reloads', async () => {
     const plan = await planApply('reload');
     assert.deepEqual(lines(plan.steps), [
-      'umask 022 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
+      'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
       'put /etc/bluegreen/plan.conf.next',
-      'cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && nginx -t 2>&1',
-      'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && nginx -s reload 2>&1',
-      'mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
+      'rm -f /etc/bluegreen/plan.conf.prev && cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf'
+        + ' && sudo -n /usr/sbin/nginx -t 2>&1',
+      'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && sudo -n /usr/sbin/nginx -s reload 2>&1',
+      'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
     ]);
     // Every router passes nginx -t before the first reload.
     const order = plan.steps.map((s) => `${s.host} ${stepLine(s.step).includes('nginx -t') ? 'check' : stepLine(s.step).includes('reload') ? 'reload' : 'other'}`);
@@ -169,7 +179,7 @@ describe('the router change as applyState runs it (read from a dry run)', () => 
       ['if the validate step fails on a router', ['mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf', 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
       ['if the apply step fails on a router', [
         'put /var/lib/bluegreen/state.json',
-        'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload',
+        'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -s reload',
         'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next',
       ]],
     ]);

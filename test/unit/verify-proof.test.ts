@@ -1,6 +1,8 @@
 // What verify accepts as proof, as pure functions: the host probe's verdict (the supervisor's
 // process on the port, on the release it reports) and the router's routed-color header.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { judgeAppProbe, parseAppProbe } from '../../src/core/stages/appProbe';
 import { appProbeCommand } from '../../src/core/hostCommands/appHostCommands';
 import { renderBaseConfig, ROUTED_COLOR_HEADER } from '../../src/core/router/baseConfig';
@@ -11,11 +13,13 @@ const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', d
 const probe = (lines: string[]) => judgeAppProbe(parseAppProbe(lines.join('\n')), web);
 
 describe('verify: the host probe', () => {
-  it('looks for listeners on the port in hex, and at the supervisor state', () => {
-    const script = appProbeCommand(web, true).script;
-    assert.match(script, /== ":0BB8"/);
-    assert.match(script, /cat \/run\/bluegreen\/web\/app\.pid/);
-    assert.match(script, /cat \/run\/bluegreen\/web\/release/);
+  it('runs the host tool bluegreen-probe, which looks for listeners on the port in hex, and at the supervisor state', () => {
+    assert.equal(appProbeCommand(web, 'sudo').script, 'sudo -n /opt/bluegreen/bin/bluegreen-probe web 3000 /health');
+    const tool = readFileSync(path.resolve(__dirname, '../../host/bin/bluegreen-probe'), 'utf8');
+    assert.match(tool, /hex=\$\(printf '%04X' "\$port"\)/);
+    assert.match(tool, /\/proc\/net\/tcp \/proc\/net\/tcp6/);
+    assert.match(tool, /cat "\$state\/app\.pid"/);
+    assert.match(tool, /cat "\$state\/release"/);
   });
 
   it('is healthy when every listener is the supervisor\'s app (or its child) on the release current names', () => {

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { AppSpec, RouterState, Topology, TrafficSpec, RoutingMode } from '../model';
 import { parseState, renderFallbackPlan, renderState } from '../router';
 import { StageError } from '../errors';
+import { SUDO_RULE_HINT, sudoRefusal } from '../hosts/sudoRefusal';
 import {
   appendHistoryCommand, applyNextStateCommand, checkNextPlanCommand, removeNextFilesCommand, restorePlanCommand,
   restoreStateFile, writeNextPlanFile, writeNextStateCommand,
@@ -75,7 +76,7 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
       // nginx -t reads the live path, so swap the plan in (no reload yet: traffic is untouched).
       const test = await runHostCommand(router.transport, checkNextPlanCommand(router));
       swapped.push(router);
-      if (test.code !== 0) throw new Error(`nginx -t refused the new plan:\n${tail(test.stdout + test.stderr)}`);
+      if (test.code !== 0) throw new Error(sudoRefused(test.stdout + test.stderr) ?? `nginx -t refused the new plan:\n${tail(test.stdout + test.stderr)}`);
     }, async () => {
       await restorePlans(swapped);
       await cleanupNext(routers);
@@ -87,7 +88,7 @@ export async function applyState(input: ApplyInput): Promise<ApplyReport> {
   const applied: RouterHandle[] = [];
   await everyRouter(routers, 'apply', async (router) => {
     const result = await runHostCommand(router.transport, applyNextStateCommand(router, reloads(router)));
-    if (result.code !== 0) throw new Error(tail(result.stdout + result.stderr));
+    if (result.code !== 0) throw new Error(sudoRefused(result.stdout + result.stderr) ?? tail(result.stdout + result.stderr));
     applied.push(router);
   }, () => undoApply(applied));
 
@@ -132,14 +133,23 @@ async function everyRouter(
   if (!failed.length) return;
   await undo().catch(() => undefined);
   const detail = failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message}`).join('\n');
+  const sudo = failed.some((f) => !f.ok && f.error.message.startsWith(SUDO_REFUSED));
   throw new StageError(
     `router change failed at the ${step} step; the previous plan is in place on every router\n${detail}`,
-    'fix the router named above (bluegreen status shows each one) and run the stage again',
+    sudo ? SUDO_RULE_HINT : 'fix the router named above (bluegreen status shows each one) and run the stage again',
   );
 }
 
 function cleanupNext(routers: RouterHandle[]): Promise<unknown> {
   return onRouters(routers, (router) => runHostCommand(router.transport, removeNextFilesCommand(router)));
+}
+
+const SUDO_REFUSED = 'the ssh user may not run commands with sudo without a password';
+
+/** sudo refused `nginx -t` or the reload (the ssh user lacks docs/hosts.md's rule), in words. */
+function sudoRefused(output: string): string | undefined {
+  const line = sudoRefusal(output);
+  return line ? `${SUDO_REFUSED} (${line})` : undefined;
 }
 
 function tail(text: string, lines = 8): string {

@@ -6,22 +6,25 @@ import type { AppSpec, Color } from '../model';
 import { shellQuote as q } from '../transport/shellQuote';
 import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
 import {
-  APP_USER, SUPERVISOR_TOOL, SUPERVISOR_UNIT, SUPERVISOR_UNIT_PATH, TOOLING_BIN, TOOLING_RECORD_PATH, TOOLING_SYSTEMD_DIR, appLayout,
+  APP_USER, PRODUCT_GROUP, SUPERVISOR_TOOL, SUPERVISOR_UNIT, SUPERVISOR_UNIT_PATH, TOOLING_BIN, TOOLING_RECORD_PATH, TOOLING_SYSTEMD_DIR, appLayout,
 } from './layout';
 
 /** The host tooling's programs: host/bin/<name> in this repository, TOOLING_BIN/<name> on a host. */
-export const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init'] as const;
+export const HOST_TOOLS = ['deploy', 'bluegreen-supervise', 'bluegreen-host-init', 'bluegreen-probe'] as const;
 
 /** The apps run as APP_USER, an unprivileged system user (the supervisor drops to it). */
 const APP_USER_SCRIPT = `{ id -u ${APP_USER} >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${APP_USER}; }`;
 
+/** The group whose members may write the product's files (docs/hosts.md adds the ssh user to it). */
+export const PRODUCT_GROUP_SCRIPT = `{ getent group ${PRODUCT_GROUP} >/dev/null || groupadd --system ${PRODUCT_GROUP}; }`;
+
 /**
- * The app user (created when missing) and the tooling folders; prints `systemd` when systemd
+ * The app user and the product's group (created when missing) and the tooling folders; prints `systemd` when systemd
  * runs the host (then each supervisor becomes an enabled unit, otherwise it is started by setsid).
  */
 export function prepareAppHostCommand(sudo: boolean): HostCommand {
   return hostCommand('create the app user and the tooling folders, detect systemd',
-    `${APP_USER_SCRIPT} && mkdir -p ${TOOLING_BIN} ${TOOLING_SYSTEMD_DIR} && if [ -d /run/systemd/system ]; then echo systemd; fi`,
+    `${APP_USER_SCRIPT} && ${PRODUCT_GROUP_SCRIPT} && mkdir -p ${TOOLING_BIN} ${TOOLING_SYSTEMD_DIR} && if [ -d /run/systemd/system ]; then echo systemd; fi`,
     { sudo, effect: 'change' });
 }
 
@@ -47,12 +50,15 @@ export function systemdReloadCommand(sudo: boolean): HostCommand {
 /**
  * One app's release layout, and its app.env with the lines the supervisor and the deploy script
  * read. app.env is the operator's too (DATABASE_URL, …): written only when absent, never overwritten.
+ * The artifact folder belongs to the product's group (setgid): the ssh user puts artifacts there
+ * without root.
  */
 export function appLayoutCommand(app: AppSpec, color: Color, sudo: boolean): HostCommand {
   const layout = appLayout(app.name);
   const env = [`PORT=${app.port}`, `HEALTH=${app.health}`, `BLUEGREEN_APP=${app.name}`, `BLUEGREEN_COLOR=${color}`].join('\n');
   return hostCommand(`make ${app.name}'s release layout (app.env only when absent)`,
     `mkdir -p ${q(layout.releases)} ${q(layout.artifacts)} ${q(layout.log)} && `
+    + `chgrp ${PRODUCT_GROUP} ${q(layout.artifacts)} && chmod 2775 ${q(layout.artifacts)} && `
     + `{ [ -e ${q(layout.env)} ] || printf '%s\\n' ${q(env)} > ${q(layout.env)}; }`,
     { sudo, effect: 'change' });
 }

@@ -22,7 +22,11 @@ export interface HostCommand {
   purpose: string;
   /** Run through `sh -c` on the host. */
   script: string;
-  /** Run as root: `sudo -n` over SSH, user root in a container. */
+  /**
+   * Run the whole script as root: `sudo -n sh -c …` over SSH, user root in a container. Only
+   * `hosts setup` does (it needs an administrator once); a stage's commands run as the login user
+   * and name the few command lines that need root themselves (asRoot).
+   */
   sudo: boolean;
   effect: CommandEffect;
   /** Bytes fed on stdin (a plan shows their size, never their content). */
@@ -43,6 +47,27 @@ export interface HostFileWrite {
 }
 
 export type HostStep = HostCommand | HostFileWrite;
+
+/**
+ * How a stage's commands get root where they need it, from the environment's `ssh.sudo`
+ * (EnvironmentHandle.sudo, RouterHandle.sudo):
+ * - `root`: the login may do it all itself — the sandbox's containers run commands as root, and
+ *   an ssh user root (or one that needs no sudo: `ssh.sudo: false`) runs them as they are;
+ * - `sudo`: the ssh user has only the sudo rule of docs/hosts.md. A stage's command runs as that
+ *   user (the product's files are writable by group `bluegreen`), and each line that needs root is
+ *   `sudo -n` followed by a command line the rule lists, word for word.
+ */
+export type HostAccess = 'root' | 'sudo';
+
+/** `ssh.sudo` as a HostAccess. */
+export function hostAccess(sudo: boolean): HostAccess {
+  return sudo ? 'sudo' : 'root';
+}
+
+/** A command line that needs root: under `sudo -n` where the ssh user has the narrow rule. */
+export function asRoot(access: HostAccess, commandLine: string): string {
+  return access === 'sudo' ? `sudo -n ${commandLine}` : commandLine;
+}
 
 export function hostCommand(purpose: string, script: string, options: Omit<HostCommand, 'kind' | 'purpose' | 'script'>): HostCommand {
   return { kind: 'exec', purpose, script, ...options };

@@ -8,6 +8,19 @@ export const TOOLING_BIN = `${TOOLING_DIR}/bin`;
 export const DEPLOY_TOOL = `${TOOLING_BIN}/deploy`;
 export const SUPERVISOR_TOOL = `${TOOLING_BIN}/bluegreen-supervise`;
 export const HOST_INIT_TOOL = `${TOOLING_BIN}/bluegreen-host-init`;
+/** Proves what answers on an app's port (needs root to see other users' sockets). */
+export const PROBE_TOOL = `${TOOLING_BIN}/bluegreen-probe`;
+/**
+ * nginx as docs/hosts.md's sudo rule names it (Debian's path): sudo matches a rule's command by
+ * its full path and exact arguments, so the stages call it by this path under the narrow rule.
+ */
+export const NGINX_BIN = '/usr/sbin/nginx';
+/**
+ * The group whose members may write the product's files (router state, plan, lock, audit,
+ * history; the apps' artifact folders): `hosts setup` hands those folders to it, and
+ * docs/hosts.md adds the ssh user to it.
+ */
+export const PRODUCT_GROUP = 'bluegreen';
 export const TOOLING_SYSTEMD_DIR = `${TOOLING_DIR}/systemd`;
 /** What set the host up (hostTooling.ts): the tooling's fingerprint and the state format. */
 export const TOOLING_RECORD_PATH = `${TOOLING_DIR}/tooling.json`;

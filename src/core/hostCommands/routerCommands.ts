@@ -2,17 +2,35 @@
 // dangerous sequence — write beside the live file and checksum it, `nginx -t`, rename, reload,
 // and each step's undo — is here in the order applyState runs it, pinned by
 // test/unit/host-commands.test.ts as exact strings in both routing modes.
+// Every one runs as the login user: under docs/hosts.md's narrow sudo rule only `nginx -t` and
+// `nginx -s reload` go through `sudo -n` (nginxLine); the product's files are the group's.
 import { createHash } from 'node:crypto';
 import type { RouterPaths } from '../model';
 import { shellQuote as q } from '../transport/shellQuote';
-import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
-import { TOOLING_RECORD_PATH, routerDataFile } from './layout';
+import { HostAccess, HostCommand, HostFileWrite, asRoot, fileWrite, hostAccess, hostCommand } from './hostCommand';
+import { NGINX_BIN, TOOLING_RECORD_PATH, routerDataFile } from './layout';
 
-/** How to reach one router's files: where they are and whether they need root. */
+/** One router: where its files are, and `ssh.sudo` (the login has only the narrow sudo rule: see HostAccess). */
 export interface RouterTarget {
   paths: RouterPaths;
   sudo: boolean;
 }
+
+/** `nginx -t` or `nginx -s reload`: by the path the sudo rule lists, under `sudo -n`, where the login has only that rule. */
+export function nginxLine(access: HostAccess, args: '-t' | '-s reload'): string {
+  return access === 'sudo' ? asRoot(access, `${NGINX_BIN} ${args}`) : `nginx ${args}`;
+}
+
+function nginxOf(router: RouterTarget, args: '-t' | '-s reload'): string {
+  return nginxLine(hostAccess(router.sudo), args);
+}
+
+/**
+ * Files the stages create are group-writable (umask 002): any member of the product's group may
+ * append to the audit and history, or take over a lock, whoever created them (the directories are
+ * setgid, so the group is kept).
+ */
+const GROUP_UMASK = 'umask 002';
 
 /** Separate the parts of readRouterCommand's output. */
 export const READING_SEPARATORS = {
@@ -31,7 +49,7 @@ export function readRouterCommand(router: RouterTarget, probeUrl: string): HostC
   const script = `cat ${q(state)} 2>/dev/null; ${printSeparator(READING_SEPARATORS.mode)}; `
     + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; ${printSeparator(READING_SEPARATORS.probe)}; `
     + `${httpCodeScript(probeUrl)}; ${printSeparator(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
-  return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: router.sudo, effect: 'read', timeoutMs: 15_000 });
+  return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: false, effect: 'read', timeoutMs: 15_000 });
 }
 
 /** printf's own `\n` escapes, so the command stays on one line in logs and plans. */
@@ -53,51 +71,53 @@ function sha256(text: string): string {
 /** Step 1: the next state document beside the live one, read back as a checksum. */
 export function writeNextStateCommand(router: RouterTarget, stateText: string): HostCommand {
   const target = `${router.paths.state}.next`;
-  return hostCommand('write the next state document beside the live one and checksum it', `umask 022 && cat > ${q(target)} && sha256sum ${q(target)}`, {
-    sudo: router.sudo, effect: 'record', input: stateText, timeoutMs: 30_000, assumed: { stdout: `${sha256(stateText)}  ${target}\n` },
+  return hostCommand('write the next state document beside the live one and checksum it', `${GROUP_UMASK} && cat > ${q(target)} && sha256sum ${q(target)}`, {
+    sudo: false, effect: 'record', input: stateText, timeoutMs: 30_000, assumed: { stdout: `${sha256(stateText)}  ${target}\n` },
   });
 }
 
 /** Step 1, reload mode: the plan's nginx directives beside the live ones. */
 export function writeNextPlanFile(router: RouterTarget, planText: string): HostFileWrite {
-  return fileWrite('write the next fallback plan beside the live one', `${router.paths.fallbackPlan}.next`, planText, { sudo: router.sudo, effect: 'record' });
+  return fileWrite('write the next fallback plan beside the live one', `${router.paths.fallbackPlan}.next`, planText, { sudo: false, effect: 'record' });
 }
 
 /**
  * Step 2, reload mode: swap the plan in and check it with `nginx -t`, which reads the live path.
- * No reload yet: traffic is untouched. The previous plan is kept as `.prev` for the undo.
+ * No reload yet: traffic is untouched. The previous plan is kept as `.prev` for the undo (a
+ * fresh copy: an old `.prev` may belong to another member of the group).
  */
 export function checkNextPlanCommand(router: RouterTarget): HostCommand {
   const plan = router.paths.fallbackPlan;
-  return hostCommand('swap the next plan in (no reload) and check it with nginx -t', `cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && nginx -t 2>&1`, {
-    sudo: router.sudo, effect: 'change', timeoutMs: 30_000,
-  });
+  return hostCommand('swap the next plan in (no reload) and check it with nginx -t',
+    `rm -f ${q(plan + '.prev')} && cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && ${nginxOf(router, '-t')} 2>&1`, {
+      sudo: false, effect: 'change', timeoutMs: 30_000,
+    });
 }
 
 /** Step 3: make it live — rename the state in; reload-mode routers then reload nginx. */
 export function applyNextStateCommand(router: RouterTarget, reload: boolean): HostCommand {
   return hostCommand(reload ? 'make the state live and reload nginx' : 'make the state live (njs reads it per request)',
-    `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload ? ' && nginx -s reload' : ''} 2>&1`, {
-      sudo: router.sudo, effect: 'change', timeoutMs: 30_000,
+    `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload ? ` && ${nginxOf(router, '-s reload')}` : ''} 2>&1`, {
+      sudo: false, effect: 'change', timeoutMs: 30_000,
     });
 }
 
 /** Undo of step 3: the exact bytes the router carried before. */
 export function restoreStateFile(router: RouterTarget, previousText: string): HostFileWrite {
-  return fileWrite('put the previous state document back', router.paths.state, previousText, { sudo: router.sudo });
+  return fileWrite('put the previous state document back', router.paths.state, previousText, { sudo: false });
 }
 
 /** Undo of step 2 (and of step 3 in reload mode, with a reload): the previous plan back. */
 export function restorePlanCommand(router: RouterTarget, reload: boolean): HostCommand {
   const plan = router.paths.fallbackPlan;
   return hostCommand(reload ? 'put the previous plan back and reload nginx' : 'put the previous plan back',
-    `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ' && nginx -s reload' : ''}`, { sudo: router.sudo, effect: 'change', timeoutMs: 30_000 });
+    `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ` && ${nginxOf(router, '-s reload')}` : ''}`, { sudo: false, effect: 'change', timeoutMs: 30_000 });
 }
 
 /** After a failed change: nothing half-written stays beside the live files. */
 export function removeNextFilesCommand(router: RouterTarget): HostCommand {
   return hostCommand('remove the files written beside the live ones', `rm -f ${q(router.paths.state + '.next')} ${q(router.paths.fallbackPlan + '.next')}`, {
-    sudo: router.sudo, effect: 'record', timeoutMs: 30_000,
+    sudo: false, effect: 'record', timeoutMs: 30_000,
   });
 }
 
@@ -121,27 +141,27 @@ export function readAuditCommand(router: RouterTarget, count: number): HostComma
 }
 
 function appendDataCommand(router: RouterTarget, file: 'audit.jsonl' | 'history.jsonl', text: string, purpose: string): HostCommand {
-  return hostCommand(purpose, `mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(routerDataFile(router.paths, file))}`, {
-    sudo: router.sudo, effect: 'record', input: text, timeoutMs: 30_000,
+  return hostCommand(purpose, `${GROUP_UMASK} && mkdir -p ${q(router.paths.dataDir)} && cat >> ${q(routerDataFile(router.paths, file))}`, {
+    sudo: false, effect: 'record', input: text, timeoutMs: 30_000,
   });
 }
 
 function tailDataCommand(router: RouterTarget, file: 'audit.jsonl' | 'history.jsonl', count: number, purpose: string): HostCommand {
   return hostCommand(purpose, `tail -n ${Math.max(1, Math.floor(count))} ${q(routerDataFile(router.paths, file))} 2>/dev/null || true`, {
-    sudo: router.sudo, effect: 'read', timeoutMs: 15_000,
+    sudo: false, effect: 'read', timeoutMs: 15_000,
   });
 }
 
 // --- the release lock ---
 
 export function readLockCommand(router: RouterTarget): HostCommand {
-  return hostCommand('read the release lock', `cat ${q(routerDataFile(router.paths, 'lock.json'))} 2>/dev/null || true`, { sudo: router.sudo, effect: 'read', timeoutMs: 15_000 });
+  return hostCommand('read the release lock', `cat ${q(routerDataFile(router.paths, 'lock.json'))} 2>/dev/null || true`, { sudo: false, effect: 'read', timeoutMs: 15_000 });
 }
 
 /** Atomic per router: noclobber makes the write fail when someone holds the lock. */
 export function takeLockCommand(router: RouterTarget, lockText: string): HostCommand {
-  return hostCommand('take the release lock (fails if held)', `mkdir -p ${q(router.paths.dataDir)} && (set -C; cat > ${q(routerDataFile(router.paths, 'lock.json'))}) 2>/dev/null`, {
-    sudo: router.sudo, effect: 'record', input: lockText, timeoutMs: 15_000,
+  return hostCommand('take the release lock (fails if held)', `${GROUP_UMASK} && mkdir -p ${q(router.paths.dataDir)} && (set -C; cat > ${q(routerDataFile(router.paths, 'lock.json'))}) 2>/dev/null`, {
+    sudo: false, effect: 'record', input: lockText, timeoutMs: 15_000,
   });
 }
 
@@ -149,7 +169,7 @@ export function takeLockCommand(router: RouterTarget, lockText: string): HostCom
 export function renewLockCommand(router: RouterTarget, holder: string, lockText: string): HostCommand {
   const file = q(routerDataFile(router.paths, 'lock.json'));
   return hostCommand('renew the held lock', `grep -qF ${holderPattern(holder)} ${file} && cat > ${file}`, {
-    sudo: router.sudo, effect: 'record', input: lockText, timeoutMs: 15_000,
+    sudo: false, effect: 'record', input: lockText, timeoutMs: 15_000,
   });
 }
 
@@ -158,7 +178,7 @@ export function releaseLockCommand(router: RouterTarget, holder: string, force: 
   const file = q(routerDataFile(router.paths, 'lock.json'));
   const guard = force ? '' : `grep -qF ${holderPattern(holder)} ${file} && `;
   return hostCommand(force ? 'remove the release lock, whoever holds it' : 'give the release lock back', `${guard}rm -f ${file} || true`, {
-    sudo: router.sudo, effect: 'record', timeoutMs: 15_000,
+    sudo: false, effect: 'record', timeoutMs: 15_000,
   });
 }
 
@@ -168,9 +188,12 @@ function holderPattern(holder: string): string {
 
 // --- reading traffic, and trying a color through the router ---
 
-/** Follows the router's JSON access log from now on (the live traffic reader). */
+/**
+ * Follows the router's JSON access log from now on (the live traffic reader). No sudo: Debian's
+ * nginx logs are readable by group `adm`, which docs/hosts.md adds the ssh user to.
+ */
 export function followAccessLogCommand(router: RouterTarget): HostCommand {
-  return hostCommand('follow the access log', `tail -n 0 -F ${q(router.paths.accessLog)}`, { sudo: router.sudo, effect: 'read' });
+  return hostCommand('follow the access log', `tail -n 0 -F ${q(router.paths.accessLog)}`, { sudo: false, effect: 'read' });
 }
 
 /** curl on the router itself with the preview header forcing `color`: status, headers, body. */

@@ -8,7 +8,8 @@ import type { RouterFiles } from '../router/files';
 import { NJS_MODULE_PATH } from '../router/njsModule';
 import { shellQuote as q } from '../transport/shellQuote';
 import { HostCommand, HostStep, fileWrite, hostCommand } from './hostCommand';
-import { TOOLING_DIR } from './layout';
+import { PRODUCT_GROUP, TOOLING_DIR } from './layout';
+import { PRODUCT_GROUP_SCRIPT } from './appHostSetupCommands';
 import type { RouterTarget } from './routerCommands';
 
 /** Succeeds when the router has the njs module (then traffic moves without reloads). */
@@ -95,6 +96,22 @@ export function restoreBeforeSetupCommand(router: RouterTarget): HostCommand {
 /** After nginx took the config: the backups removed. */
 export function removeSetupBackupsCommand(router: RouterTarget): HostCommand {
   return hostCommand('remove the backups from before setup', removeBackupsScript(router), { sudo: router.sudo, effect: 'record' });
+}
+
+/**
+ * The product's router folders (state, plan, routing script, data: never nginx's own) handed to
+ * the product's group: group-writable, setgid so new files keep the group. The stages then write
+ * them as the ssh user, with no sudo. Run at every setup: files an older setup or a stage run as
+ * root left behind become the group's too.
+ */
+export function routerFilesForGroupCommand(router: RouterTarget): HostCommand {
+  const p = router.paths;
+  const folders = [...new Set([p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir]
+    .filter((d, i, all) => all.indexOf(d) === i);
+  return hostCommand(`hand the router's folders to group ${PRODUCT_GROUP}`,
+    `${PRODUCT_GROUP_SCRIPT} && `
+    + folders.map((d) => `mkdir -p ${q(d)} && chgrp -R ${PRODUCT_GROUP} ${q(d)} && chmod -R g+rwX ${q(d)} && chmod g+s ${q(d)}`).join(' && '),
+    { sudo: router.sudo, effect: 'change' });
 }
 
 /** The folder the tooling record goes in (appHostSetupCommands.ts' toolingRecordFile). */

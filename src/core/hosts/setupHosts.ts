@@ -6,6 +6,10 @@
 // first release (`bluegreen bootstrap`).
 // Every shell line and file it writes is built in hostCommands/ (appHostSetupCommands.ts,
 // routerSetupCommands.ts); this file decides what runs and reads the answers.
+// Setup installs files under /etc/nginx, creates a user and enables systemd units: it needs an
+// administrator once (the ssh user with full sudo, or `--ssh-user ADMIN`). It hands the product's
+// folders to the group `bluegreen`, so the stages then need only the narrow sudo rule of
+// docs/hosts.md.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -20,11 +24,13 @@ import {
   supervisorUnitFile, supervisorUnitName, systemdReloadCommand, toolingRecordFile,
 } from '../hostCommands/appHostSetupCommands';
 import {
-  detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerSetupSequence,
+  detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerFilesForGroupCommand,
+  routerSetupSequence,
 } from '../hostCommands/routerSetupCommands';
-import { SUDO_RULE_HINT, describeSudoRefusal } from './sudoRefusal';
+import { sudoRefusal } from './sudoRefusal';
 import { productFiles } from '../productFiles';
-import { EnvironmentHandle } from '../environment/openEnvironment';
+import { EnvironmentHandle, openEnvironment } from '../environment/openEnvironment';
+import type { HostLogSink } from '../transport';
 import { RouterHandle, onRouters } from '../fleet/routerHandle';
 import { StageError } from '../errors';
 
@@ -36,12 +42,46 @@ export interface HostSetupReport {
   notes: string[];
 }
 
-export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void): Promise<HostSetupReport> {
-  const record = Buffer.from(`${JSON.stringify(currentRecord(actor), null, 2)}\n`);
-  const notes: string[] = [];
-  const appHosts = await setupAppHosts(handle, record, progress, notes);
-  const routers = await setupRouters(handle, actor, record, progress);
-  return { routers, appHosts, notes };
+export interface SetupOptions {
+  /**
+   * Log in as this user instead of the environment's `ssh.user` (an administrator with full
+   * sudo: setup needs one once); the stages keep logging in as `ssh.user`.
+   */
+  sshUser?: string;
+  /** Every command and its output (the CLI's --verbose) when setup opens its own connections (`sshUser`). */
+  hostLog?: HostLogSink;
+}
+
+export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void, options: SetupOptions = {}): Promise<HostSetupReport> {
+  if (options.sshUser && handle.env.kind !== 'ssh') {
+    throw new StageError(`--ssh-user is for environments reached over ssh; "${handle.env.name}" is a sandbox, set up by bluegreen itself`);
+  }
+  const admin = options.sshUser && handle.env.kind === 'ssh' && options.sshUser !== handle.env.ssh.user
+    ? openEnvironment(asSshUser(handle, options.sshUser), handle.env.name, { hostLog: options.hostLog })
+    : undefined;
+  const on = admin ?? handle;
+  try {
+    const record = Buffer.from(`${JSON.stringify(currentRecord(actor), null, 2)}\n`);
+    const notes: string[] = [];
+    const appHosts = await setupAppHosts(on, record, progress, notes);
+    const routers = await setupRouters(on, actor, record, progress);
+    return { routers, appHosts, notes };
+  } finally {
+    await admin?.close();
+  }
+}
+
+/** The config with the environment's ssh user replaced (setup's administrator), sudo on. */
+function asSshUser(handle: EnvironmentHandle, user: string): EnvironmentHandle['config'] {
+  const env = handle.env;
+  if (env.kind !== 'ssh') return handle.config;
+  const adminEnv = { ...env, ssh: { ...env.ssh, user, sudo: user !== 'root' } };
+  return { ...handle.config, environments: { ...handle.config.environments, [env.name]: adminEnv } };
+}
+
+/** What to do when the login may not run setup's commands as root. */
+export function setupAdminHint(env: string): string {
+  return `hosts setup needs an administrator once: run it as a user with full sudo (bluegreen hosts setup --env ${env} --ssh-user ADMIN, e.g. admin on Debian's cloud images) or have an administrator run it; the stages then need only the sudo rule of docs/hosts.md`;
 }
 
 /** Which apps each host serves, and in which color (a host belongs to one color). */
@@ -66,6 +106,7 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
   const settled = await Promise.allSettled(hosts.map(async ([host, { color, apps }]) => {
     const t = handle.host(host);
     const sudo = handle.sudo;
+    const mustRun = mustRunIn(handle);
     progress(`${host}: host tooling and release layout for ${apps.map((a) => a.name).join(', ')}`);
     // The apps run as bluegreen-app, an unprivileged system user (the supervisor drops to it).
     const probe = await runHostCommand(t, prepareAppHostCommand(sudo));
@@ -80,7 +121,7 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
     for (const app of apps) {
       // app.env is the operator's too (DATABASE_URL, …): written only when absent, never overwritten.
       await mustRun(host, runHostCommand(t, appLayoutCommand(app, color, sudo)));
-      const note = await startSupervisor(host, t, sudo, app.name, systemd);
+      const note = await startSupervisor(host, t, sudo, app.name, systemd, mustRun);
       if (note) notes.push(`${host}: ${note}`);
     }
     // Last: the record says the host is ready for this version's stages.
@@ -90,14 +131,15 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
   // Every host is tried; the ones that failed are named together (a host set up again is fine).
   const failed = settled.map((s, i) => ({ s, host: hosts[i][0] })).filter((x) => x.s.status === 'rejected');
   if (failed.length) {
+    const adminHint = setupAdminHint(handle.env.name);
     const reasons = failed.map(({ s, host }) => {
       const error = (s as PromiseRejectedResult).reason as Error & { hint?: string };
-      return `${host}: ${error.message.replace(new RegExp(`^${host}: `), '')}${error.hint && error.hint !== SUDO_RULE_HINT ? ` (${error.hint})` : ''}`;
+      return `${host}: ${error.message.replace(new RegExp(`^${host}: `), '')}${error.hint && error.hint !== adminHint ? ` (${error.hint})` : ''}`;
     });
-    const sudoOnly = failed.every(({ s }) => ((s as PromiseRejectedResult).reason as { hint?: string }).hint === SUDO_RULE_HINT);
+    const sudoOnly = failed.every(({ s }) => ((s as PromiseRejectedResult).reason as { hint?: string }).hint === adminHint);
     throw new StageError(
       `app host setup failed on ${failed.length} of ${hosts.length} host(s): ${reasons.join('; ')}; no traffic was moved and the routers were not touched`,
-      `${sudoOnly ? `${SUDO_RULE_HINT}: ` : 'fix the cause, then run '}bluegreen hosts setup --env ${handle.env.name} again (hosts already set up are left as they are)`,
+      sudoOnly ? adminHint : `fix the cause, then run bluegreen hosts setup --env ${handle.env.name} again (hosts already set up are left as they are)`,
     );
   }
   const results = settled.map((s) => (s as PromiseFulfilledResult<HostSetupReport['appHosts'][number]>).value);
@@ -112,7 +154,7 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
  * Elsewhere: `setsid`, so it survives the SSH session and still handles SIGHUP (never `nohup`).
  * A supervisor that already runs is left alone: replacing it would restart the app.
  */
-async function startSupervisor(host: string, t: Transport, sudo: boolean, app: string, systemd: boolean): Promise<string | undefined> {
+async function startSupervisor(host: string, t: Transport, sudo: boolean, app: string, systemd: boolean, mustRun: MustRun): Promise<string | undefined> {
   if (!systemd) {
     await mustRun(host, runHostCommand(t, startSupervisorCommand(app, sudo)));
     return undefined;
@@ -127,6 +169,7 @@ async function startSupervisor(host: string, t: Transport, sudo: boolean, app: s
 }
 
 async function setupRouters(handle: EnvironmentHandle, actor: string, record: Buffer, progress: (line: string) => void): Promise<HostSetupReport['routers']> {
+  const mustRun = mustRunIn(handle);
   const results = await onRouters(handle.routers, async (router) => {
     const t = router.transport;
     const hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
@@ -145,7 +188,9 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
     const files = renderRouterFiles({
       apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, mode, paths: router.paths, listenPort: handle.routerPort,
     }, state);
-    const unchanged = await installRouterFiles(router, files, mode, keptState);
+    const unchanged = await installRouterFiles(router, files, mode, keptState, mustRun);
+    // The stages write the router's own files as the ssh user (group bluegreen), with no sudo.
+    await mustRun(router.name, runHostCommand(t, routerFilesForGroupCommand(router)));
     progress(`${router.name}: ${unchanged ? 'config unchanged: nginx not reloaded' : 'config checked with nginx -t and applied'}`);
     await mustRun(router.name, runHostCommand(t, makeToolingDirCommand(router.sudo)));
     await writeHostFile(t, toolingRecordFile(record, router.sudo));
@@ -153,8 +198,10 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
   });
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    throw new StageError(`router setup failed on ${failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message}`).join('; ')}`,
-      'each failed router kept its previous nginx config; fix the cause and run hosts setup again');
+    const adminHint = setupAdminHint(handle.env.name);
+    const sudoOnly = failed.every((f) => !f.ok && (f.error as { hint?: string }).hint === adminHint);
+    throw new StageError(`router setup failed on ${failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message.replace(new RegExp(`^${f.host}: `), '')}`).join('; ')}`,
+      sudoOnly ? adminHint : 'each failed router kept its previous nginx config; fix the cause and run hosts setup again');
   }
   return results.map((r) => (r.ok ? r.value : { router: r.host, mode: 'njs' as RoutingMode, keptState: false, unchanged: false }));
 }
@@ -164,7 +211,7 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
  * back. Returns true when the router already carried exactly these files (nothing written, no
  * reload: a second `hosts setup` moves nothing).
  */
-async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean): Promise<boolean> {
+async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean, mustRun: MustRun): Promise<boolean> {
   const t = router.transport;
   // In managedFilesChecksumCommand's order: base config, routing script, fallback plan.
   const wanted = [files.baseConfig, files.routingScript, mode === 'reload' ? files.fallbackPlan : undefined];
@@ -187,10 +234,18 @@ async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof
   return false;
 }
 
-async function mustRun(host: string, running: Promise<{ code: number; stdout: string; stderr: string }>): Promise<void> {
-  const result = await running;
-  if (result.code === 0) return;
-  const sudo = describeSudoRefusal(host, `${result.stderr}\n${result.stdout}`);
-  if (sudo) throw new StageError(sudo, SUDO_RULE_HINT);
-  throw new StageError(`${host}: ${(result.stderr || result.stdout).trim().split('\n').slice(-4).join(' / ')}`);
+type MustRun = (host: string, running: Promise<{ code: number; stdout: string; stderr: string }>) => Promise<void>;
+
+/** Runs a setup command that must succeed; sudo's refusal says that setup needs an administrator. */
+function mustRunIn(handle: EnvironmentHandle): MustRun {
+  return async (host, running) => {
+    const result = await running;
+    if (result.code === 0) return;
+    const refused = sudoRefusal(`${result.stderr}\n${result.stdout}`);
+    if (refused) {
+      const user = handle.env.kind === 'ssh' && handle.env.ssh.user ? `the ssh user ${handle.env.ssh.user}` : 'the ssh user';
+      throw new StageError(`${host}: ${user} may not run hosts setup's commands as root (${refused})`, setupAdminHint(handle.env.name));
+    }
+    throw new StageError(`${host}: ${(result.stderr || result.stdout).trim().split('\n').slice(-4).join(' / ')}`);
+  };
 }

@@ -1,8 +1,10 @@
 // sudo's own refusals ("a password is required", "not allowed to execute"), told apart from other
 // failures, so a host whose `deploy` user lacks the sudo rule is named as such, with the rule.
-export const SUDO_RULE_HINT = 'give the ssh user the sudo rule of docs/hosts.md ("Preparing a real Debian host": /etc/sudoers.d/bluegreen-deploy), then run the command again';
+export const SUDO_RULE_HINT = 'give the ssh user the sudo rule of docs/hosts.md ("The ssh user\'s rights": /etc/sudoers.d/bluegreen-deploy, and the groups adm and bluegreen), then run the command again';
 
-const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|.*is not allowed to|.*is not in the sudoers file|sorry, you must have a tty)/i;
+// sudo 1.9 says "Sorry, user deploy is not allowed to execute '…' as root on lb1." without its
+// `sudo:` prefix when the user has a rule, but not for this command.
+const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|.*is not allowed to|.*is not in the sudoers file|sorry, you must have a tty)|^Sorry, user \S+ is not allowed to execute/i;
 
 /** The line in which sudo refused, if it did. */
 export function sudoRefusal(output: string): string | undefined {

@@ -81,12 +81,12 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
       const remote = local || plannedBuilds.has(app.name) ? artifactPath(app.name, version) : undefined;
       if (remote) {
         ctx.progress(`  ${host}: putting ${app.name}-${version}.tar.gz`);
-        await runHostCommand(transport, makeArtifactDirCommand(app.name, handle.sudo));
+        await runHostCommand(transport, makeArtifactDirCommand(app.name));
         // A dry run that would build the artifact first cannot know its bytes: it plans an empty put.
-        await writeHostFile(transport, putArtifactFile(app.name, version, local ? await fs.readFile(local) : Buffer.alloc(0), handle.sudo));
+        await writeHostFile(transport, putArtifactFile(app.name, version, local ? await fs.readFile(local) : Buffer.alloc(0)));
       }
       handle.plan?.planRelease(host, app.name, version);
-      for (const deployCommand of configDeployCommands(app, version, remote, handle.sudo)) {
+      for (const deployCommand of configDeployCommands(app, version, remote)) {
         const command = deployCommand.script;
         ctx.progress(`  ${host}: ${command}`);
         const result = await runHostCommand(transport, deployCommand, { signal: ctx.signal });

@@ -4,6 +4,8 @@
 import { AppSpec, Color } from '../model';
 import { judgeAppProbe, parseAppProbe } from './appProbe';
 import { appProbeCommand } from '../hostCommands/appHostCommands';
+import { hostAccess } from '../hostCommands/hostCommand';
+import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
 import { runHostCommand } from '../hostCommands/run';
 import { EnvironmentHandle } from '../environment/openEnvironment';
 
@@ -14,6 +16,8 @@ export interface HostHealth {
   /** The release the supervisor started (else the one `current` points at); undefined when none. */
   version?: string;
   detail: string;
+  /** sudo refused the probe (the ssh user lacks docs/hosts.md's rule): nothing is known of the host. */
+  sudoRefused?: boolean;
 }
 
 export interface ColorHealth {
@@ -31,10 +35,18 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   }
   const hosts = await Promise.all(probes.map(async ({ host, app }): Promise<HostHealth> => {
     try {
-      // With sudo where stages use it: seeing which process holds a socket needs root.
-      const command = appProbeCommand(app, handle.sudo, handle.plan?.plannedRelease(host, app.name));
-      const probe = async () => parseAppProbe((await runHostCommand(handle.host(host), command)).stdout);
+      // Seeing which process holds a socket needs root: the probe tool runs under sudo -n where the ssh user has the narrow rule.
+      const command = appProbeCommand(app, hostAccess(handle.sudo), handle.plan?.plannedRelease(host, app.name));
+      let refused: string | undefined;
+      const probe = async () => {
+        const ran = await runHostCommand(handle.host(host), command);
+        refused = describeSudoRefusal(host, ran.stderr);
+        // The probe exits 0 whenever it ran to its end: a half output (cut by its time limit on a
+        // starved host) would read as "nothing listens", so it counts as no answer (asked again below).
+        return parseAppProbe(ran.code === 0 ? ran.stdout : '');
+      };
       let result = await probe();
+      if (refused) return { host, app: app.name, healthy: false, detail: `${refused}; ${SUDO_RULE_HINT}`, sudoRefused: true };
       // No answer within curl's 3 s: ask once more before calling the host unhealthy, so a
       // CPU-starved moment (seen on a 2-core machine running several sandboxes) does not refuse a
       // stage. A host that is really down stays down; a wrong answer is never retried.
