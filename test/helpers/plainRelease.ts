@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DB_PASSWORD, LoadReport, PlainServers, startPlainServers } from './plainServers';
+import { ADMIN_USER, DB_PASSWORD, LoadReport, PlainServers, startPlainServers } from './plainServers';
 import { CliRun, ROOT, cliRunner, ensureCliBuilt } from './cli';
 
 export const PLAIN_RELEASE_ENV = 'plainrel';
@@ -96,7 +96,8 @@ export async function preparePlainRelease(prefix = 'bgrel', firstVersion = '1.0.
   await servers.put('db1', '/tmp/schema.sql', readFileSync(path.join(ROOT, 'sandbox/db/init.sql')));
   const schema = await servers.exec('db1', `PGPASSWORD='${DB_PASSWORD}' psql -v ON_ERROR_STOP=1 -h 127.0.0.1 -U app app -f /tmp/schema.sql`);
   assert.equal(schema.exitCode, 0, schema.stderr);
-  const setup = await ok('hosts', 'setup');
+  // Setup needs an administrator once; every stage after it runs as `deploy`, with the narrow sudo rule.
+  const setup = await ok('hosts', 'setup', '--ssh-user', ADMIN_USER);
   assert.match(setup.stdout, /router lb1: reload mode/);
   assert.match(setup.stdout, /router lb2: njs mode/);
   // The operator's part of app.env (docs/hosts.md): where the database and the api are.

@@ -1,7 +1,9 @@
 // "Plain servers" for the real-hosts suites: Debian containers prepared only by the operator
 // steps of docs/hosts.md (read from that file, so the docs and the test hosts cannot drift
-// apart) — sshd, sudo, a `deploy` user with a key, nginx (with or without njs), the apps'
-// runtimes. No product image, script or entrypoint is on them: `bluegreen hosts setup` brings
+// apart) — sshd, sudo, a `deploy` user with a key and only the narrow sudo rule, nginx (with or
+// without njs), the apps' runtimes. Each also has an administrator, `admin` (full sudo, the same
+// key), as a cloud image comes with: `hosts setup` runs once as admin (`--ssh-user admin`),
+// every stage as `deploy`. No product image, script or entrypoint is on them: `bluegreen hosts setup` brings
 // everything else, as it would on a server a person set up. A server with `systemd: true` runs
 // systemd as its init (PID 1); the others have none, and their services
 // are started the way a SysV init would (`service … start`).
@@ -22,6 +24,17 @@ import { freePort } from './sshd';
 export const HOSTS_DOC = path.resolve(__dirname, '../../docs/hosts.md');
 const BASE_IMAGE = 'debian:bookworm-slim';
 const LABEL = 'bluegreen.test.plain';
+/** The machine's administrator (full sudo), as Debian's cloud images have one; hosts setup logs in as it. */
+export const ADMIN_USER = 'admin';
+const ADMIN_ACCOUNT = [
+  `id ${ADMIN_USER} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${ADMIN_USER}`,
+  `usermod -p '*' ${ADMIN_USER}`,
+  `install -d -m 0700 -o ${ADMIN_USER} -g ${ADMIN_USER} /home/${ADMIN_USER}/.ssh`,
+  `printf '%s\n' "$OPERATOR_KEYS" > /home/${ADMIN_USER}/.ssh/authorized_keys`,
+  `chown ${ADMIN_USER}:${ADMIN_USER} /home/${ADMIN_USER}/.ssh/authorized_keys && chmod 0600 /home/${ADMIN_USER}/.ssh/authorized_keys`,
+  `echo '${ADMIN_USER} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/90-admin && chmod 0440 /etc/sudoers.d/90-admin`,
+].join('\n');
+
 /** The apps' database password on the plain database host (a test value, never a real secret). */
 export const DB_PASSWORD = 'plain-test-password';
 
@@ -52,7 +65,7 @@ export interface PlainServer extends PlainServerSpec {
 }
 
 export interface PlainServers {
-  /** The key the `deploy` user accepts, and known_hosts pinning every server's host key. */
+  /** The key the `deploy` and `admin` users accept, and known_hosts pinning every server's host key. */
   identityFile: string;
   knownHosts: string;
   servers: PlainServer[];
@@ -173,6 +186,7 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
     });
     await container.start();
     await boot(container, spec);
+    await mustExec(container, ADMIN_ACCOUNT, { OPERATOR_KEYS: operatorKey });
     await mustExec(container, access, { OPERATOR_KEYS: operatorKey });
     if (spec.role === 'database') await mustExec(container, databaseSteps, { APP_DB_PASSWORD: DB_PASSWORD });
     const ports = publishedPorts(await container.inspect());

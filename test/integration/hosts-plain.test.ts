@@ -1,14 +1,16 @@
 // Real hosts as they come: plain Debian servers that the product did not build (prepared only by
 // docs/hosts.md's operator steps, test/helpers/plainServers.ts), driven through the built CLI
-// over SSH as an operator would: `hosts setup`, the first release (`bootstrap`), deploys, a
-// systemd host restarted, a router's nginx stopped, a host set up by an older release.
+// over SSH as an operator would: `hosts setup` (once as the administrator; as `deploy` it is
+// refused), the first release (`bootstrap`), deploys, a systemd host restarted, a router's nginx
+// stopped, a host set up by an older release. Every stage logs in as `deploy`, whose sudo rule is
+// exactly docs/hosts.md's narrow one.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NOT_RELEASED_TEXT } from '../../src/core/router';
-import { PlainServers, startPlainServers, waitForSystemd } from '../helpers/plainServers';
+import { ADMIN_USER, PlainServers, startPlainServers, waitForSystemd } from '../helpers/plainServers';
 import { CliRun, ROOT, cliRunner, ensureCliBuilt } from '../helpers/cli';
 
 const ENV = 'plain';
@@ -81,12 +83,40 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     const dir = mkdtempSync(path.join(tmpdir(), 'bgplain-config-'));
     configFile = path.join(dir, 'bluegreen.yaml');
     writeFileSync(configFile, configYaml(servers));
-    setupOutput = await ok('hosts', 'setup');
+    // As an operator would first try: setup as `deploy`, which has only the narrow rule.
+    refusedSetup = await cli('hosts', 'setup');
+    toolingAfterRefusal = (await servers.exec('web1', 'test -e /opt/bluegreen/bin/deploy')).exitCode;
+    // Then the way the refusal names: once as the administrator.
+    setupOutput = await ok('hosts', 'setup', '--ssh-user', ADMIN_USER);
   });
   after(async () => {
     if (!process.env.BLUEGREEN_KEEP_PLAIN) await servers?.remove();
   });
   let setupOutput: Run;
+  let refusedSetup: Run;
+  let toolingAfterRefusal: number;
+  const setupAsAdmin = () => ok('hosts', 'setup', '--ssh-user', ADMIN_USER);
+
+  it('hosts setup as `deploy` (the narrow sudo rule only) is refused before anything changes, naming the way that works', () => {
+    assert.equal(refusedSetup.code, 1, refusedSetup.stderr);
+    assert.match(refusedSetup.stderr, /web\d: the ssh user deploy may not run hosts setup's commands as root \((sudo: a password is required|Sorry, user deploy is not allowed)/);
+    assert.match(refusedSetup.stderr, /hosts setup needs an administrator once: run it as a user with full sudo \(bluegreen hosts setup --env plain --ssh-user ADMIN/);
+    assert.match(refusedSetup.stderr, /the stages then need only the sudo rule of docs\/hosts\.md/);
+    assert.notEqual(toolingAfterRefusal, 0, 'nothing was installed');
+  });
+
+  it('deploy\'s sudo is exactly the narrow rule: no shell as root, only nginx -t/-s reload, deploy and the probe', async () => {
+    const shell = await servers.exec('lb1', 'sudo -n sh -c id', 'deploy');
+    assert.notEqual(shell.exitCode, 0, shell.stdout);
+    const listed = await servers.exec('lb1', 'sudo -n -l', 'deploy');
+    assert.match(listed.stdout, /\(root\) NOPASSWD: \/usr\/sbin\/nginx -t, \/usr\/sbin\/nginx -s reload, \/opt\/bluegreen\/bin\/deploy \*, \/opt\/bluegreen\/bin\/bluegreen-probe \*/);
+    assert.doesNotMatch(listed.stdout, /NOPASSWD: ALL/);
+    // The access log the traffic reader follows is readable by deploy (group adm), without sudo.
+    const log = await servers.exec('lb1', 'head -c 0 /var/log/nginx/bluegreen.access.log && id -nG', 'deploy');
+    assert.equal(log.exitCode, 0, log.stderr);
+    assert.match(log.stdout, /\badm\b/);
+    assert.match(log.stdout, /\bbluegreen\b/);
+  });
 
   it('hosts setup: reload mode without njs, systemd units where systemd runs, setsid elsewhere (and says what a reboot means)', async () => {
     const text = setupOutput.stdout;
@@ -132,7 +162,7 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
 
   it('a second hosts setup on hosts already set up changes nothing: no traffic moved, no reload, supervisors kept', async () => {
     const [serialBefore, pidsBefore] = [await serial(), await supervisorPids()];
-    const run = await ok('hosts', 'setup');
+    const run = await setupAsAdmin();
     assert.match(run.stdout, /router lb1: reload mode, kept its traffic plan, config unchanged/);
     assert.equal(await serial(), serialBefore);
     assert.deepEqual(await supervisorPids(), pidsBefore);
@@ -203,31 +233,45 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     assert.match(refused.stderr, /host tooling does not match this bluegreen on lb1 \(set up by bluegreen .* \(tooling 0ld0ld0ld0ld\)/);
     assert.match(refused.stderr, /run bluegreen hosts setup --env plain: it upgrades the tooling in place and moves no traffic/);
     const serialBefore = await serial();
-    await ok('hosts', 'setup');
+    await setupAsAdmin();
     assert.equal(await serial(), serialBefore, 'hosts setup moved no traffic');
     await ok('restore');
   });
 
-  it('a host whose deploy user lacks the sudo rule: hosts setup and stages refuse, naming the rule, with live traffic as it was', async () => {
+  it('a host whose deploy user lacks the sudo rule: the stages refuse at the step that needs it, naming the rule, with live traffic as it was', async () => {
     const serialBefore = await serial();
     const rule = '/etc/sudoers.d/bluegreen-deploy';
-    await servers.exec('web1', `mv ${rule} /root/rule.web1`);
     await servers.exec('lb1', `mv ${rule} /root/rule.lb1`);
     try {
-      const setup = await cli('hosts', 'setup');
-      assert.equal(setup.code, 1, setup.stderr);
-      assert.match(setup.stderr, /web1: the ssh user may not run commands with sudo without a password \(sudo: a password is required\)/);
-      assert.match(setup.stderr, /sudo rule of docs\/hosts\.md/);
+      // lb1 reloads (no njs): nginx -t needs the rule.
       const drain = await cli('drain', 'green');
       assert.equal(drain.code, 1, drain.stderr);
-      assert.match(drain.stderr, /lb1: the ssh user may not run commands with sudo without a password/);
+      assert.match(drain.stderr, /lb1: the ssh user may not run commands with sudo without a password \(sudo: a password is required\)/);
       assert.match(drain.stderr, /sudo rule of docs\/hosts\.md/);
     } finally {
-      await servers.exec('web1', `mv /root/rule.web1 ${rule}`);
       await servers.exec('lb1', `mv /root/rule.lb1 ${rule}`);
+    }
+    await servers.exec('web1', `mv ${rule} /root/rule.web1`);
+    try {
+      // web1's probe (who listens on the port) needs the rule; a gate that meets it names the rule, nothing else.
+      const verify = await cli('verify', 'blue');
+      assert.equal(verify.code, 1, verify.stderr);
+      assert.match(verify.stderr, /web1: the ssh user may not run commands with sudo without a password \(sudo: a password is required\)/);
+      const drain = await cli('drain', 'green');
+      assert.equal(drain.code, 1, drain.stderr);
+      assert.match(drain.stderr, /web1 web \(web1: the ssh user may not run commands with sudo/);
+      assert.match(drain.stderr, /→ give the ssh user the sudo rule of docs\/hosts\.md/);
+      // hosts setup as deploy without any rule: refused the same way as with the narrow one.
+      const setup = await cli('hosts', 'setup');
+      assert.equal(setup.code, 1, setup.stderr);
+      assert.match(setup.stderr, /web1: the ssh user deploy may not run hosts setup's commands as root \(sudo: a password is required\)/);
+      assert.match(setup.stderr, /--ssh-user ADMIN/);
+    } finally {
+      await servers.exec('web1', `mv /root/rule.web1 ${rule}`);
     }
     assert.equal(await serial(), serialBefore, 'nothing moved');
     assert.equal((await routerGet('/health')).status, 200);
+    await ok('verify', 'blue');
   });
 
   it('a router whose nginx refuses the rendered config: hosts setup puts its files back and nginx keeps serving', async () => {
@@ -236,7 +280,7 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     await servers.exec('lb1', "echo \"log_format bluegreen_json '\\$remote_addr';\" > /etc/nginx/conf.d/operator.conf && "
       + 'echo "# changed by hand" >> /etc/nginx/conf.d/bluegreen.conf && cp /etc/nginx/conf.d/bluegreen.conf /root/before.conf');
     try {
-      const setup = await cli('hosts', 'setup');
+      const setup = await cli('hosts', 'setup', '--ssh-user', ADMIN_USER);
       assert.equal(setup.code, 1, setup.stderr);
       assert.match(setup.stderr, /lb1: nginx refused the config \(previous files put back\)/);
       assert.match(setup.stderr, /duplicate "log_format" name "bluegreen_json" in \/etc\/nginx\/conf\.d\/(operator|bluegreen)\.conf/);
@@ -246,7 +290,7 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     } finally {
       await servers.exec('lb1', 'rm -f /etc/nginx/conf.d/operator.conf');
     }
-    await ok('hosts', 'setup');
+    await setupAsAdmin();
     assert.equal(await serial(), serialBefore, 'no traffic moved');
   });
 
