@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { AppSpec, BluegreenConfig, DockerEnvironment } from '../model';
-import { LABEL_SPEC, SSH_PORT, SandboxHost, databaseUrl, dbVolumeName, networkName, routerContainerName } from './naming';
+import { LABEL_SPEC, SSH_PORT, SandboxHost, databaseUrl, hasSandboxDatabase, dbVolumeName, networkName, routerContainerName } from './naming';
 
 export interface ContainerSpec {
   host: SandboxHost;
@@ -51,7 +51,7 @@ export function containerSpec(host: SandboxHost, inputs: SpecInputs): ContainerS
         PORT: String(app.port),
         HEALTH: app.health,
         BLUEGREEN_COLOR: host.color ?? '',
-        DATABASE_URL: databaseUrl(sandbox.name),
+        ...(hasSandboxDatabase(inputs.config) ? { DATABASE_URL: databaseUrl(sandbox.name) } : {}),
         // The web app calls the API through a router, as a browser would.
         ROUTER_URL: `http://${routerContainerName(sandbox.name, 1)}`,
       });

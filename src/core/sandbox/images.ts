@@ -33,7 +33,7 @@ export async function ensureBaseImage(docker: Docker, options: SandboxRunOptions
 /** Where an app's build sources are, checked so a wrong path is a clear config error. */
 export function appBuildSource(config: BluegreenConfig, app: AppSpec): { context: string; dockerfile: string } {
   if (!app.build) {
-    throw new InputError(`apps/${app.name}/build: the sandbox needs a build context for every app`, 'Add `build: { context: <folder with a Dockerfile> }`');
+    throw new InputError(`apps/${app.name}: the sandbox needs a runtime or a build context for every app`, 'Add `runtime: node` (or java), or `build: { context: <folder with a Dockerfile> }` (docs/your-app.md)');
   }
   const context = path.resolve(path.dirname(config.file), app.build.context);
   if (!existsSync(context) || !statSync(context).isDirectory()) {
@@ -47,7 +47,7 @@ export function appBuildSource(config: BluegreenConfig, app: AppSpec): { context
 }
 
 /** Builds `tag` from `context` unless an image with that tag exists already. */
-async function ensureBuilt(
+export async function ensureBuilt(
   docker: Docker,
   context: BuildContext,
   tag: string,
@@ -102,7 +102,7 @@ export async function ensureArtifactImage(docker: Docker, sources: AppSources, v
 export async function ensureAppImage(
   docker: Docker,
   assets: ProductFiles,
-  sources: AppSources,
+  sources: Pick<AppSources, 'app'>,
   runtimeTag: string,
   artifactFile: string,
   version: string,

@@ -31,6 +31,9 @@ export const DB_USER = 'bluegreen';
 export const DB_PASSWORD = 'bluegreen';
 export const DB_NAME = 'bluegreen';
 
+/** The sandbox starts PostgreSQL only when the config has a `database:` section (even `database: {}`). */
+export const hasSandboxDatabase = (config: Pick<BluegreenConfig, 'database'>): boolean => config.database.declared === true;
+
 export function databaseUrl(env: string): string {
   return `postgres://${DB_USER}:${DB_PASSWORD}@${dbContainerName(env)}:${DB_PORT}/${DB_NAME}`;
 }
@@ -101,9 +104,10 @@ export function sandboxHosts(config: BluegreenConfig, env: string | DockerEnviro
     [LABEL_INDEX]: String(index),
     ...extra,
   });
-  const hosts: SandboxHost[] = [
-    { name: dbContainerName(sandbox.name), role: 'db', index: 1, ports: {}, labels: labels('db', 1) },
-  ];
+  // A database only when the config has one (`database:`): an app without one gets none.
+  const hosts: SandboxHost[] = hasSandboxDatabase(config)
+    ? [{ name: dbContainerName(sandbox.name), role: 'db', index: 1, ports: {}, labels: labels('db', 1) }]
+    : [];
   for (let i = 1; i <= sandbox.routers; i++) {
     hosts.push({ name: routerContainerName(sandbox.name, i), role: 'router', index: i, ports: portsFor(ROUTER_PORT), labels: labels('router', i) });
   }

@@ -3,21 +3,23 @@
 // second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { BluegreenConfig, COLORS, Color, DockerEnvironment, RouterState } from '../model';
+import { AppRuntime, AppSpec, BluegreenConfig, COLORS, Color, DockerEnvironment, RouterState } from '../model';
 import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
-import { StageError } from '../errors';
+import { InputError, StageError } from '../errors';
 import { defaultActor } from '../actor';
 import { requireEngine } from '../docker/connect';
 import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
 import { RenderInput, initialState, parseState, renderBaseConfig, renderRouterFiles, renderRoutingScript } from '../router';
 import { buildArtifact } from '../artifacts/buildArtifact';
+import { resolveArtifact } from '../artifacts/resolveArtifact';
 import { ProductFiles, productFiles } from '../productFiles';
 import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
 import { waitHealthy, pollUntil } from './health';
 import { probeFor, readVersion } from './hostChecks';
 import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
-import { LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
+import { ensureStockRuntimeImage } from './runtimes';
+import { LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, hasSandboxDatabase, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
 import { ownerOf, projectOf, refuseForeign } from './ownership';
 import { requirePortsFree } from './ports';
 import { SandboxRunOptions, report } from './progress';
@@ -69,14 +71,21 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const otherTimeout = options.healthTimeoutMs ?? 60_000;
   const result: UpResult = { status: undefined as unknown as SandboxStatus, created: [], adopted: [], removed: [] };
 
-  // Check every app's sources before building anything: a wrong path fails in a second.
-  const sources = await Promise.all(config.apps.map((app) => appSources(config, app)));
+  // Check every app's sources before building anything: a wrong path fails in a second. An app
+  // with a stock `runtime` has no Dockerfile: the product builds its runtime image.
+  const sources = new Map(await Promise.all(config.apps.filter((app) => app.build || !app.runtime).map(async (app) => [app.name, await appSources(config, app)] as const)));
   await ensureBaseImage(docker, options);
-  const images = { db: await ensureDbImage(docker, assets, options), router: await ensureRouterImage(docker, assets, options), apps: {} as Record<string, string> };
-  for (const source of sources) {
-    const runtime = await ensureRuntimeImage(docker, source, options);
-    const artifact = await buildArtifact(config, source.app, sandbox.initialVersion, { ...options, docker, sources: source });
-    images.apps[source.app.name] = await ensureAppImage(docker, assets, source, runtime, artifact.file, sandbox.initialVersion, options);
+  const withDatabase = hasSandboxDatabase(config);
+  const images = { db: withDatabase ? await ensureDbImage(docker, assets, options) : '', router: await ensureRouterImage(docker, assets, options), apps: {} as Record<string, string> };
+  for (const app of config.apps) {
+    const source = sources.get(app.name);
+    const runtime = source ? await ensureRuntimeImage(docker, source, options) : await ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, options);
+    // The user's tarball (`artifact:`) or the Dockerfile's artifact target, checked either way.
+    const artifact = app.artifact || !source
+      ? await resolveArtifact(config, app, sandbox.initialVersion, { ...options, docker })
+      : await buildArtifact(config, app, sandbox.initialVersion, { ...options, docker, sources: source });
+    if (!artifact) throw new InputError(`apps.${app.name}: the sandbox needs a release of it: give artifact (your build's tarball) or build (a Dockerfile)`, 'see docs/your-app.md');
+    images.apps[app.name] = await ensureAppImage(docker, assets, { app }, runtime, artifact.file, sandbox.initialVersion, options);
   }
   const sshPublicKey = sandbox.ssh ? await ensureSshKey(config) : undefined;
   options.signal?.throwIfAborted();
@@ -84,7 +93,7 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const labels = { [LABEL_SANDBOX]: env };
   const owned = { ...labels, [LABEL_PROJECT]: projectOf(config) };
   if (await ensureNetwork(docker, networkName(env), owned)) report(options, 'network', `created ${networkName(env)}`);
-  if (await ensureVolume(docker, dbVolumeName(env), owned)) report(options, 'db', `created volume ${dbVolumeName(env)}`);
+  if (withDatabase && await ensureVolume(docker, dbVolumeName(env), owned)) report(options, 'db', `created volume ${dbVolumeName(env)}`);
 
   const routerFilesHash = createHash('sha256').update(renderBaseConfig(routerRenderInput(config, sandbox))).update(renderRoutingScript()).digest('hex').slice(0, 12);
   const specs = sandboxHosts(config, sandbox).map((host) => containerSpec(host, { config, sandbox, images, sshPublicKey, routerFiles: routerFilesHash }));
@@ -149,12 +158,12 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
 
   // The db first (the apps retry, but start cleaner with it), then the apps, then the routers:
   // nginx resolves its upstream names when it loads the config, so the app hosts must exist.
-  const dbSpec = specs.find((s) => s.host.role === 'db') as ContainerSpec;
-  const db = await place(dbSpec);
+  const dbSpec = specs.find((s) => s.host.role === 'db');
+  const db = dbSpec ? await place(dbSpec) : undefined;
   const appPlaced = await Promise.all(specs.filter((s) => s.host.role === 'app').map((spec) => place(spec)));
   const healthy = new Map<Placed, Promise<void>>();
   const appsHealthy = () => {
-    for (const placed of [db, ...appPlaced]) if (!healthy.has(placed)) healthy.set(placed, waitFor(placed));
+    for (const placed of [...(db ? [db] : []), ...appPlaced]) if (!healthy.has(placed)) healthy.set(placed, waitFor(placed));
     return Promise.all(healthy.values());
   };
 

@@ -35,6 +35,10 @@ export async function connectionGate(ctx: StageContext): Promise<void> {
     ctx.progress(`database gate skipped: environment "${handle.env.name}" names no database host`);
     return;
   }
+  if (handle.env.kind === 'docker' && !handle.config.database.declared) {
+    ctx.progress('database gate skipped: the config has no database (no `database:` section), so the sandbox runs none');
+    return;
+  }
   ctx.progress('checking database connections');
   const report = await readConnections(handle, ctx.signal).catch((error: Error) => {
     // A database that refuses new connections is the story's end state: refuse, do not crash.
