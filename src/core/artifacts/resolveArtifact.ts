@@ -88,6 +88,44 @@ export async function resolveArtifact(
   options: BuildArtifactOptions = {},
 ): Promise<ResolvedArtifact | undefined> {
   requireVersion(version);
+  const key = `${config.file}\0${app.name}\0${version}`;
+  const known = resolved.get(key);
+  if (known && !options.rebuild && unchanged(known)) return known.artifact;
+  const artifact = await resolveOnce(config, app, version, options);
+  if (artifact) resolved.set(key, { artifact, ...stamp(artifact.file) });
+  return artifact;
+}
+
+/**
+ * Tarballs already built and checked in this process, by config, app and version: a release
+ * builds each once (before its first step) and its deploy steps put the same bytes on both colors.
+ * A file changed since (size or time) is built and checked again.
+ */
+const resolved = new Map<string, { artifact: ResolvedArtifact; size: number; mtimeMs: number }>();
+const stamp = (file: string) => { const stat = statSync(file); return { size: stat.size, mtimeMs: stat.mtimeMs }; };
+function unchanged(known: { artifact: ResolvedArtifact; size: number; mtimeMs: number }): boolean {
+  try {
+    const now = stamp(known.artifact.file);
+    return now.size === known.size && now.mtimeMs === known.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Before a release's first step: every app's tarball for the version, built and checked, so a
+ * missing or broken one stops the release before it moves any traffic.
+ */
+export async function prepareArtifacts(config: BluegreenConfig, version: string, options: BuildArtifactOptions = {}): Promise<ResolvedArtifact[]> {
+  const artifacts: ResolvedArtifact[] = [];
+  for (const app of config.apps.filter(hasArtifact)) {
+    const artifact = await resolveArtifact(config, app, version, options);
+    if (artifact) artifacts.push(artifact);
+  }
+  return artifacts;
+}
+
+async function resolveOnce(config: BluegreenConfig, app: AppSpec, version: string, options: BuildArtifactOptions): Promise<ResolvedArtifact | undefined> {
   if (app.artifact) {
     const { written, file } = userArtifactPath(config, app, version);
     const command = userArtifactBuild(app, version);

@@ -18,6 +18,7 @@ import { restore } from './restore';
 import { confirmOrStop } from './confirm';
 import { notify } from '../notify/notify';
 import { releaseMigrateStep } from './migrate';
+import { prepareArtifacts } from '../artifacts/resolveArtifact';
 
 export interface ReleaseOptions {
   /** 1-based step to start from (to resume after a stop). */
@@ -41,6 +42,12 @@ export async function release(ctx: StageContext, version: string, options: Relea
   if (!steps.length) throw new StageError('the config has no release runbook', 'add a `release:` list to bluegreen.yaml (docs/config.md)');
   const label = `release ${version}`;
   await refuseForeignSandbox(handle.config, handle.env);
+  // The tarballs first (built once, checked): a missing or broken one stops the release before any traffic moves.
+  if (!handle.plan && steps.slice(from - 1).some((step) => step.stage === 'deploy')) {
+    for (const artifact of await prepareArtifacts(handle.config, version, { signal: ctx.signal, onProgress: (p) => { if (p.step !== 'build') ctx.progress(`  ${p.detail}`); } })) {
+      ctx.progress(`  ${artifact.app} ${version}: ${artifact.file}`);
+    }
+  }
   const outcome = await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
   const results: StageResult[] = [];
   try {
