@@ -11,6 +11,7 @@ import { registerHosts } from './commands/hosts';
 import { registerBootstrap } from './commands/bootstrap';
 import { registerDb } from './commands/db';
 import { registerHistory } from './commands/history';
+import { registerInit } from './commands/init';
 
 export const commandTable: Registrar[] = [
   registerValidate,
@@ -24,4 +25,5 @@ export const commandTable: Registrar[] = [
   registerBootstrap,
   registerDb,
   registerHistory,
+  registerInit,
 ];
