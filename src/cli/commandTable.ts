@@ -11,6 +11,7 @@ import { registerHosts } from './commands/hosts';
 import { registerBootstrap } from './commands/bootstrap';
 import { registerDb } from './commands/db';
 import { registerHistory } from './commands/history';
+import { registerRouters } from './commands/routers';
 import { registerInit } from './commands/init';
 
 export const commandTable: Registrar[] = [
@@ -25,5 +26,6 @@ export const commandTable: Registrar[] = [
   registerBootstrap,
   registerDb,
   registerHistory,
+  registerRouters,
   registerInit,
 ];

@@ -12,12 +12,18 @@ export function dryRunOption(): Option {
   return new Option('--dry-run', 'show the router state change and the exact commands per host, in order, that this would run; runs only reads, takes no lock, builds nothing');
 }
 
+/** `--without lb3` (repeatable, or lb2,lb3): act on the routers that answer when one is lost. */
+export function withoutOption(): Option {
+  return new Option('--without <router>', 'leave out a router that is lost (repeatable or comma-separated; audited): the stage acts on the routers that answer')
+    .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)]);
+}
+
 export function stageCommand(program: Command, name: StageName): Command {
   const entry = stageEntry(name);
   const command = program.command(entry.name).description(entry.description);
   for (const arg of entry.args) command.argument(`<${arg.name}>`, arg.description);
   for (const option of entry.options) command.option(option.flags, option.description);
   // Every stage that runs under the lock can be planned first (docs/architecture.md, "Dry runs").
-  if (entry.takesLock) command.addOption(dryRunOption());
+  if (entry.takesLock) command.addOption(dryRunOption()).addOption(withoutOption());
   return command.addOption(verboseOption());
 }

@@ -15,6 +15,8 @@ export interface StageSessionOptions {
   verbose?: boolean;
   /** `--dry-run`: the environment is opened with a plan recorder (handle.plan); see showPlan. */
   dryRun?: boolean;
+  /** `--without`: routers left out (openEnvironment checks them). */
+  without?: string[];
 }
 
 export async function withStageSession<T>(
@@ -29,6 +31,7 @@ export async function withStageSession<T>(
   const handle = openEnvironment(config, globals.env, {
     hostLog: options.verbose ? (e) => process.stderr.write(`  [${e.host}] ${e.kind === 'command' ? '$ ' : ''}${e.text.trimEnd()}\n`) : undefined,
     plan: options.dryRun ? new PlanRecorder() : undefined,
+    without: options.without,
   });
   const interactive = process.stdin.isTTY && process.stderr.isTTY;
   const controller = new AbortController();

@@ -10,9 +10,9 @@ import { stageLabel } from '../../core/stages/registry';
 
 export function registerBootstrap(program: Command, ctx: CommandContext): void {
   stageCommand(program, 'bootstrap')
-    .action(async (version: string, options: { verbose?: boolean; dryRun?: boolean }) => {
+    .action(async (version: string, options: { verbose?: boolean; dryRun?: boolean; without?: string[] }) => {
       requireVersion(version);
-      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {
+      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun, without: options.without }, async (stage, handle) => {
         if (handle.plan) return showPlan(ctx, stage, stageLabel('bootstrap', { version }), () => bootstrap(stage, version));
         const results = await bootstrap(stage, version);
         const text = results.map((r, i) => `${String(i + 1).padStart(2)}. ${r.summary} (${(r.durationMs / 1000).toFixed(1)} s)`).join('\n');

@@ -42,8 +42,8 @@ export function registerDb(program: Command, ctx: CommandContext): void {
     });
 
   stageCommand(program, 'migrate')
-    .action(async (options: { contract?: boolean; verbose?: boolean; dryRun?: boolean }) => {
-      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {
+    .action(async (options: { contract?: boolean; verbose?: boolean; dryRun?: boolean; without?: string[] }) => {
+      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun, without: options.without }, async (stage, handle) => {
         const label = stageLabel('migrate', { contract: options.contract });
         if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => migrateStage(stage, { contract: options.contract })));
         const result = await runStage(stage, label, () => migrateStage(stage, { contract: options.contract }));

@@ -38,7 +38,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
       const options = command.opts();
-      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun) }, async (stage, handle) => {
+      await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun), without: options.without as string[] | undefined }, async (stage, handle) => {
         const { label, body } = prepare(command.args, options, handle.config);
         if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage)));
         const result = await runStage(stage, label, () => body(stage));
@@ -100,8 +100,8 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .action(run(() => ({ label: stageLabel('rollback'), body: (s) => rollback(s) })));
 
   stageCommand(program, 'release')
-    .action(async (version: string, options: { from?: string; verbose?: boolean; dryRun?: boolean }) => {
-      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {
+    .action(async (version: string, options: { from?: string; verbose?: boolean; dryRun?: boolean; without?: string[] }) => {
+      await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun, without: options.without }, async (stage, handle) => {
         const from = options.from === undefined ? 1 : parseInteger(options.from, '--from', 1, Math.max(1, handle.config.release.length));
         requireVersion(version);
         if (handle.plan) return showPlan(ctx, stage, stageLabel('release', { version }), () => release(stage, version, { from }));

@@ -6,7 +6,7 @@ import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '
 import { connectDocker } from '../docker/connect';
 import { topologyOf } from '../topology';
 import { RouterHandle } from '../fleet/routerHandle';
-import { InputError } from '../errors';
+import { InputError, RefusedError } from '../errors';
 import { PlanRecorder } from '../plan/planRecorder';
 import { PlanningTransport } from '../plan/planningTransport';
 
@@ -26,6 +26,11 @@ export interface EnvironmentHandle {
    * planned here. Stages also skip their waits and builds when it is set.
    */
   plan?: PlanRecorder;
+  /**
+   * Routers left out on purpose (`--without`): one is lost, and the stages act on the routers
+   * that answer. Not in `routers`; the lock and the audit line say which.
+   */
+  without: string[];
   close(): Promise<void>;
 }
 
@@ -36,6 +41,8 @@ export interface OpenOptions {
   sshPath?: string;
   /** A dry run: every host step goes to this recorder, which runs only reads. */
   plan?: PlanRecorder;
+  /** Routers to leave out (`--without`): refused when unknown or when none would be left. */
+  without?: string[];
 }
 
 export function openEnvironment(config: BluegreenConfig, envName: string, options: OpenOptions = {}): EnvironmentHandle {
@@ -44,6 +51,7 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     throw new InputError(`unknown environment "${envName}"`, `environments in the config: ${Object.keys(config.environments).join(', ')}`);
   }
   const topology = topologyOf(config, env);
+  const without = routersLeftOut(topology.routers, options.without ?? [], envName);
   const transports = new Map<string, Transport>();
   const make = makeTransportFactory(env, options);
   const host = (name: string): Transport => {
@@ -63,15 +71,31 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     config,
     env,
     topology,
-    routers: topology.routers.map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort })),
+    routers: topology.routers.filter((name) => !without.includes(name))
+      .map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort })),
     host,
     sudo,
     routerPort,
     plan: options.plan,
+    without,
     close: async () => {
       await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
     },
   };
+}
+
+/** `--without` checked against the environment's routers: each one known, at least one left. */
+function routersLeftOut(routers: string[], named: string[], envName: string): string[] {
+  const without = [...new Set(named.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
+  const unknown = without.filter((n) => !routers.includes(n));
+  if (unknown.length) {
+    throw new InputError(`--without names ${unknown.map((n) => `"${n}"`).join(', ')}, which ${unknown.length > 1 ? 'are not routers' : 'is not a router'} of ${envName}`, `the routers of ${envName} are ${routers.join(', ')}`);
+  }
+  if (without.length && without.length === routers.length) {
+    throw new RefusedError(`--without leaves out every router of ${envName}: no router would carry the change; nothing was changed`,
+      'leave out only the routers that do not answer (bluegreen status names them)');
+  }
+  return without;
 }
 
 function makeTransportFactory(env: Environment, options: OpenOptions): (name: string) => Transport {

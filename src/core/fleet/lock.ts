@@ -19,6 +19,8 @@ export interface LockInfo {
   pid: number;
   /** Taken by `lock hold`: kept across stages until `lock release`, not by one run. */
   held?: boolean;
+  /** Routers left out of the run (`--without`): the lock is on the others only. */
+  without?: string[];
 }
 
 /** `taken`: this run took it and releases it; `held`: the actor's own hold, left in place. */
@@ -55,7 +57,7 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
     } catch (error) {
       // An unreachable router must not leave the lock behind on the routers taken before it.
       await releaseLock(taken, info.holder);
-      throw new StageError(`could not take the release lock on ${router.name}: ${(error as Error).message}`, 'nothing was changed; check the router (bluegreen status) and try again');
+      throw new StageError(`could not take the release lock on ${router.name}: ${(error as Error).message}`, lostRouterHint([router.name]));
     }
     if (code !== 0) {
       await releaseLock(taken, info.holder);
@@ -80,6 +82,14 @@ export async function acquireLock(routers: RouterHandle[], info: LockInfo): Prom
     taken.push(router);
   }
   return 'taken';
+}
+
+/**
+ * What to do when routers do not answer: check them, or — when one is really lost — act on the
+ * others, on purpose and audited. The one that returns is brought up to date by the next stage.
+ */
+export function lostRouterHint(routers: string[]): string {
+  return `nothing was changed; check ${routers.join(', ')} (bluegreen status), or if ${routers.length > 1 ? 'they are' : 'it is'} lost, run the stage on the routers that answer with --without ${routers.join(',')} (audited; a router that returns is brought up to date by the next stage, or by bluegreen routers sync)`;
 }
 
 /**

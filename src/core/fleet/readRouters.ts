@@ -9,6 +9,7 @@ import { RefusedError, StageError } from '../errors';
 import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
 import { ToolingRecord, parseRecord } from '../hosts/hostTooling';
 import { RouterHandle, onRouters } from './routerHandle';
+import { lostRouterHint } from './lock';
 
 export interface RouterReading {
   router: string;
@@ -87,7 +88,7 @@ export function currentState(readings: RouterReading[]): { state: RouterState; s
   if (unreachable.length) {
     throw new StageError(
       `router${unreachable.length > 1 ? 's' : ''} unreachable: ${unreachable.map((r) => `${r.router} (${r.error})`).join('; ')}`,
-      'nothing was changed; check the host (bluegreen status) and try again',
+      lostRouterHint(unreachable.map((r) => r.router)),
     );
   }
   const refused = readings.filter((r) => r.sudoRefused);

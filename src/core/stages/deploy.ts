@@ -17,6 +17,7 @@ import { configDeployCommands, makeArtifactDirCommand, putArtifactFile, readTool
 import { artifactPath } from '../hostCommands/layout';
 import { runHostCommand, writeHostFile } from '../hostCommands/run';
 import { StageContext, StageResult } from './stageContext';
+import { confirmBehindRoutersOutOfRotation } from './routersBehind';
 import { promises as fs } from 'node:fs';
 
 /** `hosts setup`'s record on each host (real hosts only: the sandbox's images carry the engine's own). */
@@ -48,6 +49,7 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     }
     ctx.progress(`warning: deploying to ${color} while it has live traffic (--force)`);
   }
+  await confirmBehindRoutersOutOfRotation(ctx, readings, state, color);
 
   // Artifacts are built once, locally, and the same bytes go to every host.
   const artifacts = new Map<string, string>();

@@ -40,7 +40,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
   const steps = handle.config.release;
   const from = options.from ?? 1;
   if (!steps.length) throw new StageError('the config has no release runbook', 'add a `release:` list to bluegreen.yaml (docs/config.md)');
-  const label = `release ${version}`;
+  const label = `release ${version}${handle.without.length ? ` (without ${handle.without.join(', ')})` : ''}`;
   await refuseForeignSandbox(handle.config, handle.env);
   // The tarballs first (built once, checked): a missing or broken one stops the release before any traffic moves.
   if (!handle.plan && steps.slice(from - 1).some((step) => step.stage === 'deploy')) {
@@ -48,7 +48,10 @@ export async function release(ctx: StageContext, version: string, options: Relea
       ctx.progress(`  ${artifact.app} ${version}: ${artifact.file}`);
     }
   }
-  const outcome = await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid });
+  const outcome = await acquireLock(handle.routers, {
+    holder: ctx.actor, since: new Date().toISOString(), stage: label, message: `step ${from} of ${steps.length}`, pid: process.pid,
+    ...(handle.without.length ? { without: handle.without } : {}),
+  });
   const results: StageResult[] = [];
   try {
     for (let i = from - 1; i < steps.length; i++) {

@@ -14,16 +14,21 @@ export interface RunStageOptions {
 
 export async function runStage(
   ctx: StageContext,
-  label: string,
+  stage: string,
   body: () => Promise<StageResult>,
   options: RunStageOptions = {},
 ): Promise<StageResult> {
   const { handle } = ctx;
+  // Routers left out on purpose are part of what ran: the lock and the audit line say so.
+  const label = handle.without.length && !options.lockHeld ? `${stage} (without ${handle.without.join(', ')})` : stage;
   if (!options.lockHeld) await refuseForeignSandbox(handle.config, handle.env);
   // Under the actor's own `lock hold`, the stage goes through and the hold stays.
   const outcome = options.lockHeld
     ? 'held'
-    : await acquireLock(handle.routers, { holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid });
+    : await acquireLock(handle.routers, {
+      holder: ctx.actor, since: new Date().toISOString(), stage: label, message: options.message ?? '', pid: process.pid,
+      ...(handle.without.length ? { without: handle.without } : {}),
+    });
   const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
     appendAudit(handle.routers, { time: new Date().toISOString(), who: ctx.actor, environment: handle.env.name, stage: label, result, detail })
       .catch((error: Error) => ctx.progress(`warning: could not write the audit line: ${error.message}`))

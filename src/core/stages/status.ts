@@ -41,7 +41,9 @@ export function formatStatus(status: EnvironmentStatus): string {
   const lines = [`${status.environment}: ${status.plan}${status.state ? ` (state #${status.state.serial}, ${status.state.stage} by ${status.state.changedBy} at ${status.state.changedAt})` : ''}`];
   for (const r of status.routers) {
     const nginx = r.answering === false ? `; NGINX NOT ANSWERING (${r.probe}): users reaching ${r.router} get no answer` : '';
-    lines.push(`  router ${r.router}: ${!r.reachable ? `UNREACHABLE (${r.error})` : r.sudoRefused ? `NOT READABLE: ${r.sudoRefused}` : `${r.mode} mode, state #${r.state?.serial ?? '—'}${nginx}`}`);
+    const behind = r.state && status.state && r.state.serial < status.state.serial
+      ? `; BEHIND the current #${status.state.serial}: it still serves ${describePlan(r.state.plan)} (bluegreen routers sync)` : '';
+    lines.push(`  router ${r.router}: ${!r.reachable ? `UNREACHABLE (${r.error})` : r.sudoRefused ? `NOT READABLE: ${r.sudoRefused}` : `${r.mode} mode, state #${r.state?.serial ?? '—'}${behind}${nginx}`}`);
   }
   for (const c of status.colors) {
     const healthy = c.hosts.filter((h) => h.healthy).length;
@@ -55,7 +57,8 @@ export function formatStatus(status: EnvironmentStatus): string {
 
 /** The lock in words, the same in `status`, `lock status` and the tree: holder, time, message. */
 export function describeLock(lock: LockInfo): string {
+  const partial = lock.without?.length ? `; taken on the other routers only, without ${lock.without.join(', ')}` : '';
   return lock.held
-    ? `held by ${lock.holder} since ${lock.since}${lock.message ? `: "${lock.message}"` : ''} (lock hold)`
-    : `held by ${lock.holder} since ${lock.since} (${lock.stage}${lock.message ? `: ${lock.message}` : ''})`;
+    ? `held by ${lock.holder} since ${lock.since}${lock.message ? `: "${lock.message}"` : ''} (lock hold${partial})`
+    : `held by ${lock.holder} since ${lock.since} (${lock.stage}${lock.message ? `: ${lock.message}` : ''}${partial})`;
 }
