@@ -8,7 +8,7 @@ import { requireVersion } from '../version';
 import { readRouters, currentState } from '../fleet/readRouters';
 import { hasArtifact, plannedResolvedArtifact, resolveArtifact } from '../artifacts/resolveArtifact';
 import { changeTraffic } from './changeTraffic';
-import { checkColorHealth, describeUnhealthy } from './health';
+import { checkColorHealth, describeUnhealthy, unhealthyHint } from './health';
 import { describePlan } from '../router/describePlan';
 import { liveColorDeployHint } from './nextStep';
 import { sudoAwareDetail } from '../hosts/sudoRefusal';
@@ -127,7 +127,7 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
       `fix the cause and deploy again: bluegreen deploy ${color} VERSION`,
     );
   }
-  if (!health.healthy) throw new StageError(`${describeUnhealthy(health)} after the deploy; live traffic was not touched`, `deploy a working version to ${color}`);
+  if (!health.healthy) throw new StageError(`${describeUnhealthy(health)} after the deploy; live traffic was not touched`, unhealthyHint(health, `deploy a working version to ${color}`));
   return {
     stage,
     summary: `${color} runs ${version} on ${outcomes.length} host(s), healthy`,

@@ -65,6 +65,11 @@ export async function checkColorHealth(handle: EnvironmentHandle, color: Color):
   return { color, hosts, healthy: hosts.length > 0 && hosts.every((h) => h.healthy), versions };
 }
 
+/** A gate's hint for an unhealthy color: the sudo rule when sudo refused a probe, else `otherwise`. */
+export function unhealthyHint(health: ColorHealth, otherwise: string): string {
+  return health.hosts.some((h) => h.sudoRefused) ? SUDO_RULE_HINT : otherwise;
+}
+
 export function describeUnhealthy(health: ColorHealth): string {
   const bad = health.hosts.filter((h) => !h.healthy);
   return `${health.color} is not healthy on ${bad.length} of ${health.hosts.length} host(s): `

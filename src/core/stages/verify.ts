@@ -10,7 +10,7 @@ import { runHostCommand } from '../hostCommands/run';
 import { ROUTED_COLOR_HEADER } from '../router/baseConfig';
 import { RouterHandle } from '../fleet/routerHandle';
 import { changeTraffic } from './changeTraffic';
-import { checkColorHealth, describeUnhealthy } from './health';
+import { checkColorHealth, describeUnhealthy, unhealthyHint } from './health';
 import { StageContext, StageResult } from './stageContext';
 
 export interface SmokeOutcome {
@@ -44,7 +44,7 @@ export async function verify(ctx: StageContext, color: Color): Promise<StageResu
   const stage = `verify ${color}`;
   ctx.progress(`checking ${color} health on every host`);
   const health = await checkColorHealth(handle, color);
-  if (!health.healthy) throw new StageError(describeUnhealthy(health), `deploy a working version to ${color}`);
+  if (!health.healthy) throw new StageError(describeUnhealthy(health), unhealthyHint(health, `deploy a working version to ${color}`));
 
   const smoke: SmokeOutcome[] = [];
   for (const router of handle.routers) {
