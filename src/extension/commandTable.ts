@@ -35,6 +35,7 @@ export const OTHER_COMMANDS: Record<string, LazyHandler> = {
   'bluegreen.stopPreview': () => import('./panel/commands/stopPreview'),
   'bluegreen.selectEnvironment': () => import('./commands/selectEnvironment'),
   'bluegreen.openTrafficPanel': () => import('./commands/openTrafficPanel'),
+  'bluegreen.openTrafficPanelInEditor': () => import('./panel/commands/openTrafficPanelInEditor'),
   'bluegreen.continueRelease': () => import('./commands/continueRelease'),
   'bluegreen.stopRelease': () => import('./commands/stopRelease'),
   'bluegreen.sandboxUp': () => import('./commands/sandboxUp'),

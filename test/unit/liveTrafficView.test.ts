@@ -4,7 +4,7 @@ import { SplitAggregator } from '../../src/core/traffic/splitAggregator';
 import { RouteVia } from '../../src/core/traffic/accessLogLine';
 import type { RouterReading } from '../../src/core/fleet/readRouters';
 import {
-  CHART_SECONDS, SPLIT_SECONDS, STATS_SECONDS, UPDATE_POINTS, ChartPoint, configuredSplitOf, mergePoints, shapeTrafficView, splitDrift,
+  CHART_SECONDS, SPLIT_SECONDS, STATS_SECONDS, UPDATE_POINTS, ChartPoint, configuredSplitOf, mergePoints, shapeTrafficView, splitBarWidths, splitDrift,
 } from '../../src/core/live/trafficView';
 import { checkTrafficSettings, trafficControlView } from '../../src/core/live/trafficControl';
 
@@ -121,6 +121,28 @@ describe('configured split', () => {
     const observed = { seconds: 10, requests: 100, requestsByColor: { blue: 88, green: 12 }, shares: { blue: 0.88, green: 0.12 } };
     assert.ok(Math.abs((splitDrift({ configured, observed }, 'green') as number) - 2) < 1e-9);
     assert.equal(splitDrift({ configured: undefined, observed }, 'green'), undefined);
+  });
+});
+
+describe('split bar widths', () => {
+  it('draws nothing for a color at 0 %: blue 100 % is all blue, not a green sliver', () => {
+    assert.deepEqual(splitBarWidths(100, 0), { blue: 100, green: 0 });
+    assert.deepEqual(splitBarWidths(0, 100), { blue: 0, green: 100 });
+    // Request counts as well as weights: one color alone fills the bar.
+    assert.deepEqual(splitBarWidths(0, 7), { blue: 0, green: 100 });
+  });
+
+  it('splits by share, the two parts adding up to 100', () => {
+    assert.deepEqual(splitBarWidths(90, 10), { blue: 90, green: 10 });
+    const { blue, green } = splitBarWidths(1, 2);
+    assert.ok(Math.abs(blue - 100 / 3) < 1e-9);
+    assert.equal(blue + green, 100);
+  });
+
+  it('is empty for nothing, and ignores negative or non-finite amounts', () => {
+    assert.deepEqual(splitBarWidths(0, 0), { blue: 0, green: 0 });
+    assert.deepEqual(splitBarWidths(100, -5), { blue: 100, green: 0 });
+    assert.deepEqual(splitBarWidths(Number.NaN, 3), { blue: 0, green: 100 });
   });
 });
 

@@ -1,8 +1,11 @@
 // The traffic panel's script, inside the webview. It draws what the extension posts and sends
-// back only typed requests. Bounded: the chart keeps at most CHART_SECONDS points.
+// back only typed requests. Bounded: the chart keeps at most CHART_SECONDS points. The same
+// script runs in the side view and in the editor tab (body[data-layout]); the tab has a taller
+// chart, larger marker labels and more of the stages listed.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { CHART_SECONDS, mergePoints } from '../../../src/core/live/trafficView';
+import { CHART_SECONDS, mergePoints, splitBarWidths } from '../../../src/core/live/trafficView';
+import { markerLanes } from './markerLanes';
 import type { ChartPoint, PanelContext, PanelRequest, TrafficControlView, TrafficView } from '../../../src/extension/panel/messages';
 import { parsePanelUpdate } from '../../../src/extension/panel/messages';
 
@@ -15,6 +18,11 @@ let points: ChartPoint[] = [];
 let latest: TrafficView | undefined;
 let chart: uPlot | undefined;
 
+const editorLayout = document.body.dataset.layout === 'editor';
+const LAYOUT = editorLayout
+  ? { chartHeight: 360, markerFontPx: 12, markerLanes: 4, listedMarkers: 12 }
+  : { chartHeight: 160, markerFontPx: 10, markerLanes: 2, listedMarkers: 5 };
+
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
@@ -26,31 +34,47 @@ function palette() {
     text: cssVar('--vscode-foreground', '#cccccc'),
     grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', '#80808040')),
     marker: cssVar('--vscode-charts-orange', '#d18616'),
+    background: cssVar('--vscode-editor-background', '#1e1e1e'),
   };
 }
 
-/** Draws stage markers as labelled vertical lines over the plot. */
+/**
+ * Draws stage markers as vertical lines over the plot, each label on a backing box in the first
+ * lane where it does not run into the label before it (markerLanes.ts).
+ */
 function markersPlugin(): uPlot.Plugin {
   return {
     hooks: {
       draw: [(u) => {
-        const markers = latest?.markers ?? [];
-        if (!markers.length) return;
         const { ctx } = u;
+        const px = devicePixelRatio;
+        const markers = (latest?.markers ?? [])
+          .map((marker) => ({ marker, x: u.valToPos(marker.time, 'x', true) }))
+          .filter(({ x }) => x >= u.bbox.left && x <= u.bbox.left + u.bbox.width);
+        if (!markers.length) return;
         const colors = palette();
+        const font = LAYOUT.markerFontPx * px;
+        const pad = 2 * px;
         ctx.save();
-        ctx.strokeStyle = colors.marker;
-        ctx.fillStyle = colors.marker;
-        ctx.lineWidth = 1 * devicePixelRatio;
-        ctx.font = `${10 * devicePixelRatio}px sans-serif`;
-        for (const marker of markers) {
-          const x = u.valToPos(marker.time, 'x', true);
-          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+        ctx.lineWidth = 1 * px;
+        ctx.font = `${font}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+        ctx.textBaseline = 'top';
+        const labels = markers.map(({ marker, x }) => ({ x: x + 3 * px, width: ctx.measureText(marker.label).width + 2 * pad, text: marker.label }));
+        const lanes = markerLanes(labels, LAYOUT.markerLanes, 4 * px);
+        for (const [i, { x }] of markers.entries()) {
+          ctx.strokeStyle = colors.marker;
           ctx.beginPath();
           ctx.moveTo(x, u.bbox.top);
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
           ctx.stroke();
-          ctx.fillText(marker.label, x + 3 * devicePixelRatio, u.bbox.top + 10 * devicePixelRatio);
+          const label = labels[i];
+          const y = u.bbox.top + 2 * px + lanes[i] * (font + 2 * pad + px);
+          ctx.globalAlpha = 0.85;
+          ctx.fillStyle = colors.background;
+          ctx.fillRect(label.x, y, label.width, font + 2 * pad);
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = colors.marker;
+          ctx.fillText(label.text, label.x + pad, y + pad);
         }
         ctx.restore();
       }],
@@ -69,7 +93,7 @@ function makeChart(): void {
   const axis = { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
   chart = new uPlot({
     width: Math.max(200, host.clientWidth),
-    height: 160,
+    height: LAYOUT.chartHeight,
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
@@ -86,12 +110,14 @@ function makeChart(): void {
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const ms = (value: number | undefined) => (value === undefined ? '—' : value < 10 ? value.toFixed(1) : String(Math.round(value)));
 
+/** A split bar: a color with nothing has no part drawn at all (hidden, not a 0-wide sliver). */
 function setBar(id: string, blue: number, green: number): void {
-  const bar = $(id);
-  const [b, g] = Array.from(bar.children) as HTMLElement[];
-  const total = blue + green;
-  b.style.width = total ? `${(blue / total) * 100}%` : '0';
-  g.style.width = total ? `${(green / total) * 100}%` : '0';
+  const widths = splitBarWidths(blue, green);
+  for (const part of Array.from($(id).children) as HTMLElement[]) {
+    const width = part.classList.contains('blue') ? widths.blue : widths.green;
+    part.hidden = width === 0;
+    part.style.width = `${width}%`;
+  }
 }
 
 function text(id: string, value: string): void {
@@ -132,7 +158,7 @@ function renderView(view: TrafficView): void {
   text('database', !db ? '' : db.error ? `database: not read — ${db.error}`
     : `database: ${db.total}/${db.maxConnections} connections (${percent(db.maxConnections ? db.total / db.maxConnections : 0)}), ${db.zombies} zombie(s) idle > ${db.zombieAfterSeconds}s${db.holders.length ? ` · ${db.holders.join(' · ')}` : ''}`);
   text('segments', view.segmentHits.length ? `segments: ${view.segmentHits.map((h) => `${h.segment} → ${h.color} ${h.requests}`).join(' · ')}` : 'segments: no hits');
-  $('markers').replaceChildren(...view.markers.slice(-5).reverse().map((m) => {
+  $('markers').replaceChildren(...view.markers.slice(-LAYOUT.listedMarkers).reverse().map((m) => {
     const item = document.createElement('li');
     item.textContent = `${new Date(m.time * 1000).toLocaleTimeString()} ${m.label}`;
     return item;
@@ -150,6 +176,13 @@ function renderContext(context: PanelContext): void {
 }
 
 function renderTraffic(traffic: TrafficControlView): void {
+  // A run started from the other panel (side view or editor tab) shows its own settings here.
+  if (traffic.running && traffic.settings) {
+    const rps = $('rps') as HTMLInputElement;
+    const mobile = $('mobile') as HTMLInputElement;
+    if (document.activeElement !== rps) rps.value = String(traffic.settings.rps);
+    if (document.activeElement !== mobile) mobile.value = String(Math.round(traffic.settings.mobileShare * 100));
+  }
   ($('start') as HTMLButtonElement).disabled = false;
   ($('stop') as HTMLButtonElement).disabled = !traffic.running;
   text('traffic-counts', `${traffic.running ? 'running' : 'stopped'} · sent ${traffic.sent} · ok ${traffic.ok} · failed ${traffic.failed}${traffic.running ? ` · ${traffic.achievedRps.toFixed(1)} req/s` : ''}`);
@@ -198,6 +231,6 @@ $('stop').addEventListener('click', () => send({ type: 'stopTraffic' }));
 // The theme changes the body's class (vscode-light / vscode-dark / vscode-high-contrast):
 // redraw with the new colors. Resizes redraw at the new width.
 new MutationObserver(() => { if (chart) makeChart(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-new ResizeObserver(() => chart?.setSize({ width: Math.max(200, $('chart').clientWidth), height: 160 })).observe($('chart'));
+new ResizeObserver(() => chart?.setSize({ width: Math.max(200, $('chart').clientWidth), height: LAYOUT.chartHeight })).observe($('chart'));
 
 send({ type: 'ready' });

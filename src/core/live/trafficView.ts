@@ -200,3 +200,19 @@ export function splitDrift(view: Pick<TrafficView, 'configured' | 'observed'>, c
   if (!view.configured || view.observed.requests === 0 || view.configured.plan.segments.length) return undefined;
   return view.observed.shares[color] * 100 - view.configured.plan.weights[color];
 }
+
+/**
+ * The widths, in percent, of a split bar's blue and green parts for two amounts (weights or
+ * request counts). A color with nothing gets exactly 0 and the other exactly 100 — the panel
+ * then draws no part at all for it, not a sliver; nothing at all gives 0 and 0.
+ */
+export function splitBarWidths(blue: number, green: number): Record<Color, number> {
+  const b = Number.isFinite(blue) && blue > 0 ? blue : 0;
+  const g = Number.isFinite(green) && green > 0 ? green : 0;
+  const total = b + g;
+  if (!total) return { blue: 0, green: 0 };
+  if (!g) return { blue: 100, green: 0 };
+  if (!b) return { blue: 0, green: 100 };
+  const bluePercent = (b / total) * 100;
+  return { blue: bluePercent, green: 100 - bluePercent };
+}

@@ -1,5 +1,6 @@
 // The panel's HTML: a strict CSP (nothing by default; scripts only with this render's nonce,
-// styles and scripts only from the extension's media/ folder), no remote content.
+// styles and scripts only from the extension's media/ folder), no remote content. The side view
+// and the editor tab share it; `data-layout` tells the script and the CSS which one this is.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -7,7 +8,10 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** `view`: the narrow side view; `editor`: the editor tab (a taller chart, stage markers in lanes). */
+export type PanelLayout = 'view' | 'editor';
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, layout: PanelLayout = 'view'): string {
   const nonce = newNonce();
   const media = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel', ...parts)).toString();
   const csp = [
@@ -27,7 +31,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <link rel="stylesheet" href="${media('panel.css')}">
 <title>Traffic</title>
 </head>
-<body>
+<body data-layout="${layout}">
 <main id="app" aria-live="polite">
   <header class="row">
     <label for="environment">Environment</label>
