@@ -15,6 +15,7 @@ import { selectedEnvironmentOf } from './tree/selectedEnvironment';
 import type { ExtensionServices } from './services';
 import { TrafficStatusBar } from './tree/statusBar';
 import { StatusRefresher } from './tree/statusRefresher';
+import { SandboxRunningContext } from './tree/sandboxContext';
 import { HISTORY_VIEW_ID, HistoryTreeProvider } from './history/historyTree';
 import { startTestSuiteIfRequested } from './testSuiteHook';
 
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): BluegreenApi {
   const refreshHistory = () => { if (historyView.visible) void history.refresh(); };
   context.subscriptions.push(historyView, historyView.onDidChangeVisibility(refreshHistory));
   context.subscriptions.push(registerTrafficPanel(services));
+  context.subscriptions.push(new SandboxRunningContext(refresher, () => (configState.kind === 'valid' ? configState.config : undefined)));
   context.subscriptions.push(new MigrationDiagnostics(output));
   for (const [id, load] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
