@@ -9,15 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { formatConfigError, parseConfig } from '../../src/core/config';
-import { BluegreenConfig } from '../../src/core/model';
+import { AppRuntime, AppSpec, BluegreenConfig } from '../../src/core/model';
 import { checkReleaseTarball, readTarGz, runProblem } from '../../src/core/artifacts/tarball';
 import { plannedResolvedArtifact, prepareArtifacts, resolveArtifact } from '../../src/core/artifacts/resolveArtifact';
-import { runtimeDockerfile } from '../../src/core/sandbox/runtimes';
+import type Docker from 'dockerode';
+import { ensureStockRuntimeImage, runtimeDockerfile } from '../../src/core/sandbox/runtimes';
 import { sandboxHosts } from '../../src/core/sandbox/naming';
 import { containerSpec } from '../../src/core/sandbox/containerSpec';
 import { appNameFrom, detectApps, jarManifest, portIn } from '../../src/core/init/detect';
 import { initConfig, writeInitConfig } from '../../src/core/init';
-import { InputError } from '../../src/core/errors';
+import { InputError, PrerequisiteError } from '../../src/core/errors';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bg-your-app-'));
 
@@ -107,6 +108,22 @@ describe('your app: artifact and runtime in the config', () => {
     assert.match(image, /^FROM node:20-bookworm-slim$/m);
     assert.match(image, /--no-install-recommends curl openssh-server sudo /);
     assert.match(image, /^ENV PATH=\/opt\/bluegreen\/bin:.*\/usr\/local\/bin/m);
+  });
+});
+
+describe('your app: a runtime image the engine does not have', () => {
+  it('is pulled, and when it cannot be, refused naming the image and its config key', async () => {
+    const pulled: string[] = [];
+    const offline = {
+      getImage: () => ({ inspect: async () => { throw Object.assign(new Error('no such image'), { statusCode: 404 }); } }),
+      pull: async (reference: string) => { pulled.push(reference); throw new Error('registry unreachable'); },
+    } as unknown as Docker;
+    const config = configOf(configText('    runtime: { image: node:20-bookworm-slim }\n'), '/p/bluegreen.yaml');
+    await assert.rejects(ensureStockRuntimeImage(offline, config.apps[0] as AppSpec & { runtime: AppRuntime }, {}), (error: PrerequisiteError) =>
+      error instanceof PrerequisiteError
+      && error.message === 'The image node:20-bookworm-slim (apps.web.runtime.image) is missing and cannot be pulled'
+      && /docker pull node:20-bookworm-slim/.test(error.hint ?? ''));
+    assert.deepEqual(pulled, ['node:20-bookworm-slim']);
   });
 });
 
