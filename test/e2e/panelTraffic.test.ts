@@ -1,6 +1,8 @@
 // The traffic panel in a real VS Code (code-server in headless Chromium) against a running
 // sandbox (env `traffictest`): open the panel, start simulated users from its controls, and see
-// live, non-zero numbers and a drawn chart. Screenshot: test-results/e2e/panel-traffic.png.
+// live, non-zero numbers and a drawn chart; then the same panel as an editor tab, sharing the
+// running users. Screenshots: test-results/e2e/panel-traffic.png, traffic-editor.png (with
+// BLUEGREEN_UPDATE_README_IMAGES=1: docs/images/traffic-editor.png).
 //
 //   npx mocha test/e2e/panelTraffic.test.ts   (BLUEGREEN_E2E_NO_BUILD=1 skips the build;
 //   BLUEGREEN_TEST_KEEP_SANDBOX=1 leaves the sandbox up)
@@ -12,6 +14,7 @@ import { down, up } from '../../src/core/sandbox';
 import { REPO_ROOT, launchChromium, startWorkbench, tempDir, type Workbench } from '../helpers/codeServer';
 import { REPO_CONFIG, SANDBOX_UP_TIMEOUT_MS, TestSandbox, testSandbox } from '../helpers/sandbox';
 import { WORKBENCH } from './selectors';
+import { readmeImage, trafficEditorFrame } from './panelFrames';
 
 const ENV = 'traffictest';
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
@@ -83,6 +86,34 @@ describe('traffic panel (code-server + Chromium, live sandbox)', function () {
     // Counts are shown; failures are not judged here (a loaded CI machine may time some out).
     assert.match(await panel.locator('#traffic-counts').innerText(), /sent [1-9]\d* · ok [1-9]\d* · failed \d+/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'panel-traffic.png') });
+  });
+
+  it('opens the panel as an editor tab: a larger chart with the stage markers, the same simulated users', async () => {
+    await page.keyboard.press('F1');
+    await page.locator(WORKBENCH.quickInput).fill('>Blue-Green: Open Traffic Panel in Editor');
+    await page.locator(WORKBENCH.quickPickRow('Blue-Green: Open Traffic Panel in Editor')).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const tab = await trafficEditorFrame(page);
+    // The whole history arrived (not only the updates): the environments are listed.
+    await tab.locator('#environment option', { hasText: ENV }).waitFor({ state: 'attached', timeout: 60_000 });
+    await tab.locator('#configured').filter({ hasText: /%/ }).waitFor({ timeout: 60_000 });
+    // The run the side panel started shows here too: one generator for both.
+    await tab.locator('#traffic-counts').filter({ hasText: /running · sent [1-9]/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await tab.locator('#rps').inputValue(), '40', 'the running rate, not the form\'s default');
+    await tab.locator('#observed').filter({ hasText: /of [1-9]\d* user requests/ }).waitFor({ timeout: 60_000 });
+    await tab.locator('#markers li').filter({ hasText: 'simulated users 40/s' }).first().waitFor({ timeout: 30_000 });
+    const canvas = tab.locator('#chart canvas');
+    assert.equal(await canvas.count(), 1, 'uPlot drew its canvas');
+    const height = await canvas.evaluate((c) => c.getBoundingClientRect().height);
+    assert.ok(height >= 300, `the tab's chart is ${height}px high`);
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'traffic-editor.png') });
+    await page.screenshot({ path: readmeImage('traffic-editor.png') });
+    await page.keyboard.press('F1');
+    await page.locator(WORKBENCH.quickInput).fill('>View: Close Editor');
+    await page.locator(WORKBENCH.quickPickRow('View: Close Editor')).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('iframe.webview.ready').nth(1).waitFor({ state: 'detached', timeout: 10_000 });
     await panel.locator('#stop').click();
     await panel.locator('#traffic-counts').filter({ hasText: /^stopped · sent [1-9]/ }).waitFor({ timeout: 30_000 });
   });

@@ -2,8 +2,8 @@
 // test workspace (a `vscodetest` sandbox, brought up here with the core's `up`, and an unreachable
 // production). Drives what a person does — open the Blue-Green view, read the tree, run commands
 // from the palette, answer quick picks and the modal — and saves screenshots under
-// test-results/e2e/; with BLUEGREEN_UPDATE_README_IMAGES=1, also the README's picture of the
-// tree as docs/images/tree.png.
+// test-results/e2e/; with BLUEGREEN_UPDATE_README_IMAGES=1, also the README's pictures in
+// docs/images/: the tree (tree.png), the first-run walkthrough (walkthrough.png).
 //
 //   npx mocha test/e2e/workbench.test.ts        (BLUEGREEN_E2E_NO_BUILD=1 skips npm run build)
 import * as assert from 'node:assert/strict';
@@ -13,12 +13,12 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/core/config';
 import type { BluegreenConfig } from '../../src/core/model';
 import { down, up } from '../../src/core/sandbox';
-import { launchChromium, REPO_ROOT, startWorkbench, type Workbench } from '../helpers/codeServer';
+import { launchChromium, REPO_ROOT, startWorkbench, waitFor, type Workbench } from '../helpers/codeServer';
 import { anchorBuildContexts, TEST_ENV, WORKSPACE_TEMPLATE } from '../vscode/workspaceCopy';
 import { WORKBENCH } from './selectors';
+import { readmeImage, trafficEditorFrame } from './panelFrames';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
-const TREE_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'tree.png');
 
 describe('workbench (code-server + Chromium)', function () {
   this.timeout(120_000);
@@ -101,9 +101,58 @@ describe('workbench (code-server + Chromium)', function () {
       await page.mouse.up();
     }
     // The README's picture is refreshed on request only, so a test run leaves the tree clean.
-    const treeImage = process.env.BLUEGREEN_UPDATE_README_IMAGES === '1' ? TREE_IMAGE : path.join(REPO_ROOT, 'test-results', 'e2e', 'tree.png');
-    fs.mkdirSync(path.dirname(treeImage), { recursive: true });
-    await page.locator(WORKBENCH.viewPane('Environments')).screenshot({ path: treeImage });
+    await page.locator(WORKBENCH.viewPane('Environments')).screenshot({ path: readmeImage('tree.png') });
+  });
+
+  it('opens the first-run walkthrough: its steps, and a step checks itself when its command runs', async () => {
+    await palette('Welcome: Open Walkthrough');
+    await page.keyboard.press('Enter');
+    await pick('From an Empty Folder to a Rehearsed Release');
+    const container = page.locator('.gettingStartedContainer');
+    await container.getByText('Bring the sandbox up').first().waitFor({ timeout: 30_000 });
+    const titles = await page.locator('.gettingStartedContainer .getting-started-step .step-title').allInnerTexts();
+    for (const title of ['Create bluegreen.yaml', 'Bring the sandbox up', 'Rehearse a release', 'Open the traffic panel', 'Preview the idle color', 'Plan a stage safely', 'Point it at real hosts']) {
+      assert.ok(titles.some((t) => t.includes(title)), `step "${title}" in ${titles.join(' | ')}`);
+    }
+    // A completion event: running the step's command checks it.
+    await palette('Blue-Green: Open Traffic Panel');
+    await page.keyboard.press('Enter');
+    const done = page.locator('.gettingStartedContainer button.getting-started-step[aria-checked="true"] .step-title');
+    await done.filter({ hasText: 'Open the traffic panel' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.gettingStartedContainer .getting-started-step').filter({ hasText: 'Bring the sandbox up' }).first().click();
+    await screenshot('09-walkthrough');
+    await page.screenshot({ path: readmeImage('walkthrough.png') });
+    await palette('View: Close Editor');
+    await page.keyboard.press('Enter');
+  });
+
+  it('opens the traffic panel as an editor tab: a large chart, and at blue 100 % no green in the configured bar', async () => {
+    await palette('Blue-Green: Open Traffic Panel in Editor');
+    await page.keyboard.press('Enter');
+    const frame = await trafficEditorFrame(page);
+    // The whole history arrived (not only the updates): the environments are listed.
+    await frame.locator('#environment option', { hasText: TEST_ENV }).waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.locator('#configured').filter({ hasText: /blue 100%/ }).waitFor({ timeout: 60_000 });
+    await frame.locator('#chart canvas').waitFor({ timeout: 30_000 });
+    const chartHeight = await frame.locator('#chart canvas').evaluate((c) => c.getBoundingClientRect().height);
+    assert.ok(chartHeight >= 300, `chart ${chartHeight}px high`);
+    // The bar eases to its width: wait until blue has filled it.
+    await waitFor(() => frame.locator('#bar-configured').evaluate((bar) => {
+      const blue = bar.querySelector('.blue');
+      return !!blue && blue.getBoundingClientRect().width >= bar.clientWidth - 1;
+    }), 10_000, 'the configured bar to fill with blue');
+    const parts = await frame.locator('#bar-configured span').evaluateAll((spans) => spans.map((s) => ({
+      color: s.className, hidden: s.hasAttribute('hidden'), width: s.getBoundingClientRect().width, bar: s.parentElement!.getBoundingClientRect().width,
+    })));
+    const green = parts.find((p) => p.color === 'green');
+    const blue = parts.find((p) => p.color === 'blue');
+    assert.ok(green && blue, JSON.stringify(parts));
+    assert.equal(green.hidden, true, 'no green part at 0 %');
+    assert.equal(green.width, 0);
+    assert.ok(blue.width >= blue.bar - 3, `blue fills the bar: ${blue.width} of ${blue.bar}`);
+    await screenshot('10-traffic-editor-blue-100');
+    await palette('View: Close Editor');
+    await page.keyboard.press('Enter');
   });
 
   it('runs "Blue-Green: Switch Traffic" from the palette: quick picks, the modal, then the tree and status bar change', async () => {
