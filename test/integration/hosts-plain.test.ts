@@ -124,6 +124,7 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     assert.match(text, /app host web3: web \(supervisor: systemd unit, enabled\)/);
     assert.match(text, /app host web1: web \(supervisor: setsid, not kept across a reboot\)/);
     assert.match(text, /note: no systemd on web1, web2: .* will not come back after a reboot; after one, run bluegreen hosts setup --env plain again/);
+    assert.doesNotMatch(text, /is not in group/, 'deploy is in the groups docs/hosts.md names');
     const unit = await servers.exec('web3', 'systemctl is-enabled bluegreen-supervise@web; systemctl is-active bluegreen-supervise@web');
     assert.equal(unit.stdout.trim(), 'enabled\nactive');
     const record = JSON.parse((await servers.exec('web1', 'cat /opt/bluegreen/tooling.json')).stdout);
@@ -272,6 +273,18 @@ describe('plain servers the product did not build (hosts setup, deploys over SSH
     assert.equal(await serial(), serialBefore, 'nothing moved');
     assert.equal((await routerGet('/health')).status, 200);
     await ok('verify', 'blue');
+  });
+
+  it('hosts setup names a host where the stages\' ssh user is not in the groups docs/hosts.md gives it, with the command', async () => {
+    await servers.exec('lb1', 'gpasswd -d deploy adm');
+    try {
+      const run = await setupAsAdmin();
+      assert.match(run.stdout, /note: lb1: the stages' ssh user deploy is not in group adm, so the stages cannot read nginx's access log there; add it as docs\/hosts\.md says: sudo usermod -a -G adm deploy/);
+      assert.doesNotMatch(run.stdout, /web\d: the stages' ssh user/);
+    } finally {
+      await servers.exec('lb1', 'usermod -a -G adm deploy');
+    }
+    assert.doesNotMatch((await setupAsAdmin()).stdout, /is not in group/);
   });
 
   it('a router whose nginx refuses the rendered config: hosts setup puts its files back and nginx keeps serving', async () => {

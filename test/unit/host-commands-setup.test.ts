@@ -77,6 +77,10 @@ describe('host commands: hosts setup on an app host', () => {
     assert.deepEqual([mkdir.script, mkdir.sudo, mkdir.effect], ['mkdir -p /opt/bluegreen', true, 'record']);
   });
 
+  it('reads the groups of the stages\' ssh user (bluegreen, and adm on routers)', () => {
+    assert.equal(line(app.userGroupsCommand("o'neil")), "read: id -nG 'o'\\''neil' 2>/dev/null || true");
+  });
+
   it('reads the release the sandbox app host runs', () => {
     const current = currentReleaseCommand('web');
     assert.deepEqual([current.script, current.sudo, current.effect, current.timeoutMs], ['basename "$(readlink /opt/web/current)"', false, 'read', 10_000]);

@@ -95,6 +95,11 @@ export function enableSupervisorCommand(app: string, sudo: boolean): HostCommand
     { sudo, effect: 'change' });
 }
 
+/** The groups `user` is in, space-separated (empty when there is no such user): the stages' ssh user needs PRODUCT_GROUP (and adm on routers). */
+export function userGroupsCommand(user: string): HostCommand {
+  return hostCommand(`read the groups of ${user}`, `id -nG ${q(user)} 2>/dev/null || true`, { sudo: false, effect: 'read' });
+}
+
 /**
  * What set the host up (hosts/hostTooling.ts), on app hosts and routers alike. Written last: the
  * record says the host is ready for this version's stages.

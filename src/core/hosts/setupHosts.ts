@@ -17,11 +17,11 @@ import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
 import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
 import { Transport } from '../transport';
 import { currentRecord } from './hostTooling';
-import { SUPERVISOR_UNIT } from '../hostCommands/layout';
+import { PRODUCT_GROUP, SUPERVISOR_UNIT } from '../hostCommands/layout';
 import { runHostCommand, runStep, writeHostFile } from '../hostCommands/run';
 import {
   HOST_TOOLS, appLayoutCommand, enableSupervisorCommand, hostToolFile, prepareAppHostCommand, startSupervisorCommand, supervisorUnitCopyFile,
-  supervisorUnitFile, supervisorUnitName, systemdReloadCommand, toolingRecordFile,
+  supervisorUnitFile, supervisorUnitName, systemdReloadCommand, toolingRecordFile, userGroupsCommand,
 } from '../hostCommands/appHostSetupCommands';
 import {
   detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerFilesForGroupCommand,
@@ -65,10 +65,31 @@ export async function setupHosts(handle: EnvironmentHandle, actor: string, progr
     const notes: string[] = [];
     const appHosts = await setupAppHosts(on, record, progress, notes);
     const routers = await setupRouters(on, actor, record, progress);
+    notes.push(...await stageUserGroupNotes(handle, on));
     return { routers, appHosts, notes };
   } finally {
     await admin?.close();
   }
+}
+
+/**
+ * The stages' ssh user writes the product's files as a member of group bluegreen and reads nginx's
+ * log as a member of adm (docs/hosts.md adds it): a host where it is not is named, with the command.
+ */
+async function stageUserGroupNotes(handle: EnvironmentHandle, on: EnvironmentHandle): Promise<string[]> {
+  const user = handle.env.kind === 'ssh' ? handle.env.ssh.user : undefined;
+  if (!user || user === 'root') return [];
+  const routers = new Set(handle.topology.routers);
+  const hosts = [...new Set([...handle.topology.routers, ...appsByHost(handle).keys()])];
+  const missing = await Promise.all(hosts.map(async (host) => {
+    const read = await runHostCommand(on.host(host), userGroupsCommand(user)).catch(() => undefined);
+    if (!read?.stdout.trim()) return { host, lacks: [] }; // no answer, or no such user there: nothing to say
+    const groups = read.stdout.trim().split(/\s+/);
+    const wanted = routers.has(host) ? [PRODUCT_GROUP, 'adm'] : [PRODUCT_GROUP];
+    return { host, lacks: wanted.filter((g) => !groups.includes(g)) };
+  }));
+  return missing.filter((m) => m.lacks.length).map((m) => `${m.host}: the stages' ssh user ${user} is not in group ${m.lacks.join(' or ')}, so the stages cannot `
+    + `${m.lacks.includes(PRODUCT_GROUP) ? 'write the product\'s files' : 'read nginx\'s access log'} there; add it as docs/hosts.md says: sudo usermod -a -G ${m.lacks.join(',')} ${user}`);
 }
 
 /** The config with the environment's ssh user replaced (setup's administrator), sudo on. */
