@@ -176,7 +176,7 @@ describe('your app: a published npm server released in the sandbox (runtime: nod
 
     const artifactLine = () => goodConfigText.split('\n').findIndex((l) => l.startsWith('    artifact:')) + 1;
 
-    it('an artifact path that matches no file, a tarball without run, a run that is not executable', async () => {
+    it('an artifact path that matches no file, a tarball without run, a run that is not executable (deploy, and a release before its first step)', async () => {
       assert.ok(config, 'the sandbox of the tests above');
       const before = await hostsNow();
       await pack('nothing-2.0.0-norun.tar.gz', { 'server.js': ['console.log(1)\n', 0o644] });
@@ -194,6 +194,12 @@ describe('your app: a published npm server released in the sandbox (runtime: nod
           assert.equal(run.code, 2, `${version}: ${run.stderr}`);
           assert.match(run.stderr, message);
         }
+        // The runbook checks every tarball before its first step: nothing is drained for a release that cannot deploy.
+        const release = await bluegreen(project, '--env', ENV, '--yes', 'release', '2.0.0-norun');
+        lines.push(release.stderr, release.stdout);
+        assert.equal(release.code, 2, release.stderr);
+        assert.match(release.stderr, /nothing-2\.0\.0-norun\.tar\.gz \(from apps\.site\.artifact in bluegreen\.yaml:\d+\) has no `run` at its root/);
+        assert.doesNotMatch(release.stdout + release.stderr, /\[1\/9\] drain green/);
       });
       assert.equal(await hostsNow(), before, 'the hosts are as they were');
     });
