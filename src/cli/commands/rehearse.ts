@@ -26,6 +26,10 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
         return;
       }
       if (!report.ok) throw new StageError(`the rehearsal stopped: ${report.error}`);
-      if (report.traffic.failed) process.exitCode = 1;
+      // The result is printed; the exit code says whether users lost requests (main sets it).
+      if (report.traffic.failed) {
+        throw new StageError(`the release went through, but ${report.traffic.failed} of ${report.traffic.sent} simulated requests failed`,
+          'see the traffic line of the report above (5xx, connection, timeout); docs/benchmarks.md says where losses come from');
+      }
     });
 }

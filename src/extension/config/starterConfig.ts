@@ -34,7 +34,7 @@ release:
 
 environments:
   sandbox:
-    docker: {}                          # routers, hosts and database as local containers
+    docker: {}                          # routers and app hosts as local containers (a database too, with a database: section)
   production:
     ssh: { user: deploy }               # your ~/.ssh/config decides the rest
     routers: [lb1, lb2]
