@@ -15,6 +15,7 @@ import { deploy } from '../../src/core/stages/deploy';
 import { canary } from '../../src/core/stages/canary';
 import { drain } from '../../src/core/stages/drain';
 import { release } from '../../src/core/stages/release';
+import { describePlan } from '../../src/core/router/describePlan';
 import { checkColorHealth } from '../../src/core/stages/health';
 import { StageContext, StageResult } from '../../src/core/stages/stageContext';
 import { STAGES } from '../../src/core/stages/registry';
@@ -163,7 +164,8 @@ describe('dry run: what it shows is what runs (stagetest sandbox)', function () 
     const changes = outcome.summary.stateChanges;
     assert.ok(changes.length >= 4, outcome.text);
     changes.slice(1).forEach((change, i) => assert.equal(change.from, changes[i].to, 'each change starts where the previous one left'));
-    assert.equal(changes.at(-1)?.planAfter, 'blue 100%', 'the runbook ends on traffic.initial');
+    const initial = describePlan({ weights: { ...sandbox.config.traffic.initial }, segments: [] });
+    assert.equal(changes.at(-1)?.planAfter, initial, 'the runbook ends on traffic.initial');
     assert.ok(outcome.summary.notes.some((n) => /^would ask: .*Continue\?$/.test(n)), 'the pause point is said');
   });
 

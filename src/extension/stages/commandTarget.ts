@@ -25,6 +25,8 @@ export interface StageCommandOptions {
   volumes?: boolean;
   /** Show Plan: run the stage as a dry run (reads only) and show its plan in an editor. */
   dryRun?: boolean;
+  /** Set Up Hosts: log in as this user for the setup (an administrator, once); the stages keep ssh.user. */
+  sshUser?: string;
 }
 
 export interface CommandTarget {
