@@ -46,7 +46,7 @@ describe('database: migrate and the connection watch (sandbox PostgreSQL)', func
     const base = await testSandbox(ENV, { routers: 1, hostsPerColor: 1 });
     sandbox = {
       env: base.env,
-      config: { ...base.config, database: { migrations: folder, zombieAfterSeconds: ZOMBIE_AFTER_SECONDS, maxZombies: 2, maxConnectionShare: 0.8 } },
+      config: { ...base.config, database: { ...base.config.database, declared: true, migrations: folder, zombieAfterSeconds: ZOMBIE_AFTER_SECONDS, maxZombies: 2, maxConnectionShare: 0.8 } },
     };
     await up(sandbox.config, sandbox.env, { onProgress: progressPrinter(ENV) });
     handle = openEnvironment(sandbox.config, ENV);

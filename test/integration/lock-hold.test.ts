@@ -22,7 +22,7 @@ describe('lock hold (two routers over ssh)', function () {
   let routers: RouterHandle[];
 
   const ctx = (actor: string): StageContext => ({
-    handle: { routers, env: { name: 'locktest' } } as unknown as EnvironmentHandle,
+    handle: { routers, env: { name: 'locktest' }, without: [] } as unknown as EnvironmentHandle,
     actor, progress: () => undefined, yes: true, force: false,
   });
   const stage = (actor: string, label = 'drain green') =>
