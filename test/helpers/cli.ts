@@ -26,11 +26,11 @@ export interface CliRunner {
   ok(...args: string[]): Promise<CliRun>;
 }
 
-/** Runs the built CLI against one config file and environment, with `env` added to the process's. */
-export function cliRunner(configFile: () => string, envName: string, env: Record<string, string> = {}): CliRunner {
-  const run = (...args: string[]): Promise<CliRun> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--config', configFile(), '--env', envName, '--yes', ...args], {
-      env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+/** Runs the built CLI with `args` (nothing added), in `cwd`, with `env` added to the process's. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -39,6 +39,11 @@ export function cliRunner(configFile: () => string, envName: string, env: Record
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the built CLI against one config file and environment, with `env` added to the process's. */
+export function cliRunner(configFile: () => string, envName: string, env: Record<string, string> = {}): CliRunner {
+  const run = (...args: string[]): Promise<CliRun> => runCli(['--config', configFile(), '--env', envName, '--yes', ...args], { env });
   const ok = async (...args: string[]): Promise<CliRun> => {
     const result = await run(...args);
     assert.equal(result.code, 0, `bluegreen ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`);

@@ -7,7 +7,7 @@
 // Then bad input, each refused with a message naming the file, nothing changed on any host.
 // Needs the npm registry (npm pack) and the Debian mirror (the stock runtime's apt-get).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { openEnvironment } from '../../src/core/environment/openEnvironment';
 import { routerUrls } from '../../src/core/environment/routerUrls';
 import { readRouters, currentState } from '../../src/core/fleet/readRouters';
 import { rehearse } from '../../src/core/rehearsal/rehearse';
-import { CLI, ensureCliBuilt } from '../helpers/cli';
+import { CliRun, ensureCliBuilt, runCli } from '../helpers/cli';
 import { PACK_SH } from '../helpers/yourAppProject';
 
 const ENV = 'yourapp';
@@ -29,19 +29,8 @@ const TO = '14.1.1';
 /** Simulated users per second through both routers (the machine's 2 cores are shared with other suites). */
 const RPS = 30;
 
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function bluegreen(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BLUEGREEN_ACTOR: 'yourapp@itest' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function bluegreen(cwd: string, ...args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd, env: { BLUEGREEN_ACTOR: 'yourapp@itest' } });
 }
 
 async function getText(url: string): Promise<{ status: number; body: string }> {
