@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { AppSpec, TrafficSpec } from '../../src/core/model';
 import { DEFAULT_ROUTER_PATHS, appLayout, artifactPath } from '../../src/core/hostCommands/layout';
 import * as router from '../../src/core/hostCommands/routerCommands';
-import { appProbeCommand, configDeployCommands, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../../src/core/hostCommands/appHostCommands';
+import { appProbeCommand, configDeployCommands, forcedReplacement, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../../src/core/hostCommands/appHostCommands';
 import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
 import { initialState, nextState, renderState } from '../../src/core/router';
 import { applyState } from '../../src/core/fleet/applyState';
@@ -101,6 +101,32 @@ describe('host commands: an app host', () => {
     assert.deepEqual(lines.map((c) => [c.sudo, c.effect, c.timeoutMs]), [[false, 'change', 180_000], [false, 'change', 180_000]]);
     assert.equal(configDeployCommands({ ...web, deploy: ['deploy {{version}}'] }, "1'x", undefined)[0].script, `deploy '1'\\''x'`);
     assert.equal(configDeployCommands(web, '1.2.3', undefined)[1].script, "echo ''");
+    assert.deepEqual(configDeployCommands(web, '1.2.3', undefined, { force: false }).map((c) => c.script), ['/opt/bluegreen/bin/deploy web 1.2.3', "echo ''"]);
+  });
+
+  it('passes the stage\'s --force to every deploy line as DEPLOY_FORCE=1 (exported: a line of several commands passes it on)', () => {
+    const lines = configDeployCommands({ ...web, deploy: ['/opt/bluegreen/bin/deploy web {{version}}', 'cd /srv && ./install {{artifact}}'] }, '1.4.0', artifactPath('web', '1.4.0'), { force: true });
+    assert.deepEqual(lines.map((c) => c.script), [
+      'export DEPLOY_FORCE=1; /opt/bluegreen/bin/deploy web 1.4.0',
+      'export DEPLOY_FORCE=1; cd /srv && ./install /opt/web/artifacts/web-1.4.0.tar.gz',
+    ]);
+    assert.deepEqual(lines.map((c) => [c.purpose, c.sudo, c.effect]), [
+      ['deploy web 1.4.0 (bluegreen.yaml), forced', false, 'change'],
+      ['deploy web 1.4.0 (bluegreen.yaml), forced', false, 'change'],
+    ]);
+  });
+
+  it('reads a forced replacement from host/bin/deploy\'s output, and nothing else as one', () => {
+    const a = 'a'.repeat(64);
+    const b = '0123456789ab'.repeat(5).concat('cdef');
+    const output = [
+      `deploy web 1.4.0: /opt/web/releases/1.4.0 is already unpacked (content sha256 ${a}): unpacking /opt/web/artifacts/web-1.4.0.tar.gz to compare`,
+      `deploy web 1.4.0: replaced /opt/web/releases/1.4.0 (--force): content sha256 ${a} -> ${b}`,
+      'deploy web 1.4.0: current -> /opt/web/releases/1.4.0',
+    ].join('\n');
+    assert.equal(forcedReplacement(output), 'web 1.4.0: replaced content sha256 aaaaaaaaaaaa… with 0123456789ab… (--force)');
+    assert.equal(forcedReplacement(`deploy web 1.4.0: same content (sha256 ${a}): nothing to unpack, /opt/web/releases/1.4.0 is kept`), undefined);
+    assert.equal(forcedReplacement(''), undefined);
   });
 
   it('puts the artifact where deploy looks for it', () => {

@@ -40,16 +40,42 @@ export function putArtifactFile(app: string, version: string, bytes: Buffer): Ho
   return fileWrite(`put the ${app} ${version} artifact`, artifactPath(app, version), bytes, { sudo: false, effect: 'record' });
 }
 
+/** How a deploy runs on the hosts. */
+export interface DeployLineOptions {
+  /**
+   * The stage's `--force`: `DEPLOY_FORCE=1` is exported for the lines, so the host tooling's
+   * `deploy` replaces a release folder of this version that holds different content (it refuses
+   * otherwise, exit 4) and takes it along as `--force` through `sudo -n`. Off by default.
+   */
+  force?: boolean;
+}
+
 /**
  * The config's deploy lines for one app with `{{version}}` and `{{artifact}}` filled in,
  * shell-quoted (the lines themselves are the operator's shell, from bluegreen.yaml). They run as
  * the login user: the host tooling's `deploy` runs itself again through `sudo -n` when it is not
  * root (the narrow sudo rule lists it); a line of the operator's own that needs root says `sudo -n`.
+ * Forced, each line starts with `export DEPLOY_FORCE=1; ` (export, not a prefix assignment, so a
+ * line of several commands passes it to each of them).
  */
-export function configDeployCommands(app: AppSpec, version: string, artifact: string | undefined): HostCommand[] {
-  return app.deploy.map((line) => hostCommand(`deploy ${app.name} ${version} (bluegreen.yaml)`, line
+export function configDeployCommands(app: AppSpec, version: string, artifact: string | undefined, options: DeployLineOptions = {}): HostCommand[] {
+  const prefix = options.force ? 'export DEPLOY_FORCE=1; ' : '';
+  return app.deploy.map((line) => hostCommand(`deploy ${app.name} ${version} (bluegreen.yaml)${options.force ? ', forced' : ''}`, prefix + line
     .replaceAll('{{version}}', q(version))
     .replaceAll('{{artifact}}', artifact ? q(artifact) : "''"), { sudo: false, effect: 'change', timeoutMs: 180_000 }));
+}
+
+/** The line host/bin/deploy prints when --force replaced a release folder holding other content. */
+const REPLACED_LINE = /^deploy (\S+) (\S+): replaced \S+ \(--force\): content sha256 ([0-9a-f]{64}) -> ([0-9a-f]{64})$/m;
+
+/**
+ * What a deploy's output says about a release it replaced with --force (for the stage's summary
+ * and so its audit line): `web 1.4.0: replaced content sha256 1a2b3c4d… with 5e6f7a8b…`, or
+ * undefined when nothing was replaced.
+ */
+export function forcedReplacement(output: string): string | undefined {
+  const m = REPLACED_LINE.exec(output);
+  return m ? `${m[1]} ${m[2]}: replaced content sha256 ${m[3].slice(0, 12)}… with ${m[4].slice(0, 12)}… (--force)` : undefined;
 }
 
 /** The release `current` points at, as the link's last part (`.` or empty when there is none). */
