@@ -179,22 +179,25 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
 }
 
 /**
- * The zombie scenario, sized so it ends in seconds and the gate trips well before the database's
- * limit: zombies are judged after 10 s (a healthy pool keeps an idle connection for a minute, so
- * a few show up too — the leaky build's dozens stand out), the canary runs 20 s at most.
+ * The zombie scenario, sized so it ends in seconds and the gate trips at the switch, well before
+ * the database's limit: zombies are judged after 10 s (a healthy pool keeps an idle connection for
+ * a minute, so a few show up too — the leaky build's dozens stand out), and the canary runs twice
+ * that long whatever the config says, so the leaks have time to age before the gate looks.
  */
 function zombieScenarioConfig(config: BluegreenConfig, progress: (line: string) => void): BluegreenConfig {
+  const zombieAfterSeconds = Math.min(config.database.zombieAfterSeconds, 10);
   const database = {
     ...config.database,
-    zombieAfterSeconds: Math.min(config.database.zombieAfterSeconds, 10),
+    zombieAfterSeconds,
     // At the switch the leaky build's zombies are its leaks older than 10 s of the 20 s canary:
-    // about 5 req/s x 0.5 mobile x 10 s = 25. A limit of 20 let a quick switch through; healthy
-    // pools hold a few idle connections, far under 10.
+    // about 5 req/s x 0.5 mobile x 10 s = 25, against at most 10 allowed. A config's short canary
+    // window (a test's 3 s) must not shorten it: the leaks would be too young to count, the switch
+    // would pass, and the database would fill up only at the restore.
     maxZombies: Math.min(config.database.maxZombies, 10),
     maxConnectionShare: Math.min(config.database.maxConnectionShare, 0.5),
   };
-  const canary = { ...config.traffic.canary, windowSeconds: Math.min(config.traffic.canary.windowSeconds, 20) };
-  progress(`== scenario "zombies": the next version leaks a database connection per request; the gate allows ${database.maxZombies} connections idle over ${database.zombieAfterSeconds}s and ${Math.round(database.maxConnectionShare * 100)}% of max_connections`);
+  const canary = { ...config.traffic.canary, windowSeconds: 2 * zombieAfterSeconds };
+  progress(`== scenario "zombies": the next version leaks a database connection per request; the gate allows ${database.maxZombies} connections idle over ${database.zombieAfterSeconds}s and ${Math.round(database.maxConnectionShare * 100)}% of max_connections; the canary watches ${canary.windowSeconds}s so the leaks can age`);
   return { ...config, database, traffic: { ...config.traffic, canary } };
 }
 
