@@ -2,7 +2,10 @@
 // host, and the sandbox's release read — pinned as exact strings: script, sudo, effect, stdin.
 // The router install (back up, put, nginx -t and reload, restore on failure) in both routing modes.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AppSpec } from '../../src/core/model';
 import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
 import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
@@ -159,6 +162,59 @@ describe('host commands: hosts setup on a router', () => {
     assert.match(router.backupBeforeSetupCommand(odd).script, /^mkdir -p \/etc\/nginx\/conf.d && mkdir -p \/etc\/bluegreen && mkdir -p '\/srv\/it'\\''s' && /);
     assert.equal(router.checkAndApplyCommand(odd).sudo, false);
     assert.equal(router.restoreBeforeSetupCommand(odd).sudo, false);
+  });
+});
+
+describe('host commands: hosts setup\'s missing packages (njs on routers, the apps\' runtimes)', () => {
+  const aptInstall = "apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=120";
+
+  it('looks for the runtimes\' programs on the PATH, and for apt-get', () => {
+    assert.equal(line(app.missingProgramsCommand(['node', 'java'])),
+      'read: for p in node java; do command -v "$p" >/dev/null 2>&1 || echo "$p"; done');
+    assert.equal(line(app.aptGetCheckCommand()), 'read: command -v apt-get >/dev/null 2>&1');
+    assert.deepEqual(app.RUNTIME_PACKAGES, { node: { program: 'node', package: 'nodejs' }, java: { program: 'java', package: 'openjdk-17-jre-headless' } });
+    assert.equal(router.NJS_PACKAGE, 'libnginx-mod-http-js');
+  });
+
+  it('installs with apt-get unattended, updating the package index only when the install fails for lack of it', () => {
+    const njs = app.aptInstallCommand(['libnginx-mod-http-js'], true);
+    assert.equal(njs.script,
+      'export DEBIAN_FRONTEND=noninteractive LC_ALL=C; '
+      + `out=$(${aptInstall} libnginx-mod-http-js 2>&1) && { printf '%s\\n' "$out"; exit 0; }; `
+      + "case \"$out\" in *'Unable to locate package'*|*'has no installation candidate'*|*'apt-get update'*) "
+      + `apt-get update 2>&1 && ${aptInstall} libnginx-mod-http-js 2>&1; exit $?;; esac; `
+      + "printf '%s\\n' \"$out\"; exit 1");
+    assert.deepEqual([njs.sudo, njs.effect, njs.timeoutMs, njs.purpose], [true, 'change', 15 * 60_000, 'install libnginx-mod-http-js with apt-get']);
+    assert.equal(app.aptInstallCommand(['nodejs'], false).sudo, false);
+    // The JRE's alternatives need man1, which slim images drop.
+    const jre = app.aptInstallCommand(['nodejs', 'openjdk-17-jre-headless'], true);
+    assert.match(jre.script, /^export DEBIAN_FRONTEND=noninteractive LC_ALL=C; mkdir -p \/usr\/share\/man\/man1; out=\$\(apt-get install .* nodejs openjdk-17-jre-headless 2>&1\)/);
+    assert.equal(app.aptInstallByHand(['nodejs']), 'sudo apt-get install -y --no-install-recommends nodejs');
+  });
+
+  /** The script run by sh against an apt-get that answers as `behaviour` says (a shell script on the PATH). */
+  const runInstall = (behaviour: string): { code: number; out: string; calls: string[] } => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'apt-'));
+    writeFileSync(path.join(dir, 'apt-get'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n${behaviour}\n`, { mode: 0o755 });
+    const script = app.aptInstallCommand(['nodejs'], false).script;
+    const result = spawnSync('sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, APT_DIR: dir }, encoding: 'utf8' });
+    const calls = readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n').map((c) => c.replace(' -y --no-install-recommends -o DPkg::Lock::Timeout=120', ''));
+    return { code: result.status ?? -1, out: result.stdout, calls };
+  };
+
+  it('in the shell: installed at once; without a package index, update then install; any other failure reported as apt said it', () => {
+    const once = runInstall('echo "Setting up nodejs"');
+    assert.deepEqual([once.code, once.calls], [0, ['install nodejs']]);
+    assert.match(once.out, /Setting up nodejs/);
+    // A fresh image: no index until `apt-get update` has run.
+    const fresh = runInstall('case "$1" in update) touch "$APT_DIR/index"; echo Reading;; install) [ -e "$APT_DIR/index" ] && echo ok || { echo "E: Unable to locate package nodejs"; exit 100; };; esac');
+    assert.deepEqual([fresh.code, fresh.calls], [0, ['install nodejs', 'update', 'install nodejs']]);
+    const broken = runInstall('echo "dpkg: error processing package nodejs"; echo "E: Sub-process /usr/bin/dpkg returned an error code (1)"; exit 100');
+    assert.deepEqual([broken.code, broken.calls], [1, ['install nodejs']]);
+    assert.match(broken.out, /E: Sub-process \/usr\/bin\/dpkg returned an error code \(1\)\n$/);
+    const unknown = runInstall('case "$1" in update) echo "Hit:1 http://deb.debian.org/debian bookworm InRelease";; install) echo "E: Unable to locate package nodejs"; exit 100;; esac');
+    assert.deepEqual([unknown.code, unknown.calls], [100, ['install nodejs', 'update', 'install nodejs']]);
+    assert.match(unknown.out, /E: Unable to locate package nodejs\n$/);
   });
 });
 

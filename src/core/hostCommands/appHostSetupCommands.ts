@@ -1,8 +1,10 @@
 // Every command `bluegreen hosts setup` runs on an app host (hosts/setupHosts.ts runs them in this
 // order): the app user and the tooling folders (and whether systemd runs), the host tooling and the
 // supervisor's unit, each app's release layout, and its supervisor kept running. Last, the tooling
-// record (routers get it too: routerSetupCommands.ts). Pinned by test/unit/host-commands-setup.test.ts.
-import type { AppSpec, Color } from '../model';
+// record (routers get it too: routerSetupCommands.ts). Before all that, the packages the host lacks:
+// each app's runtime looked for, and with `--install` Debian's package installed by apt-get (routers
+// install the njs module with the same commands). Pinned by test/unit/host-commands-setup.test.ts.
+import type { AppSpec, Color, StockRuntime } from '../model';
 import { shellQuote as q } from '../transport/shellQuote';
 import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
 import {
@@ -106,4 +108,54 @@ export function userGroupsCommand(user: string): HostCommand {
  */
 export function toolingRecordFile(record: string | Buffer, sudo: boolean): HostFileWrite {
   return fileWrite('record what set the host up', TOOLING_RECORD_PATH, record, { sudo, effect: 'record' });
+}
+
+/**
+ * The stock runtimes on a real app host: the program the app's `run` starts, and Debian's package
+ * that brings it (Debian 12's JRE, the one the sample api and the sandbox's java runtime use).
+ */
+export const RUNTIME_PACKAGES: Record<StockRuntime, { program: string; package: string }> = {
+  node: { program: 'node', package: 'nodejs' },
+  java: { program: 'java', package: 'openjdk-17-jre-headless' },
+};
+
+/** Prints each of `programs` that is not on the PATH, one per line (nothing when all are there). */
+export function missingProgramsCommand(programs: string[]): HostCommand {
+  return hostCommand(`look for ${programs.join(', ')} on the PATH`,
+    `for p in ${programs.map(q).join(' ')}; do command -v "$p" >/dev/null 2>&1 || echo "$p"; done`, { sudo: false, effect: 'read' });
+}
+
+/** Succeeds when the host has apt-get (Debian, Ubuntu): then setup can install what is missing. */
+export function aptGetCheckCommand(): HostCommand {
+  return hostCommand('look for apt-get', 'command -v apt-get >/dev/null 2>&1', { sudo: false, effect: 'read' });
+}
+
+/** apt-get's install, unattended: no prompts, no recommends, English messages, waiting for another apt's lock. */
+const APT_INSTALL = 'apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=120';
+
+/** An install of Debian packages never hangs setup: apt's own lock wait included, it ends within this. */
+export const PACKAGE_INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Installs Debian `packages` with apt-get, as root (setup's login). A fresh server (a cloud or container image)
+ * often has no package index: only when the install fails for lack of one (the package unknown,
+ * no candidate, an archive gone) does `apt-get update` run, then the install once more. Prints
+ * apt's output; its last lines say why when it fails. Slim images drop man pages, and the JRE's
+ * alternatives need man1 (as docs/hosts.md's operator step for the api does).
+ */
+export function aptInstallCommand(packages: string[], sudo: boolean): HostCommand {
+  const list = packages.map(q).join(' ');
+  const man = packages.some((p) => p.startsWith('openjdk-')) ? 'mkdir -p /usr/share/man/man1; ' : '';
+  return hostCommand(`install ${packages.join(', ')} with apt-get`,
+    `export DEBIAN_FRONTEND=noninteractive LC_ALL=C; ${man}`
+    + `out=$(${APT_INSTALL} ${list} 2>&1) && { printf '%s\\n' "$out"; exit 0; }; `
+    + `case "$out" in *'Unable to locate package'*|*'has no installation candidate'*|*'apt-get update'*) `
+    + `apt-get update 2>&1 && ${APT_INSTALL} ${list} 2>&1; exit $?;; esac; `
+    + `printf '%s\\n' "$out"; exit 1`,
+    { sudo, effect: 'change', timeoutMs: PACKAGE_INSTALL_TIMEOUT_MS });
+}
+
+/** The same install as an operator types it on the host (a hint when setup does not install). */
+export function aptInstallByHand(packages: string[]): string {
+  return `sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }

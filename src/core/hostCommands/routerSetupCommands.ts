@@ -12,6 +12,12 @@ import { PRODUCT_GROUP, TOOLING_DIR } from './layout';
 import { PRODUCT_GROUP_SCRIPT } from './appHostSetupCommands';
 import type { RouterTarget } from './routerCommands';
 
+/**
+ * Debian's package with the njs module: it installs NJS_MODULE_PATH and enables it
+ * (modules-enabled/50-mod-http-js.conf). Installed with appHostSetupCommands.ts' aptInstallCommand.
+ */
+export const NJS_PACKAGE = 'libnginx-mod-http-js';
+
 /** Succeeds when the router has the njs module (then traffic moves without reloads). */
 export function detectNjsCommand(): HostCommand {
   return hostCommand('look for the njs module', `test -e ${q(NJS_MODULE_PATH)}`, { sudo: false, effect: 'read' });

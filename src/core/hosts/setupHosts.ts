@@ -3,7 +3,9 @@
 // docs/hosts.md; routers get the base config and the routing logic — njs where the router has the
 // module, the reload fallback where not (detected and reported). A router's existing state
 // document is kept: setup never moves traffic. A fresh router sends no user anywhere until the
-// first release (`bluegreen bootstrap`).
+// first release (`bluegreen bootstrap`). Missing Debian packages — the njs module on routers, the
+// apps' stock runtimes on app hosts — are found and named; with `--install` (the operator allows
+// it) apt-get installs them, and a failed install is reported without stopping the rest.
 // Every shell line and file it writes is built in hostCommands/ (appHostSetupCommands.ts,
 // routerSetupCommands.ts); this file decides what runs and reads the answers.
 // Setup installs files under /etc/nginx, creates a user and enables systemd units: it needs an
@@ -13,18 +15,18 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AppSpec, COLORS, Color, RouterState, RoutingMode } from '../model';
+import { AppSpec, COLORS, Color, RouterState, RoutingMode, StockRuntime } from '../model';
 import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
 import { Transport } from '../transport';
 import { currentRecord } from './hostTooling';
 import { PRODUCT_GROUP, SUPERVISOR_UNIT } from '../hostCommands/layout';
 import { runHostCommand, runStep, writeHostFile } from '../hostCommands/run';
 import {
-  HOST_TOOLS, appLayoutCommand, enableSupervisorCommand, hostToolFile, prepareAppHostCommand, startSupervisorCommand, supervisorUnitCopyFile,
+  HOST_TOOLS, RUNTIME_PACKAGES, aptGetCheckCommand, aptInstallByHand, aptInstallCommand, missingProgramsCommand, appLayoutCommand, enableSupervisorCommand, hostToolFile, prepareAppHostCommand, startSupervisorCommand, supervisorUnitCopyFile,
   supervisorUnitFile, supervisorUnitName, systemdReloadCommand, toolingRecordFile, userGroupsCommand,
 } from '../hostCommands/appHostSetupCommands';
 import {
-  detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerFilesForGroupCommand,
+  NJS_PACKAGE, detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerFilesForGroupCommand,
   routerSetupSequence,
 } from '../hostCommands/routerSetupCommands';
 import { sudoRefusal } from './sudoRefusal';
@@ -40,6 +42,27 @@ export interface HostSetupReport {
   appHosts: Array<{ host: string; apps: string[]; supervisor: 'systemd' | 'setsid' }>;
   /** What the operator should know: supervisors that will not come back after a reboot, … */
   notes: string[];
+  /** Each Debian package a host lacked, and what became of it (describePackages words them). */
+  packages: PackageNeed[];
+}
+
+/**
+ * `missing`: not there, and setup ran without `--install`; `installed`: apt-get installed it now;
+ * `failed`: apt-get could not (`detail`: why, apt's last lines); `manual`: the host has no
+ * apt-get, so the operator installs it (or its equivalent) with the host's package manager.
+ */
+export type PackageStatus = 'missing' | 'installed' | 'failed' | 'manual';
+
+export interface PackageNeed {
+  host: string;
+  /** Debian's package name. */
+  package: string;
+  /** `njs`: the router's njs module; `runtime`: a program the host's apps run on. */
+  kind: 'njs' | 'runtime';
+  /** What it is for: the apps that need it, or what njs brings. */
+  for: string;
+  status: PackageStatus;
+  detail?: string;
 }
 
 export interface SetupOptions {
@@ -50,6 +73,11 @@ export interface SetupOptions {
   sshUser?: string;
   /** Every command and its output (the CLI's --verbose) when setup opens its own connections (`sshUser`). */
   hostLog?: HostLogSink;
+  /**
+   * Install the Debian packages a host lacks (njs on routers, the apps' runtimes) with apt-get.
+   * Without it setup names them (status `missing`) and goes on as before.
+   */
+  install?: boolean;
 }
 
 export async function setupHosts(handle: EnvironmentHandle, actor: string, progress: (line: string) => void, options: SetupOptions = {}): Promise<HostSetupReport> {
@@ -57,16 +85,20 @@ export async function setupHosts(handle: EnvironmentHandle, actor: string, progr
     throw new StageError(`--ssh-user is for environments reached over ssh; "${handle.env.name}" is a sandbox, set up by bluegreen itself`);
   }
   const admin = options.sshUser && handle.env.kind === 'ssh' && options.sshUser !== handle.env.ssh.user
-    ? openEnvironment(asSshUser(handle, options.sshUser), handle.env.name, { hostLog: options.hostLog })
+    ? openEnvironment(asSshUser(handle, options.sshUser), handle.env.name, { hostLog: options.hostLog, plan: handle.plan })
     : undefined;
   const on = admin ?? handle;
   try {
     const record = Buffer.from(`${JSON.stringify(currentRecord(actor), null, 2)}\n`);
     const notes: string[] = [];
-    const appHosts = await setupAppHosts(on, record, progress, notes);
-    const routers = await setupRouters(on, actor, record, progress);
+    const packages: PackageNeed[] = [];
+    const provide: Provide = (host, t, wanted) => providePackages(host, t, on.sudo, wanted, options.install === true, progress)
+      .then((needs) => { packages.push(...needs); return needs; });
+    const appHosts = await setupAppHosts(on, record, progress, notes, provide);
+    const routers = await setupRouters(on, actor, record, progress, provide);
+    notes.push(...runtimeNotes(packages, setupCommandLine(handle.env.name, options)));
     notes.push(...await stageUserGroupNotes(handle, on));
-    return { routers, appHosts, notes };
+    return { routers, appHosts, notes, packages };
   } finally {
     await admin?.close();
   }
@@ -120,7 +152,7 @@ function appsByHost(handle: EnvironmentHandle): Map<string, { color: Color; apps
   return byHost;
 }
 
-async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress: (line: string) => void, notes: string[]): Promise<HostSetupReport['appHosts']> {
+async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress: (line: string) => void, notes: string[], provide: Provide): Promise<HostSetupReport['appHosts']> {
   const tools = await Promise.all(HOST_TOOLS.map(async (name) => ({ name, bytes: await fs.readFile(path.join(productFiles().host, 'bin', name)) })));
   const unit = await fs.readFile(path.join(productFiles().host, 'systemd', SUPERVISOR_UNIT));
   const hosts = [...appsByHost(handle)];
@@ -128,6 +160,7 @@ async function setupAppHosts(handle: EnvironmentHandle, record: Buffer, progress
     const t = handle.host(host);
     const sudo = handle.sudo;
     const mustRun = mustRunIn(handle);
+    await provideRuntimes(host, t, apps, provide);
     progress(`${host}: host tooling and release layout for ${apps.map((a) => a.name).join(', ')}`);
     // The apps run as bluegreen-app, an unprivileged system user (the supervisor drops to it).
     const probe = await runHostCommand(t, prepareAppHostCommand(sudo));
@@ -189,14 +222,22 @@ async function startSupervisor(host: string, t: Transport, sudo: boolean, app: s
   return undefined;
 }
 
-async function setupRouters(handle: EnvironmentHandle, actor: string, record: Buffer, progress: (line: string) => void): Promise<HostSetupReport['routers']> {
+async function setupRouters(handle: EnvironmentHandle, actor: string, record: Buffer, progress: (line: string) => void, provide: Provide): Promise<HostSetupReport['routers']> {
   const mustRun = mustRunIn(handle);
   const results = await onRouters(handle.routers, async (router) => {
     const t = router.transport;
-    const hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
-    const mode: RoutingMode = hasNjs ? 'njs' : 'reload';
-    progress(`${router.name}: ${hasNjs ? 'njs found: traffic moves without reloads' : `no njs module (${NJS_MODULE_PATH}): using the reload fallback (a reload may drop a few requests under load; install libnginx-mod-http-js to avoid it)`}`);
+    let hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
+    // Read before any install: a dry run's reads stop at a host's first planned change.
     const existing = await runHostCommand(t, readExistingStateCommand(router));
+    let need: PackageNeed | undefined;
+    if (!hasNjs) {
+      [need] = await provide(router.name, t, [{ package: NJS_PACKAGE, kind: 'njs', for: 'moves traffic without reloads' }]);
+      // Installed: the module is looked for again (the file nginx loads decides the mode).
+      if (need.status === 'installed') hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
+    }
+    const mode: RoutingMode = hasNjs ? 'njs' : 'reload';
+    const avoid = need?.status === 'missing' ? `install ${NJS_PACKAGE} to avoid it: hosts setup --install` : `install ${NJS_PACKAGE} to avoid it`;
+    progress(`${router.name}: ${hasNjs ? 'njs found: traffic moves without reloads' : `no njs module (${NJS_MODULE_PATH}): using the reload fallback (a reload may drop a few requests under load; ${avoid})`}`);
     let state: RouterState;
     let keptState = false;
     try {
@@ -253,6 +294,92 @@ async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof
   }
   await runHostCommand(t, sequence.cleanup);
   return false;
+}
+
+type Wanted = Pick<PackageNeed, 'package' | 'kind' | 'for'>;
+type Provide = (host: string, t: Transport, wanted: Wanted[]) => Promise<PackageNeed[]>;
+
+/** The stock runtimes the host's apps declare, looked for on the PATH; the missing ones provided. */
+async function provideRuntimes(host: string, t: Transport, apps: AppSpec[], provide: Provide): Promise<void> {
+  const byRuntime = new Map<StockRuntime, string[]>();
+  // `runtime: {image}` and apps without one (their own Dockerfile) declare nothing a host could check.
+  for (const app of apps) if (app.runtime?.kind === 'stock') byRuntime.set(app.runtime.name, [...byRuntime.get(app.runtime.name) ?? [], app.name]);
+  if (!byRuntime.size) return;
+  const runtimes = [...byRuntime.keys()];
+  const found = await runHostCommand(t, missingProgramsCommand(runtimes.map((r) => RUNTIME_PACKAGES[r].program)));
+  // No answer: the host's setup fails at its next command, which says why.
+  if (found.code !== 0) return;
+  const missing = new Set(found.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  const wanted = runtimes.filter((r) => missing.has(RUNTIME_PACKAGES[r].program))
+    .map((r) => ({ package: RUNTIME_PACKAGES[r].package, kind: 'runtime' as const, for: byRuntime.get(r)!.join(', ') }));
+  if (wanted.length) await provide(host, t, wanted);
+}
+
+/**
+ * What becomes of the packages a host lacks: named (no `--install`), installed by apt-get, or —
+ * on a host without apt-get — left to the operator. An install that fails is reported (apt's
+ * last lines), never thrown: the rest of setup goes on.
+ */
+async function providePackages(host: string, t: Transport, sudo: boolean, wanted: Wanted[], install: boolean, progress: (line: string) => void): Promise<PackageNeed[]> {
+  const names = wanted.map((w) => w.package).join(', ');
+  const hasApt = (await runHostCommand(t, aptGetCheckCommand()).catch(() => undefined))?.code === 0;
+  if (!hasApt) {
+    progress(`${host}: lacks ${names}, and has no apt-get: install ${wanted.length > 1 ? 'them' : 'it'} (or ${wanted.length > 1 ? 'their' : 'its'} equivalent) with the host's package manager`);
+    return wanted.map((w) => ({ host, ...w, status: 'manual' }));
+  }
+  if (!install) return wanted.map((w) => ({ host, ...w, status: 'missing' }));
+  progress(`${host}: installing ${names} with apt-get`);
+  const result = await runHostCommand(t, aptInstallCommand(wanted.map((w) => w.package), sudo))
+    .catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
+  if (result.code === 0) {
+    progress(`${host}: installed ${names}`);
+    return wanted.map((w) => ({ host, ...w, status: 'installed' }));
+  }
+  const output = `${result.stdout}\n${result.stderr}`;
+  const refused = sudoRefusal(output);
+  const detail = refused ? `the login may not run apt-get as root (${refused})` : output.trim().split('\n').filter((l) => l.trim()).slice(-3).join(' / ') || `apt-get exited ${result.code}`;
+  progress(`${host}: could not install ${names}: ${detail}`);
+  return wanted.map((w) => ({ host, ...w, status: 'failed', detail }));
+}
+
+/** The command that installs what setup found missing, as the operator ran setup. */
+function setupCommandLine(env: string, options: SetupOptions): string {
+  return `bluegreen hosts setup --env ${env}${options.sshUser ? ` --ssh-user ${options.sshUser}` : ''} --install`;
+}
+
+/** A host without an app's runtime cannot start the app: each is a warning, with what installs it. */
+function runtimeNotes(packages: PackageNeed[], installLine: string): string[] {
+  return packages.filter((p) => p.kind === 'runtime' && p.status !== 'installed').map((p) => {
+    const lacking = `${p.host}: ${p.for} ${p.for.includes(',') ? 'run' : 'runs'} on ${p.package}, which is not installed: deploys of ${p.for} to ${p.host} will fail until it is`;
+    if (p.status === 'missing') return `${lacking}; install it with ${installLine} (or on the host: ${aptInstallByHand([p.package])})`;
+    if (p.status === 'failed') return `${lacking}; apt-get could not install it (${p.detail}); fix that and run ${installLine} again, or install it by hand: ${aptInstallByHand([p.package])}`;
+    return `${lacking}; the host has no apt-get: install ${p.package} or its equivalent with the host's package manager`;
+  });
+}
+
+/**
+ * The packages as the operator reads them, one line per outcome, hosts grouped by package:
+ * "would install with --install: lb1, lb2: libnginx-mod-http-js (moves traffic without reloads); web1: nodejs (web)".
+ */
+export function describePackages(packages: PackageNeed[]): string[] {
+  const heads: Record<PackageStatus, string> = {
+    missing: 'would install with --install',
+    installed: 'installed',
+    failed: 'could not install',
+    manual: 'no apt-get, the operator installs',
+  };
+  const lines: string[] = [];
+  for (const status of ['missing', 'installed', 'failed', 'manual'] as const) {
+    const groups = new Map<string, { hosts: string[]; what: string }>();
+    for (const p of packages.filter((x) => x.status === status)) {
+      const what = `${p.package} (${p.for}${p.detail ? `: ${p.detail}` : ''})`;
+      const group = groups.get(what) ?? { hosts: [], what };
+      group.hosts.push(p.host);
+      groups.set(what, group);
+    }
+    if (groups.size) lines.push(`${heads[status]}: ${[...groups.values()].map((g) => `${g.hosts.join(', ')}: ${g.what}`).join('; ')}`);
+  }
+  return lines;
 }
 
 type MustRun = (host: string, running: Promise<{ code: number; stdout: string; stderr: string }>) => Promise<void>;

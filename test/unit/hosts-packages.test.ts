@@ -1,0 +1,34 @@
+// hosts setup's missing packages as the operator reads them (describePackages): hosts grouped by
+// package, one line per outcome.
+import * as assert from 'node:assert/strict';
+import { PackageNeed, describePackages } from '../../src/core/hosts/setupHosts';
+
+const njs = { package: 'libnginx-mod-http-js', kind: 'njs' as const, for: 'moves traffic without reloads' };
+const node = { package: 'nodejs', kind: 'runtime' as const, for: 'web' };
+
+describe('hosts setup: the packages a host lacks, described', () => {
+  it('without --install: one "would install" line, routers grouped by package', () => {
+    const needs: PackageNeed[] = [
+      { host: 'app-blue-1', ...node, status: 'missing' },
+      { host: 'lb1', ...njs, status: 'missing' },
+      { host: 'lb2', ...njs, status: 'missing' },
+    ];
+    assert.deepEqual(describePackages(needs), [
+      'would install with --install: app-blue-1: nodejs (web); lb1, lb2: libnginx-mod-http-js (moves traffic without reloads)',
+    ]);
+  });
+
+  it('with --install: what was installed, what failed and why, and what the operator installs on a host without apt-get', () => {
+    const needs: PackageNeed[] = [
+      { host: 'lb1', ...njs, status: 'installed' },
+      { host: 'web1', ...node, status: 'failed', detail: 'E: Unable to locate package nodejs' },
+      { host: 'lb2', ...njs, status: 'manual' },
+    ];
+    assert.deepEqual(describePackages(needs), [
+      'installed: lb1: libnginx-mod-http-js (moves traffic without reloads)',
+      'could not install: web1: nodejs (web: E: Unable to locate package nodejs)',
+      'no apt-get, the operator installs: lb2: libnginx-mod-http-js (moves traffic without reloads)',
+    ]);
+    assert.deepEqual(describePackages([]), []);
+  });
+});
