@@ -96,7 +96,8 @@ export interface SmokeCheck {
 export type RunbookStep =
   | { stage: 'migrate' }
   | { stage: 'drain'; color: Color }
-  | { stage: 'deploy'; color: Color }
+  /** `apps`: a per-app deploy of only these apps (absent: every app). */
+  | { stage: 'deploy'; color: Color; apps?: string[] }
   | { stage: 'verify'; color: Color }
   | { stage: 'canary'; color: Color; percent?: number; segment?: string }
   | { stage: 'switch'; color: Color }

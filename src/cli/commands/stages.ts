@@ -8,7 +8,7 @@ import { StageContext, StageResult } from '../../core/stages/stageContext';
 import { runStage } from '../../core/stages/runStage';
 import { readStatus, formatStatus } from '../../core/stages/status';
 import { drain } from '../../core/stages/drain';
-import { deploy } from '../../core/stages/deploy';
+import { deploy, deployLabelApps } from '../../core/stages/deploy';
 import { verify } from '../../core/stages/verify';
 import { canary, canaryPlan } from '../../core/stages/canary';
 import { switchTo } from '../../core/stages/switch';
@@ -61,10 +61,13 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     }));
 
   stageCommand(program, 'deploy')
-    .action(run(([c, v]) => {
+    .action(run(([c, v], o, config) => {
       const color = parseColor(c);
       const version = requireVersion(v);
-      return { label: stageLabel('deploy', { color, version }), body: (s) => deploy(s, color, version) };
+      const apps = o.app as string[] | undefined;
+      // An unknown --app is refused here, before the lock, naming the config's apps.
+      const label = stageLabel('deploy', { color, version, apps: deployLabelApps(config, apps) });
+      return { label, body: (s) => deploy(s, color, version, { apps }) };
     }, true));
 
   stageCommand(program, 'verify')

@@ -32,7 +32,7 @@ export function checkCrossFields(data: unknown, configFile: string): ConfigIssue
   checkApps(record(root.apps), path.dirname(configFile), issues);
   const traffic = record(root.traffic);
   checkTraffic(traffic, issues);
-  checkRunbook(list(root.release), Object.keys(record(traffic?.segments) ?? {}), issues);
+  checkRunbook(list(root.release), Object.keys(record(traffic?.segments) ?? {}), appNames, issues);
   issues.push(...checkNotify(root.notify));
   const environments = record(root.environments) ?? {};
   for (const [name, env] of Object.entries(environments)) {
@@ -96,8 +96,15 @@ function checkTraffic(traffic: Data | undefined, issues: ConfigIssue[]): void {
   }
 }
 
-function checkRunbook(steps: unknown[] | undefined, segmentNames: string[], issues: ConfigIssue[]): void {
+function checkRunbook(steps: unknown[] | undefined, segmentNames: string[], appNames: string[], issues: ConfigIssue[]): void {
   steps?.forEach((value, index) => {
+    // A per-app deploy step names apps of this file.
+    list(record(record(value)?.deploy)?.apps)?.forEach((app, at, apps) => {
+      if (typeof app !== 'string') return;
+      const where: PathSegment[] = ['release', index, 'deploy', 'apps', at];
+      if (!appNames.includes(app)) issues.push({ path: where, message: `unknown app "${app}" (apps: ${appNames.join(', ')})` });
+      else if (apps.indexOf(app) < at) issues.push({ path: where, message: `app "${app}" is listed twice` });
+    });
     const canary = record(record(value)?.canary);
     if (!canary) return;
     const at: PathSegment[] = ['release', index, 'canary'];

@@ -153,8 +153,13 @@ function toStep(step: RawStep): RunbookStep {
   if (step === 'migrate' || step === 'restore') return { stage: step };
   const [stage, value] = Object.entries(step as Record<string, unknown>)[0];
   switch (stage) {
+    case 'deploy': {
+      // `deploy: green`, or a per-app deploy `deploy: { color: green, apps: [web] }`.
+      if (typeof value === 'string') return { stage, color: value as Color };
+      const deploy = value as { color: Color; apps: string[] };
+      return { stage, color: deploy.color, apps: [...deploy.apps] };
+    }
     case 'drain':
-    case 'deploy':
     case 'verify':
     case 'switch':
       return { stage, color: value as Color };

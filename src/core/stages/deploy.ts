@@ -1,9 +1,12 @@
-// deploy <color> <version>: build each app's artifact for the version (or reuse it), put it on
-// every host of the color, run the config's deploy commands there, read the versions back.
-// Refused on a color with live traffic unless forced; allowed on an unhealthy idle color, since
-// deploying again is how a failed deploy is fixed. Never touches the routers' plan.
-import { Color, hasLiveTraffic } from '../model';
-import { RefusedError, StageError } from '../errors';
+// deploy <color> <version> [--app NAME…]: build each app's artifact for the version (or reuse
+// it), put it on every host of the color, run the config's deploy commands there, read the
+// versions back. With --app, only the named apps are built, shipped and started, and only their
+// recorded versions change: the color's other apps are not touched. Refused on a color with live
+// traffic unless forced; allowed on an unhealthy idle color, since deploying again is how a failed
+// deploy is fixed. Never touches the routers' plan.
+import { AppSpec, BluegreenConfig, Color, hasLiveTraffic } from '../model';
+import { InputError, RefusedError, StageError } from '../errors';
+import { printableLine } from '../printable';
 import { requireVersion } from '../version';
 import { readRouters, currentState } from '../fleet/readRouters';
 import { hasArtifact, plannedResolvedArtifact, resolveArtifact } from '../artifacts/resolveArtifact';
@@ -17,6 +20,7 @@ import { configDeployCommands, makeArtifactDirCommand, putArtifactFile, readTool
 import { artifactPath } from '../hostCommands/layout';
 import { runHostCommand, writeHostFile } from '../hostCommands/run';
 import { StageContext, StageResult } from './stageContext';
+import { stageLabel } from './registry';
 import { confirmBehindRoutersOutOfRotation } from './routersBehind';
 import { promises as fs } from 'node:fs';
 
@@ -28,12 +32,44 @@ async function readToolingRecords(handle: StageContext['handle'], hosts: string[
   }));
 }
 
-export async function deploy(ctx: StageContext, color: Color, version: string): Promise<StageResult> {
+export interface DeployOptions {
+  /** A per-app deploy: only these apps (names from the config). Absent or empty: every app. */
+  apps?: readonly string[];
+}
+
+/**
+ * The apps a deploy acts on, in the config's order: every app, or the named ones. An unknown name
+ * is refused (exit 2) with the names the config has, before anything is read or locked.
+ */
+export function selectDeployApps(config: Pick<BluegreenConfig, 'apps'>, names: readonly string[] | undefined): AppSpec[] {
+  if (!names?.length) return [...config.apps];
+  const known = config.apps.map((app) => app.name);
+  const unknown = [...new Set(names)].filter((name) => !known.includes(name));
+  if (unknown.length) {
+    throw new InputError(
+      `unknown app${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${printableLine(name)}"`).join(', ')}`,
+      `the apps in bluegreen.yaml are ${known.join(', ')}: name them with --app (repeatable), or leave --app out to deploy every app`,
+    );
+  }
+  return config.apps.filter((app) => names.includes(app.name));
+}
+
+/** The app names a deploy's label carries: none when it deploys every app (the label stays `deploy green 1.4.0`). */
+export function deployLabelApps(config: Pick<BluegreenConfig, 'apps'>, names: readonly string[] | undefined): string[] | undefined {
+  const apps = selectDeployApps(config, names);
+  return apps.length === config.apps.length ? undefined : apps.map((app) => app.name);
+}
+
+export async function deploy(ctx: StageContext, color: Color, version: string, options: DeployOptions = {}): Promise<StageResult> {
   const started = Date.now();
-  const stage = `deploy ${color} ${version}`;
   requireVersion(version);
   const { handle } = ctx;
-  const hostsOfColor = [...new Set(handle.config.apps.flatMap((app) => handle.topology.colors[color][app.name] ?? []))];
+  const apps = selectDeployApps(handle.config, options.apps);
+  const perApp = apps.length < handle.config.apps.length;
+  const named = apps.map((app) => app.name);
+  const untouched = handle.config.apps.filter((app) => !named.includes(app.name)).map((app) => app.name);
+  const stage = stageLabel('deploy', { color, version, apps: perApp ? named : undefined });
+  const hostsOfColor = [...new Set(apps.flatMap((app) => handle.topology.colors[color][app.name] ?? []))];
   const [readings, hostRecords] = await Promise.all([
     readRouters(handle.routers),
     handle.env.kind === 'ssh' ? readToolingRecords(handle, hostsOfColor) : Promise.resolve([]),
@@ -54,7 +90,7 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
   // Artifacts are built once, locally, and the same bytes go to every host.
   const artifacts = new Map<string, string>();
   const plannedBuilds = new Set<string>();
-  for (const app of handle.config.apps) {
+  for (const app of apps) {
     if (!hasArtifact(app)) continue;
     if (handle.plan) {
       const planned = await plannedResolvedArtifact(handle.config, app, version);
@@ -73,9 +109,9 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     if (artifact) artifacts.set(app.name, artifact.file);
   }
 
-  const jobs = handle.config.apps.flatMap((app) =>
+  const jobs = apps.flatMap((app) =>
     (handle.topology.colors[color][app.name] ?? []).map((host) => ({ app, host })));
-  ctx.progress(`deploying ${version} to ${jobs.length} host(s) of ${color}`);
+  ctx.progress(`deploying ${version} to ${jobs.length} host(s) of ${color}${perApp ? ` (${named.join(', ')}; ${untouched.join(', ')} not touched)` : ''}`);
   const outcomes = await Promise.all(jobs.map(async ({ app, host }) => {
     const transport = handle.host(host);
     try {
@@ -88,7 +124,7 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
         await writeHostFile(transport, putArtifactFile(app.name, version, local ? await fs.readFile(local) : Buffer.alloc(0)));
       }
       handle.plan?.planRelease(host, app.name, version);
-      for (const deployCommand of configDeployCommands(app, version, remote)) {
+      for (const deployCommand of configDeployCommands(app, version, remote, { force: ctx.force })) {
         const command = deployCommand.script;
         ctx.progress(`  ${host}: ${command}`);
         const result = await runHostCommand(transport, deployCommand, { signal: ctx.signal });
@@ -104,9 +140,14 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     }
   }));
 
-  // Record what the hosts really run now, even after a failure: the tree must show it.
-  const health = await checkColorHealth(handle, color);
-  const versions = Object.fromEntries(Object.entries(health.versions).map(([app, list]) => [app, list.join(',')]));
+  // Record what the hosts really run now, even after a failure: the tree must show it. A per-app
+  // deploy judges and records only its apps; the others keep their recorded versions.
+  const colorHealth = await checkColorHealth(handle, color);
+  const hosts = colorHealth.hosts.filter((h) => named.includes(h.app));
+  const health = { ...colorHealth, hosts, healthy: hosts.length > 0 && hosts.every((h) => h.healthy) };
+  const versions = Object.fromEntries(Object.entries(colorHealth.versions)
+    .filter(([app]) => named.includes(app))
+    .map(([app, list]) => [app, list.join(',')]));
   await changeTraffic(ctx, {
     stage,
     skipHealthGate: true,
@@ -114,25 +155,48 @@ export async function deploy(ctx: StageContext, color: Color, version: string): 
     plan: (current) => current.plan,
     amend: (next) => ({
       ...next,
-      versions: { ...next.versions, [color]: versions },
+      versions: { ...next.versions, [color]: perApp ? { ...next.versions[color], ...versions } : versions },
       checks: { ...next.checks, [color]: { deployedAt: next.changedAt } },
     }),
   });
 
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length) {
+    const failedApps = [...new Set(failed.map((f) => f.app))];
+    // Each app's hosts deploy on their own: the apps that did not fail are named with what they run now.
+    const others = named.filter((app) => !failedApps.includes(app));
+    const left = [
+      ...others.map((app) => `${app} deployed (${versions[app] || 'no version read'})`),
+      ...(untouched.length ? [`${untouched.join(', ')} not touched`] : []),
+    ];
     throw new StageError(
-      `deploy of ${version} to ${color} failed on ${failed.length} of ${outcomes.length} host(s); live traffic was not touched\n`
+      `deploy of ${version} to ${color} failed on ${failed.length} of ${outcomes.length} host(s); live traffic was not touched; `
+        + `${[`${failedApps.join(', ')} failed`, ...left].join('; ')}\n`
         + failed.map((f) => `  ${f.host} (${f.app}): ${f.detail}`).join('\n'),
-      `fix the cause and deploy again: bluegreen deploy ${color} VERSION`,
+      `fix the cause and deploy ${failedApps.length > 1 ? 'them' : failedApps[0]} again: ${redeployCommand(handle, color, failedApps)}`,
     );
   }
-  if (!health.healthy) throw new StageError(`${describeUnhealthy(health)} after the deploy; live traffic was not touched`, unhealthyHint(health, `deploy a working version to ${color}`));
+  if (!health.healthy) {
+    const sickApps = [...new Set(hosts.filter((h) => !h.healthy).map((h) => h.app))];
+    throw new StageError(
+      `${describeUnhealthy(health)} after the deploy; live traffic was not touched`,
+      unhealthyHint(health, `deploy a working version of ${sickApps.join(', ')} to ${color} (${redeployCommand(handle, color, sickApps)})`),
+    );
+  }
+  const warnings = perApp
+    ? colorHealth.hosts.filter((h) => !named.includes(h.app) && !h.healthy).map((h) => `${h.host} ${h.app} (not deployed now) is not healthy: ${h.detail}`)
+    : [];
   return {
     stage,
-    summary: `${color} runs ${version} on ${outcomes.length} host(s), healthy`,
-    warnings: [],
+    summary: `${color} runs ${perApp ? `${named.join(', ')} ` : ''}${version} on ${outcomes.length} host(s), healthy${perApp ? `; ${untouched.join(', ')} not touched` : ''}`,
+    warnings,
     durationMs: Date.now() - started,
-    details: { hosts: outcomes, versions },
+    details: { hosts: outcomes, versions, ...(perApp ? { apps: named } : {}) },
   };
+}
+
+/** The command that deploys these apps again: per app, unless they are every app of the config. */
+function redeployCommand(handle: StageContext['handle'], color: Color, apps: string[]): string {
+  const every = handle.config.apps.every((app) => apps.includes(app.name));
+  return `bluegreen deploy ${color} VERSION${every ? '' : apps.map((app) => ` --app ${app}`).join('')} --env ${handle.env.name}`;
 }

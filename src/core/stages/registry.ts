@@ -17,6 +17,8 @@ export interface StageOption {
   /** Commander's flags: `--percent <n>`, `--no-analysis`. */
   flags: string;
   description: string;
+  /** Given more than once, it collects every value (`--app web --app api`, or `--app web,api`). */
+  repeatable?: boolean;
 }
 
 export interface StageEntry {
@@ -57,8 +59,11 @@ export const STAGES = [
   },
   {
     name: 'deploy', args: [COLOR, { name: 'version', description: 'the version to deploy' }],
-    options: [{ flags: '--force', description: 'deploy even though the color has live traffic' }],
-    description: 'build, ship and start a version on every host of an idle color',
+    options: [
+      { flags: '--force', description: 'deploy even though the color has live traffic' },
+      { flags: '--app <name>', description: 'deploy only this app (repeatable or comma-separated); the color\'s other apps are not touched', repeatable: true },
+    ],
+    description: 'build, ship and start a version on every host of an idle color (or of the apps given with --app)',
     command: { id: 'bluegreen.deploy', title: 'Deploy Version' },
     changesHosts: true, takesLock: true, runbook: true,
   },
@@ -137,11 +142,14 @@ export interface StageLabelParts {
   percent?: number;
   segment?: string;
   contract?: boolean;
+  /** deploy: the apps a per-app deploy names (none: every app). */
+  apps?: readonly string[];
 }
 
 /**
  * The label of a run, as the lock, the audit log, progress and the runbook print it — the CLI
- * words that would run it again: `deploy green 1.4.0`, `canary green --segment mobile`.
+ * words that would run it again: `deploy green 1.4.0`, `deploy green 1.4.0 --app web`,
+ * `canary green --segment mobile`.
  */
 export function stageLabel(name: StageName, parts: StageLabelParts = {}): string {
   const words: string[] = [name];
@@ -149,5 +157,6 @@ export function stageLabel(name: StageName, parts: StageLabelParts = {}): string
   if (parts.version !== undefined) words.push(parts.version);
   if (name === 'canary') words.push(parts.segment !== undefined ? `--segment ${parts.segment}` : `--percent ${parts.percent}`);
   if (name === 'migrate' && parts.contract) words.push('--contract');
+  if (name === 'deploy') for (const app of parts.apps ?? []) words.push(`--app ${app}`);
   return words.join(' ');
 }

@@ -10,7 +10,7 @@ import { StageContext, StageResult } from './stageContext';
 import { RunbookStageName, stageLabel } from './registry';
 import { runStage } from './runStage';
 import { drain } from './drain';
-import { deploy } from './deploy';
+import { deploy, selectDeployApps } from './deploy';
 import { verify } from './verify';
 import { canary } from './canary';
 import { switchTo } from './switch';
@@ -29,10 +29,11 @@ export interface ReleaseOptions {
   onStep?: (event: { index: number; step: RunbookStep; phase: 'start' | 'done' | 'failed'; result?: StageResult; error?: Error }) => void | Promise<void>;
 }
 
-export function describeStep(step: RunbookStep): string {
+/** A step in words, as the CLI would run it: `deploy green --app web`, with `version` `deploy green 1.4.0 --app web`. */
+export function describeStep(step: RunbookStep, version?: string): string {
   if (step.stage === 'pause') return `pause: ${step.message}`;
   const { stage, ...parts } = step;
-  return stageLabel(stage, parts);
+  return stageLabel(stage, { ...parts, ...(stage === 'deploy' && version !== undefined ? { version } : {}) });
 }
 
 export async function release(ctx: StageContext, version: string, options: ReleaseOptions = {}): Promise<StageResult[]> {
@@ -43,8 +44,12 @@ export async function release(ctx: StageContext, version: string, options: Relea
   const label = `release ${version}${handle.without.length ? ` (without ${handle.without.join(', ')})` : ''}`;
   await refuseForeignSandbox(handle.config, handle.env);
   // The tarballs first (built once, checked): a missing or broken one stops the release before any traffic moves.
-  if (!handle.plan && steps.slice(from - 1).some((step) => step.stage === 'deploy')) {
-    for (const artifact of await prepareArtifacts(handle.config, version, { signal: ctx.signal, onProgress: (p) => { if (p.step !== 'build') ctx.progress(`  ${p.detail}`); } })) {
+  const deploys = steps.slice(from - 1).filter((step) => step.stage === 'deploy');
+  if (!handle.plan && deploys.length) {
+    // Only the apps the remaining deploy steps name (a step without apps deploys every app).
+    const deployed = new Set(deploys.flatMap((step) => selectDeployApps(handle.config, step.apps).map((app) => app.name)));
+    const config = { ...handle.config, apps: handle.config.apps.filter((app) => deployed.has(app.name)) };
+    for (const artifact of await prepareArtifacts(config, version, { signal: ctx.signal, onProgress: (p) => { if (p.step !== 'build') ctx.progress(`  ${p.detail}`); } })) {
       ctx.progress(`  ${artifact.app} ${version}: ${artifact.file}`);
     }
   }
@@ -63,7 +68,7 @@ export async function release(ctx: StageContext, version: string, options: Relea
       try {
         const result = step.stage === 'pause'
           ? await pause(ctx, step.message, version, index, `pause (${label}, step ${index})`)
-          : await runStage(ctx, `${name}${step.stage === 'deploy' ? ` ${version}` : ''} (${label}, step ${index})`, () => runStep(ctx, step, version, options), { lockHeld: true });
+          : await runStage(ctx, `${describeStep(step, version)} (${label}, step ${index})`, () => runStep(ctx, step, version, options), { lockHeld: true });
         results.push(result);
         await options.onStep?.({ index, step, phase: 'done', result });
       } catch (error) {
@@ -92,7 +97,7 @@ type StepRunner<S extends StageStep> = (ctx: StageContext, step: S, version: str
 const RUNBOOK_STEPS: { [K in RunbookStageName]: StepRunner<Extract<StageStep, { stage: K }>> } = {
   migrate: (ctx, _step, _version, options) => (options.migrate ?? releaseMigrateStep())(ctx),
   drain: (ctx, step) => drain(ctx, step.color),
-  deploy: (ctx, step, version) => deploy(ctx, step.color, version),
+  deploy: (ctx, step, version) => deploy(ctx, step.color, version, { apps: step.apps }),
   verify: (ctx, step) => verify(ctx, step.color),
   canary: (ctx, step) => canary(ctx, step.color, { percent: step.percent, segment: step.segment }),
   switch: (ctx, step) => switchTo(ctx, step.color),
