@@ -6,6 +6,7 @@ const { sampleFaults } = require('./sample-faults');
 const { createDatabase } = require('./database');
 const { fetchApiVersion } = require('./api-client');
 const { renderPage } = require('./page');
+const { acceptLiveUpdates } = require('./live-updates');
 
 const settings = loadSettings();
 const faults = sampleFaults(settings.version);
@@ -100,6 +101,7 @@ const server = http.createServer((request, response) => {
     if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
   });
 });
+server.on('upgrade', (request, socket) => acceptLiveUpdates(request, socket, settings));
 server.listen(settings.port, () => {
   console.log(`${settings.app} ${settings.version} (${settings.color}) listening on port ${settings.port}`);
   database.connectWithRetry();

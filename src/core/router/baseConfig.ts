@@ -4,6 +4,9 @@
 // topology or the config changes; moving traffic changes the state document (and, in reload
 // mode, the plan file).
 //
+// WebSocket upgrades are passed to the chosen color like any request; an open connection stays
+// on that color until it closes (a plan change decides new requests only).
+//
 // Both modes produce the same variable, `$bg_decision` = `color:via:segment:set-cookie`; the
 // maps here split it, so the locations, the log and the cookie are the same in both modes.
 
@@ -204,6 +207,12 @@ export function renderBaseConfig(input: RenderInput): string {
     '    preview $bg_color;',
     '    default "";',
     '}',
+    '# WebSocket upgrades pass through; other requests send no Connection header, so the',
+    '# upstream keep-alive connections are reused.',
+    'map $http_upgrade $bg_connection_upgrade {',
+    '    default upgrade;',
+    '    "" "";',
+    '}',
     '',
     ...upstreams(input),
     '',
@@ -217,7 +226,8 @@ export function renderBaseConfig(input: RenderInput): string {
     `    proxy_hide_header ${ROUTED_COLOR_HEADER};`,
     '',
     '    proxy_http_version 1.1;',
-    '    proxy_set_header Connection "";',
+    '    proxy_set_header Upgrade $http_upgrade;',
+    '    proxy_set_header Connection $bg_connection_upgrade;',
     '    proxy_set_header Host $host;',
     '    proxy_set_header X-Real-IP $remote_addr;',
     '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
