@@ -1,6 +1,6 @@
 // `bluegreen sandbox up|down|status|logs`: the local Docker sandbox where releases are rehearsed.
 import { Command } from 'commander';
-import { up, down, status, logs, SandboxStatus } from '../../core/sandbox';
+import { up, down, status, logs, formatSandboxProgress, SandboxStatus } from '../../core/sandbox';
 import { InputError } from '../../core/errors';
 import { CommandContext, environmentOf, loadConfigOrThrow } from '../context';
 import { parseInteger } from '../numbers';
@@ -27,12 +27,20 @@ export function registerSandbox(program: Command, ctx: CommandContext): void {
   const sandbox = program.command('sandbox').description('the local Docker sandbox: paired nginx routers, Java and Node.js app hosts per color, PostgreSQL');
 
   sandbox.command('up').description('build missing images, create the containers, wait until all are healthy (idempotent)')
-    .action(async () => {
+    .option('--build-output', 'also print every line the image builds print (by default one line per build step)')
+    .action(async (options: { buildOutput?: boolean }) => {
       const { config, env } = await sandboxConfig(ctx);
       const out = ctx.output();
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-      const result = await up(config, env, { signal: controller.signal, onProgress: (p) => out.progress(`[${p.step}] ${p.detail}`) });
+      // A build's raw lines (`build`) are hundreds per image: its steps (`build-step`) say where it is.
+      const result = await up(config, env, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.step !== 'build') out.progress(formatSandboxProgress(p));
+          else if (options.buildOutput) out.progress(`    | ${p.detail}`);
+        },
+      });
       out.result(result, `${formatSandboxStatus(result.status)}\ncreated ${result.created.length}, kept ${result.adopted.length}, replaced/removed ${result.removed.length}`);
     });
 
@@ -41,7 +49,7 @@ export function registerSandbox(program: Command, ctx: CommandContext): void {
     .action(async (options: { volumes?: boolean }) => {
       const { config, env } = await sandboxConfig(ctx);
       const out = ctx.output();
-      const result = await down(config, env, { volumes: options.volumes, onProgress: (p) => out.progress(`[${p.step}] ${p.detail}`) });
+      const result = await down(config, env, { volumes: options.volumes, onProgress: (p) => out.progress(formatSandboxProgress(p)) });
       out.result(result, result.containers.length ? `removed ${result.containers.length} container(s), ${result.networks.length} network(s), ${result.volumes.length} volume(s)` : 'nothing was up');
     });
 

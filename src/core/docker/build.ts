@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { StageError } from '../errors';
 import { BuildContext } from './buildContext';
 import { followJsonStream, abortable } from './streams';
+import { BuildEvent, BuildStep, BuildStreamParser } from './buildProgress';
 
 export interface BuildOptions {
   tag: string;
@@ -17,16 +18,25 @@ export interface BuildOptions {
   noCache?: boolean;
   /** One call per line of build output (`Step 3/9 : RUN …`, the command's own output, …). */
   onOutput?: (line: string) => void;
+  /** One call per step, as it begins: its number, instruction and whether it came from the cache. */
+  onStep?: (step: BuildStep) => void;
+  /** While one step runs long (a package install): every `stillRunningEveryMs`, how long, and its last output line. */
+  onStillRunning?: (step: BuildStep, seconds: number, lastOutput: string) => void;
+  /** Default 15 s. */
+  stillRunningEveryMs?: number;
   signal?: AbortSignal;
 }
 
-/** The classic builder's colour codes (ESC [ … m) around a command's stderr. */
-const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+export interface BuildSummary {
+  seconds: number;
+  /** Steps the build went through, of how many, and how many of them came from the layer cache. */
+  steps: number;
+  total: number;
+  cached: number;
+}
 
-/** Lines of output kept to explain a failure. */
-const FAILURE_TAIL = 20;
-
-export async function buildImage(docker: Docker, context: BuildContext, options: BuildOptions): Promise<void> {
+export async function buildImage(docker: Docker, context: BuildContext, options: BuildOptions): Promise<BuildSummary> {
+  const started = Date.now();
   const stream = await docker.buildImage(context.tar(), {
     t: options.tag,
     dockerfile: options.dockerfile ?? 'Dockerfile',
@@ -38,35 +48,40 @@ export async function buildImage(docker: Docker, context: BuildContext, options:
     nocache: options.noCache ?? false,
   });
   const stop = abortable(stream, options.signal);
-  let currentStep = '';
-  const tail: string[] = [];
-  let failure: string | undefined;
+  const parser = new BuildStreamParser();
+  let stepStarted = Date.now();
+  const every = options.stillRunningEveryMs ?? 15_000;
+  // A package install runs a minute or more without a new step: say it still runs, and what it prints.
+  const heartbeat = options.onStillRunning && setInterval(() => {
+    const running = parser.running;
+    const seconds = Math.round((Date.now() - stepStarted) / 1000);
+    if (running && Date.now() - stepStarted >= every) options.onStillRunning?.(running, seconds, parser.lastOutput);
+  }, every);
+  const deliver = (events: BuildEvent[]) => {
+    for (const event of events) {
+      if (event.kind === 'step') {
+        stepStarted = Date.now();
+        options.onStep?.(event.step);
+      } else {
+        options.onOutput?.(event.line);
+      }
+    }
+  };
   try {
-    await followJsonStream(stream, (message) => {
-      if (typeof message.error === 'string') {
-        failure = message.error;
-        return;
-      }
-      const text = typeof message.stream === 'string' ? message.stream : typeof message.status === 'string' ? message.status : '';
-      // The classic builder colours a command's stderr with ANSI escapes; a message wants plain text.
-      for (const line of text.replace(ANSI_COLOUR, '').split(/\r?\n/)) {
-        if (!line.trim()) continue;
-        if (/^Step \d+\/\d+ : /.test(line)) currentStep = line;
-        tail.push(line);
-        if (tail.length > FAILURE_TAIL) tail.shift();
-        options.onOutput?.(line);
-      }
-    });
+    await followJsonStream(stream, (message) => deliver(parser.message(message)));
+    deliver(parser.end());
   } finally {
     stop();
+    if (heartbeat) clearInterval(heartbeat);
   }
   options.signal?.throwIfAborted();
-  if (failure !== undefined) {
+  if (parser.failure !== undefined) {
     throw new StageError(
       `Building ${options.tag}${options.target ? ` (target ${options.target})` : ''} failed` +
-        `${currentStep ? ` at ${currentStep}` : ''}: ${failure.trim()}\n${tail.map((l) => `  | ${l}`).join('\n')}`,
+        `${parser.currentStepLine ? ` at ${parser.currentStepLine}` : ''}: ${parser.failure.trim()}\n${parser.tail.map((l) => `  | ${l}`).join('\n')}`,
     );
   }
+  return { seconds: Math.round((Date.now() - started) / 1000), ...parser.counts };
 }
 
 export async function imageExists(docker: Docker, reference: string): Promise<boolean> {
@@ -77,6 +92,12 @@ export async function imageExists(docker: Docker, reference: string): Promise<bo
     if ((error as { statusCode?: number }).statusCode === 404) return false;
     throw error;
   }
+}
+
+/** Whether the engine holds any image of `repository` (`bluegreen/router`, any tag). */
+export async function repositoryHasImages(docker: Docker, repository: string): Promise<boolean> {
+  const images = await docker.listImages({ filters: { reference: [repository] } });
+  return images.length > 0;
 }
 
 /**

@@ -4,7 +4,7 @@
 // each stage with its duration, the split observed after it, and the requests lost.
 import { BluegreenConfig, COLORS, Color, VERSION_PATTERN, findEnvironment } from '../model';
 import { InputError, PrerequisiteError, StageError } from '../errors';
-import { up } from '../sandbox';
+import { formatSandboxProgress, up } from '../sandbox';
 import { openEnvironment } from '../environment/openEnvironment';
 import { routerUrls } from '../environment/routerUrls';
 import { streamAccessLogs } from '../environment/accessLogStream';
@@ -90,7 +90,8 @@ export async function rehearse(baseConfig: BluegreenConfig, options: RehearseOpt
   if (env.kind !== 'docker') throw new InputError(`rehearse runs in a sandbox; "${envName}" is reached over SSH`, 'use `bluegreen release VERSION --env ' + envName + '` for real hosts');
 
   progress('== bringing the sandbox up');
-  await up(config, env, { signal: options.signal, onProgress: (p) => { if (p.step !== 'build') progress(`  [${p.step}] ${p.detail}`); } });
+  // A build's steps (`build-step`) show; its raw output lines (`build`) would bury the rest.
+  await up(config, env, { signal: options.signal, onProgress: (p) => { if (p.step !== 'build') progress(`  ${formatSandboxProgress(p)}`); } });
 
   const handle = openEnvironment(config, envName);
   const ctx: StageContext = { handle, actor: defaultActor(), progress: (l) => progress(`  ${l}`), yes: true, force: false, signal: options.signal };

@@ -10,6 +10,9 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
+  /** While it waits: every `waitingEveryMs` (default 10 s), the seconds so far and the last reason. */
+  onWaiting?: (elapsedSeconds: number, reason: string) => void;
+  waitingEveryMs?: number;
 }
 
 /** One probe: resolves to undefined when healthy, or a short reason when not (yet). */
@@ -17,12 +20,19 @@ export type Probe = () => Promise<string | undefined>;
 
 /** Polls `probe` until it passes; resolves to the last reason when the time is up. */
 export async function pollUntil(probe: Probe, options: WaitOptions): Promise<string | undefined> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const every = options.waitingEveryMs ?? 10_000;
+  let nextWaiting = started + every;
   for (;;) {
     options.signal?.throwIfAborted();
     const reason = await probe().catch((error: Error) => error.message);
     if (reason === undefined) return undefined;
     if (Date.now() >= deadline) return reason;
+    if (options.onWaiting && Date.now() >= nextWaiting) {
+      nextWaiting += every;
+      options.onWaiting(Math.round((Date.now() - started) / 1000), reason);
+    }
     await sleep(Math.min(options.intervalMs ?? 250, Math.max(0, deadline - Date.now())), options.signal);
   }
 }

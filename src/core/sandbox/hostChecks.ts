@@ -52,6 +52,17 @@ export function probeFor(config: BluegreenConfig, host: SandboxHost, container: 
   return appProbe(config.apps.find((a) => a.name === host.app) as AppSpec, ports);
 }
 
+/** What probeFor waits for, for a person: `GET http://127.0.0.1:41234/health answering 2xx`. */
+export function describeProbe(config: BluegreenConfig, host: SandboxHost, ports: Record<number, number>): string {
+  if (host.role === 'db') return 'pg_isready (PostgreSQL accepting connections)';
+  if (host.role === 'router') {
+    const target = routedHealthPath(config);
+    return `nginx -t, then GET http://127.0.0.1:${ports[ROUTER_PORT] ?? '?'}${target ?? '/'} through it answering ${target ? '2xx' : 'below 500'}`;
+  }
+  const app = config.apps.find((a) => a.name === host.app) as AppSpec;
+  return `GET http://127.0.0.1:${ports[app.port] ?? '?'}${app.health} answering 2xx`;
+}
+
 /** The version an app host runs: the release its `current` link names; undefined when none. */
 export async function readVersion(container: Docker.Container, app: string): Promise<string | undefined> {
   const command = currentReleaseCommand(app);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { AppSpec, BluegreenConfig } from '../model';
 import { InputError, PrerequisiteError } from '../errors';
 import { BuildContext } from '../docker/buildContext';
-import { buildImage, imageExists, tryPull } from '../docker/build';
+import { buildImage, imageExists, repositoryHasImages, tryPull } from '../docker/build';
+import { formatBuildStep, shorten } from '../docker/buildProgress';
 import { ProductFiles } from '../productFiles';
 import { SandboxRunOptions, report } from './progress';
 import { TOOLING_RECORD_PATH, currentRecord } from '../hosts/hostTooling';
@@ -46,26 +47,91 @@ export function appBuildSource(config: BluegreenConfig, app: AppSpec): { context
   return { context, dockerfile: dockerfile.split(path.sep).join('/') };
 }
 
-/** Builds `tag` from `context` unless an image with that tag exists already. */
+/** Which of the sandbox's images a build makes: what its first build costs depends on it. */
+export type ImageKind = 'router' | 'db' | 'runtime-node' | 'runtime-java' | 'runtime-image' | 'app-runtime' | 'app-artifact' | 'app';
+
+/**
+ * How long a first build of each kind took on this project's 2-core machine, rounded up: each
+ * image built once without the layer cache (noCache) from debian:bookworm-slim, packages from
+ * Debian's mirror, with other work on the machine (2026-12-01). The sample apps stand for an
+ * app's own Dockerfile (sandbox/node-app, sandbox/java-app). A first build is mostly
+ * apt-get: downloading and unpacking the packages.
+ */
+export const FIRST_BUILD_SECONDS: Record<ImageKind, number> = {
+  router: 60,
+  db: 60,
+  'runtime-node': 60,
+  'runtime-java': 90,
+  'runtime-image': 60,
+  'app-runtime': 70,
+  'app-artifact': 90,
+  app: 10,
+};
+
+/** What a first build of each kind does, for the line that announces it. */
+const FIRST_BUILD_WORK: Record<ImageKind, string> = {
+  router: 'installs nginx, njs, sshd and sudo from the Debian mirror',
+  db: 'installs PostgreSQL 15 from the Debian mirror',
+  'runtime-node': 'installs Node.js, curl, sshd and sudo from the Debian mirror',
+  'runtime-java': 'installs a Java 17 runtime, curl, sshd and sudo from the Debian mirror',
+  'runtime-image': 'installs curl, sshd and sudo on your image',
+  'app-runtime': 'runs every step of your Dockerfile\'s runtime target (the sample apps\' take about this long; yours depends on what it installs)',
+  'app-artifact': 'runs every step of your Dockerfile up to its artifact target (the sample apps\' take about this long; yours depends on your build)',
+  app: 'adds the host tooling and installs the release',
+};
+
+/** `bluegreen/router:72936407fcc7` → `bluegreen/router`, `bluegreen/web:1.0.0-4d7f9ffcf151` → `bluegreen/web:1.0.0`: the content hash says nothing to a person. */
+export function imageDisplayName(tag: string): string {
+  return tag.replace(/:[0-9a-f]{12}$/, '').replace(/-[0-9a-f]{12}$/, '');
+}
+
+/** The line that says a build will be slow: a first build (no image of its repository yet) or one without the cache. */
+export function slowBuildNotice(kind: ImageKind, repository: string, reason: 'first' | 'no-cache'): string {
+  const why = reason === 'first' ? `first build of ${repository} (none on this engine yet, nothing cached)` : 'building without the layer cache';
+  return `${why}: it ${FIRST_BUILD_WORK[kind]}; this usually takes about ${FIRST_BUILD_SECONDS[kind]} s on 2 cores`;
+}
+
+/**
+ * Builds `tag` from `context` unless an image with that tag exists already. The build's steps
+ * are reported as `build-step` (`[image bluegreen/router] step 3/9 (cached)`), the builder's
+ * raw lines as `build`: the stages forward the first and drop the second.
+ */
 export async function ensureBuilt(
   docker: Docker,
   context: BuildContext,
   tag: string,
-  build: { dockerfile?: string; target?: string; buildArgs?: Record<string, string> },
+  build: { kind: ImageKind; dockerfile?: string; target?: string; buildArgs?: Record<string, string> },
   options: SandboxRunOptions,
 ): Promise<string> {
   if (!options.rebuild && (await imageExists(docker, tag))) return tag;
-  report(options, 'build', `building ${tag}`);
+  const name = imageDisplayName(tag);
+  const say = (line: string) => report(options, 'build-step', `[image ${name}] ${line}`);
+  say(`building ${tag}${build.target ? ` (target ${build.target})` : ''}`);
+  const repository = tag.slice(0, tag.lastIndexOf(':'));
+  // Said at the first command that really runs: a new repository whose layers are all in the
+  // cache (another app's identical steps) builds in seconds and is not announced as slow.
+  let slow: string | undefined = options.noCache ? slowBuildNotice(build.kind, repository, 'no-cache')
+    : !(await repositoryHasImages(docker, repository)) ? slowBuildNotice(build.kind, repository, 'first') : undefined;
   options.signal?.throwIfAborted();
-  await buildImage(docker, context, {
+  const summary = await buildImage(docker, context, {
     tag,
-    ...build,
+    dockerfile: build.dockerfile,
+    target: build.target,
     buildArgs: { BASE_IMAGE, ...build.buildArgs },
     labels: { 'bluegreen.image': tag },
     noCache: options.noCache,
     onOutput: (line) => report(options, 'build', line),
+    onStep: (step) => {
+      if (slow && !step.cached && /^RUN /.test(step.instruction)) {
+        say(slow);
+        slow = undefined;
+      }
+      say(formatBuildStep(step));
+    },
+    onStillRunning: (step, seconds, last) => say(`step ${step.index}/${step.total} still running (${seconds} s)${last ? `: ${shorten(last, 70)}` : ''}`),
     signal: options.signal,
   });
+  say(`built in ${summary.seconds} s (${summary.steps} steps, ${summary.cached} from the cache)`);
   return tag;
 }
 
@@ -87,12 +153,12 @@ export async function appSources(config: BluegreenConfig, app: AppSpec): Promise
 
 export async function ensureRuntimeImage(docker: Docker, sources: AppSources, options: SandboxRunOptions): Promise<string> {
   const tag = `${IMAGE_PREFIX}${sources.app.name}-runtime:${sources.hash}`;
-  return ensureBuilt(docker, sources.context, tag, { dockerfile: sources.dockerfile, target: 'runtime' }, options);
+  return ensureBuilt(docker, sources.context, tag, { kind: 'app-runtime', dockerfile: sources.dockerfile, target: 'runtime' }, options);
 }
 
 export async function ensureArtifactImage(docker: Docker, sources: AppSources, version: string, options: SandboxRunOptions): Promise<string> {
   const tag = `${IMAGE_PREFIX}${sources.app.name}-artifact:${tagSafe(version)}-${sources.hash}`;
-  return ensureBuilt(docker, sources.context, tag, { dockerfile: sources.dockerfile, target: 'artifact', buildArgs: { VERSION: version } }, options);
+  return ensureBuilt(docker, sources.context, tag, { kind: 'app-artifact', dockerfile: sources.dockerfile, target: 'artifact', buildArgs: { VERSION: version } }, options);
 }
 
 /**
@@ -124,7 +190,7 @@ export async function ensureAppImage(
     .addFile(artifactName, artifactFile)
     .addFile('Dockerfile', Buffer.from(dockerfile));
   const tag = `${IMAGE_PREFIX}${app}:${tagSafe(version)}-${await context.hash()}`;
-  return ensureBuilt(docker, context, tag, {}, options);
+  return ensureBuilt(docker, context, tag, { kind: 'app' }, options);
 }
 
 /** The record `hosts setup` would write, baked into sandbox images (no time: the image hash stays stable). */
@@ -141,10 +207,10 @@ function imageToolingRecord(): Buffer {
 export async function ensureRouterImage(docker: Docker, assets: ProductFiles, options: SandboxRunOptions): Promise<string> {
   const context = (await (await BuildContext.fromFolder(assets.router, 'router')).addFolder(assets.host, 'host'))
     .addFile(`host/${path.posix.basename(TOOLING_RECORD_PATH)}`, imageToolingRecord());
-  return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, { dockerfile: 'router/Dockerfile' }, options);
+  return ensureBuilt(docker, context, `${IMAGE_PREFIX}router:${await context.hash()}`, { kind: 'router', dockerfile: 'router/Dockerfile' }, options);
 }
 
 export async function ensureDbImage(docker: Docker, assets: ProductFiles, options: SandboxRunOptions): Promise<string> {
   const context = await BuildContext.fromFolder(assets.db);
-  return ensureBuilt(docker, context, `${IMAGE_PREFIX}db:${await context.hash()}`, {}, options);
+  return ensureBuilt(docker, context, `${IMAGE_PREFIX}db:${await context.hash()}`, { kind: 'db' }, options);
 }

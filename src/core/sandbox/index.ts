@@ -9,4 +9,4 @@ export { sandboxTopology, sandboxHosts, dockerEnvironment, databaseUrl, type San
 export { sshFiles, type SandboxSshFiles } from './ssh';
 export { sandboxSshEnvironmentYaml } from './sshEnvironment';
 export { BASE_IMAGE, IMAGE_PREFIX } from './images';
-export type { SandboxProgress, SandboxRunOptions } from './progress';
+export { formatSandboxProgress, type SandboxProgress, type SandboxRunOptions } from './progress';

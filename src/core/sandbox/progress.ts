@@ -2,9 +2,15 @@
 // them in a progress notification.
 
 export interface SandboxProgress {
-  /** A short, stable step name: `engine`, `base-image`, `build`, `artifact`, `network`, `db`, `app`, `router`, `health`, `ssh`, `down`. */
+  /**
+   * A short, stable step name: `engine`, `base-image`, `build-step`, `build`, `artifact`, `network`,
+   * `db`, `app`, `router`, `health`, `ssh`, `down`. An image build reports its steps as
+   * `build-step` (`[image bluegreen/router] step 3/9 (cached)`, a first build's notice, how long
+   * it took) and each raw line of the builder's output as `build`: a face shows the first and
+   * keeps the second for whoever asks (the stages drop `build`).
+   */
   step: string;
-  /** What exactly, for a person: `building bluegreen/api-runtime:1a2b3c`, a build output line, … */
+  /** What exactly, for a person: `[image bluegreen/web:1.0.0] step 4/9: RUN npm ci`, a build output line, … */
   detail: string;
 }
 
@@ -20,4 +26,9 @@ export interface SandboxRunOptions {
 
 export function report(options: SandboxRunOptions, step: string, detail: string): void {
   options.onProgress?.({ step, detail });
+}
+
+/** One progress line as the faces print it: `[health] waiting for …`; a build step carries its image already. */
+export function formatSandboxProgress(progress: SandboxProgress): string {
+  return progress.step === 'build-step' ? progress.detail : `[${progress.step}] ${progress.detail}`;
 }

@@ -58,5 +58,5 @@ export async function ensureStockRuntimeImage(docker: Docker, app: AppSpec & { r
   const context = new BuildContext().addFile('Dockerfile', Buffer.from(runtimeDockerfile(runtime)));
   const tag = `${IMAGE_PREFIX}runtime:${await context.hash()}`;
   report(options, 'runtime', `${app.name} runs on ${describeRuntime(runtime)} (${tag})`);
-  return ensureBuilt(docker, context, tag, {}, options);
+  return ensureBuilt(docker, context, tag, { kind: runtime.kind === 'stock' ? `runtime-${runtime.name}` : 'runtime-image' }, options);
 }

@@ -16,7 +16,7 @@ import { resolveArtifact } from '../artifacts/resolveArtifact';
 import { ProductFiles, productFiles } from '../productFiles';
 import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
 import { waitHealthy, pollUntil } from './health';
-import { probeFor, readVersion } from './hostChecks';
+import { describeProbe, probeFor, readVersion } from './hostChecks';
 import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
 import { ensureStockRuntimeImage } from './runtimes';
 import { LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, hasSandboxDatabase, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
@@ -128,6 +128,7 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
         const reason = await pollUntil(probeFor(config, spec.host, container, ports), {
           timeoutMs: Math.max(3000, timeoutOf(spec.host) - age),
           signal: options.signal,
+          onWaiting: (seconds, why) => report(options, 'health', `still waiting for the running ${spec.host.name} (${seconds} s): ${why}`),
         });
         if (reason === undefined) {
           report(options, spec.host.role, `${spec.host.name} is up already; kept`);
@@ -151,9 +152,16 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   };
   const waitFor = async (placed: Placed) => {
     if (placed.adopted) return;
-    report(options, 'health', `waiting for ${placed.spec.host.name}`);
-    await waitHealthy(placed.container, placed.spec.host.name, placed.spec.host.role === 'db' ? 'pg_isready' : 'health check',
-      probeFor(config, placed.spec.host, placed.container, placed.ports), { timeoutMs: timeoutOf(placed.spec.host), signal: options.signal });
+    const { name } = placed.spec.host;
+    const limit = Math.round(timeoutOf(placed.spec.host) / 1000);
+    // Say what it waits for and, every 10 s, for how long and why not yet: a JVM takes its time.
+    report(options, 'health', `waiting for ${name}: ${describeProbe(config, placed.spec.host, placed.ports)} (up to ${limit} s)`);
+    await waitHealthy(placed.container, name, placed.spec.host.role === 'db' ? 'pg_isready' : 'health check',
+      probeFor(config, placed.spec.host, placed.container, placed.ports), {
+        timeoutMs: timeoutOf(placed.spec.host), signal: options.signal,
+        onWaiting: (seconds, reason) => report(options, 'health', `still waiting for ${name} (${seconds} s of ${limit} s): ${reason}`),
+      });
+    report(options, 'health', `${name} is healthy`);
   };
 
   // The db first (the apps retry, but start cleaner with it), then the apps, then the routers:
