@@ -10,6 +10,7 @@ import { deployLabelApps, selectDeployApps } from '../../src/core/stages/deploy'
 import { describeStep } from '../../src/core/stages/release';
 import { stageLabel } from '../../src/core/stages/registry';
 import { stageCommand } from '../../src/cli/stageCommand';
+import { formatStatus } from '../../src/core/stages/status';
 
 const FILE = path.join('/nowhere', 'bluegreen.yaml');
 
@@ -110,5 +111,22 @@ describe('per-app deploys', () => {
     stageCommand(program, 'deploy').action((_c: string, _v: string, options: { app?: string[] }) => { seen = options.app; });
     program.parse(['deploy', 'green', '1.4.0', '--app', 'web', '--app', 'api,x'], { from: 'user' });
     assert.deepEqual(seen, ['web', 'api', 'x']);
+  });
+});
+
+describe('per-app versions in status', () => {
+  it('shows each app\'s version per color, the same way when they differ', () => {
+    const host = (h: string, app: string, version: string) => ({ host: h, app, healthy: true, version, detail: 'ok' });
+    const text = formatStatus({
+      environment: 'production',
+      routers: [],
+      plan: 'blue 100%',
+      colors: [
+        { color: 'blue', live: true, weight: 100, segments: [], healthy: true, hosts: [host('b1', 'api', '1.4.0'), host('b1', 'web', '1.4.0')], versions: { api: ['1.4.0'], web: ['1.4.0'] } },
+        { color: 'green', live: false, weight: 0, segments: [], healthy: true, hosts: [host('g1', 'api', '1.4.0'), host('g1', 'web', '1.4.1')], versions: { api: ['1.4.0'], web: ['1.4.1'] } },
+      ],
+    });
+    assert.match(text, /^ {2}blue: LIVE 100%; health 2\/2; api 1\.4\.0, web 1\.4\.0$/m);
+    assert.match(text, /^ {2}green: idle 0%; health 2\/2; api 1\.4\.0, web 1\.4\.1$/m);
   });
 });

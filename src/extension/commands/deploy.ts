@@ -1,7 +1,8 @@
-// Blue-Green: Deploy Version — build, ship and start a version on every host of a color (refused
-// on a color with live traffic unless forced).
+// Blue-Green: Deploy Version — build, ship and start a version on every host of a color, or of the
+// apps picked (a per-app deploy: the color's other apps are not touched); refused on a color with
+// live traffic unless forced.
 import { commandTarget } from '../stages/commandTarget';
-import { askVersion, chooseColor, chooseEnvironment, versionMessage } from '../stages/pickers';
+import { askVersion, chooseApps, chooseColor, chooseEnvironment, versionMessage } from '../stages/pickers';
 import type { ExtensionServices } from '../services';
 import { stageLabel } from '../../core/stages/registry';
 import { summarizeStage } from '../stages/stageCommands';
@@ -23,8 +24,18 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
     void vscode.window.showErrorMessage(problem);
     return undefined;
   }
+  const chosenApps = await chooseApps(target, chosen.config, chosen.envName, color);
+  if (!chosenApps) return undefined;
+  const { apps } = chosenApps;
+  const known = chosen.config.apps.map((app) => app.name);
+  const unknown = (apps ?? []).filter((app) => !known.includes(app));
+  if (unknown.length) {
+    void vscode.window.showErrorMessage(`Unknown app${unknown.length > 1 ? 's' : ''} ${unknown.map((a) => `"${a}"`).join(', ')}: the apps in bluegreen.yaml are ${known.join(', ')}.`);
+    return undefined;
+  }
+  const perApp = apps?.length && apps.length < known.length ? known.filter((app) => apps.includes(app)) : undefined;
   return runStageCommand(services, {
-    title: `Deploy ${version} to ${color} on ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: stageLabel('deploy', { color, version }), body: (s) => s.core.deploy(s.ctx, color, version), summarize: summarizeStage,
+    title: `Deploy ${version}${perApp ? ` of ${perApp.join(', ')}` : ''} to ${color} on ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
+    lockLabel: stageLabel('deploy', { color, version, apps: perApp }), body: (s) => s.core.deploy(s.ctx, color, version, { apps: perApp }), summarize: summarizeStage,
   });
 }

@@ -21,6 +21,8 @@ export interface StageCommandOptions {
   from?: number;
   /** Deploy: even to a color with live traffic. */
   force?: boolean;
+  /** Deploy: only these apps (a per-app deploy); absent: asked when the config has more than one app. */
+  apps?: string[];
   /** Sandbox down: also remove the database volume. */
   volumes?: boolean;
   /** Show Plan: run the stage as a dry run (reads only) and show its plan in an editor. */

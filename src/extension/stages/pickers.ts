@@ -100,6 +100,26 @@ export async function askVersion(target: CommandTarget, prompt: string): Promise
   return value?.trim() || undefined;
 }
 
+/**
+ * Deploy: which apps, given or asked with a multi-pick when the config has more than one: every
+ * app picked to start with (from a host in the tree, that host's app). Every app picked: `{}`, a
+ * deploy of the whole color as before; nothing picked is a cancel. Code that passes the version
+ * in its options and no apps deploys every app, as it did before apps could be picked.
+ */
+export async function chooseApps(target: CommandTarget, config: BluegreenConfig, envName: string, color: Color): Promise<{ apps?: string[] } | undefined> {
+  const given = target.options.apps;
+  if (given !== undefined) return { apps: given };
+  if (config.apps.length < 2 || target.options.version !== undefined) return {};
+  const env = findEnvironment(config, envName);
+  const fromHost = target.node?.kind === 'host' ? target.node.row.app : undefined;
+  const picked = await vscode.window.showQuickPick(config.apps.map((app) => {
+    const hosts = env?.kind === 'ssh' ? env.colors[color][app.name]?.length ?? 0 : (env?.hostsPerColor ?? 1);
+    return { label: app.name, description: `${app.route} · ${hosts} host${hosts === 1 ? '' : 's'} of ${color}`, picked: fromHost === undefined || fromHost === app.name, name: app.name };
+  }), { canPickMany: true, title: `Blue-Green: deploy to ${color} (${envName})`, placeHolder: 'Which apps? Unpicked apps are not touched: they keep what they run' });
+  if (!picked?.length) return undefined;
+  return picked.length === config.apps.length ? {} : { apps: picked.map((p) => p.name) };
+}
+
 export type CanarySlice = { percent: number } | { segment: string };
 
 export function percentProblem(value: string): string | undefined {
