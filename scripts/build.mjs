@@ -1,7 +1,8 @@
 // Bundles the two faces with esbuild: the extension (loaded by VS Code) and the CLI.
 // Dependencies are bundled so the VSIX ships no node_modules; native optional bits stay external.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -26,12 +27,55 @@ const EXTENSION_BUDGET_BYTES = 150 * 1024;
 const [extension] = await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', metafile: true }),
   build({ ...common, entryPoints: ['src/extension/engineModules.ts'], outfile: 'dist/engine.js' }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  buildCli(),
   // The traffic panel's webview script with uPlot bundled in, its CSS beside it: no remote content.
   build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: common.minify, logLevel: 'warning', entryPoints: { panel: 'media/panel/src/main.ts' }, outdir: 'media/panel/dist' }),
 ]);
 
 checkExtensionBundle(extension.metafile);
+
+/**
+ * The CLI: ES modules split at every `import()` (dist/cli/*.mjs), so a command loads only its
+ * own module and `--help` loads none (src/cli/start.ts). dist/cli.js, the `bluegreen` bin, only
+ * imports dist/cli/start.mjs. commands.json holds the commands' outlines, from the real commands.
+ */
+async function buildCli() {
+  const { metafile } = await build({
+    ...common,
+    metafile: true,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { start: 'src/cli/start.ts', outlines: 'src/cli/specDump.ts' },
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    // What the bundled CommonJS packages and productFiles() expect of a CommonJS module.
+    banner: {
+      js: [
+        "import { createRequire as __bgCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __bgFileURLToPath } from 'node:url';",
+        "import { dirname as __bgDirname } from 'node:path';",
+        'const require = __bgCreateRequire(import.meta.url);',
+        'const __filename = __bgFileURLToPath(import.meta.url);',
+        'const __dirname = __bgDirname(__filename);',
+      ].join('\n'),
+    },
+  });
+  const { commandOutlines } = await import(pathToFileURL('dist/cli/outlines.mjs').href);
+  writeFileSync('dist/cli/commands.json', JSON.stringify(await commandOutlines()));
+  // Chunks of earlier builds go; the folder stays, so a CLI running meanwhile keeps its files.
+  const current = new Set(Object.keys(metafile.outputs).map((file) => file.replace(/^dist\/cli\//, '')));
+  current.delete('outlines.mjs');
+  current.add('commands.json');
+  for (const file of readdirSync('dist/cli')) if (!current.has(file)) rmSync(`dist/cli/${file}`);
+  writeFileSync('dist/cli.js', [
+    '#!/usr/bin/env node',
+    '// The `bluegreen` CLI (scripts/build.mjs): the program is dist/cli/start.mjs.',
+    "import('./cli/start.mjs').then((cli) => cli.run(), (error) => { process.stderr.write(`bluegreen: cannot load dist/cli/start.mjs: ${error.message}\\n  → rebuild with npm run build\\n`); process.exitCode = 1; });",
+    '',
+  ].join('\n'));
+  chmodSync('dist/cli.js', 0o755);
+}
 
 /** Fails the build when a heavy module slips back into dist/extension.js (`--report` lists its inputs). */
 function checkExtensionBundle(metafile) {
