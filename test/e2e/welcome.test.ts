@@ -1,5 +1,6 @@
 // A workspace without bluegreen.yaml: the Environments view shows its welcome content with a
-// "Create bluegreen.yaml" button; pressing it writes a starter config and fills the tree.
+// "Create bluegreen.yaml" button; pressing it in a folder with no app says what it looks for and
+// offers the starter config, which it writes and the tree then shows.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +37,12 @@ describe('workbench without bluegreen.yaml (code-server + Chromium)', function (
     await create.waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, '07-welcome.png') });
     await create.click();
+    // The workspace holds no app init recognises: it says what it looks for and offers the starter.
+    const message = page.locator(WORKBENCH.dialogMessage);
+    await message.waitFor({ timeout: 30_000 });
+    assert.match(await message.innerText(), /Nothing in .* is recognised as an app/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, '07b-nothing-recognised.png') });
+    await page.locator(WORKBENCH.dialogButton('Write Starter Config')).click();
     const rows = page.locator(WORKBENCH.treeRows('Environments'));
     await rows.filter({ hasText: 'production' }).first().waitFor({ timeout: 30_000 });
     assert.ok(fs.existsSync(path.join(workbench.workspace, 'bluegreen.yaml')));

@@ -71,7 +71,8 @@ describe('environments tree', () => {
       await vscode.workspace.fs.delete(config());
       assert.equal((await tree.refresh()).kind, 'none');
       assert.deepEqual(await tree.getChildren(), []);
-      const created = await vscode.commands.executeCommand<vscode.Uri>('bluegreen.createConfig');
+      // Nothing in the test workspace is an app: take the starter config init offers then.
+      const created = await vscode.commands.executeCommand<vscode.Uri>('bluegreen.createConfig', { starter: true });
       assert.equal(created?.fsPath, config().fsPath);
       const state = await tree.current();
       assert.equal(state.kind, 'valid', state.kind === 'invalid' ? JSON.stringify(state.errors) : '');

@@ -16,6 +16,8 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha/lib/mocha.cjs') as typeof import('mocha');
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
+  // BLUEGREEN_TEST_GREP (in the runner's environment, which the extension host inherits) runs only the matching tests.
+  if (process.env.BLUEGREEN_TEST_GREP) mocha.grep(new RegExp(process.env.BLUEGREEN_TEST_GREP));
   // The Restricted Mode tests need a workspace that is not trusted: they run in a second workbench.
   const suffix = process.env.BLUEGREEN_TEST_UNTRUSTED === '1' ? '.untrusted.js' : '.test.js';
   for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith(suffix)).sort()) {
