@@ -13,6 +13,9 @@ import Docker from 'dockerode';
 import { requireConfig } from '../../src/core/config';
 import { BluegreenConfig } from '../../src/core/model';
 import { down } from '../../src/core/sandbox';
+import { buildImage } from '../../src/core/docker/build';
+import { BuildContext } from '../../src/core/docker/buildContext';
+import type { BuildStep } from '../../src/core/docker/buildProgress';
 import { CliRunner, cliRunner, ensureCliBuilt } from '../helpers/cli';
 
 const ENV = 'progresstest';
@@ -112,5 +115,35 @@ describe('sandbox up: the progress of a first build and of the health wait', fun
     const again = await cli.ok('sandbox', 'up');
     assert.doesNotMatch(again.stderr, /\[image |\[health\] waiting/);
     assert.match(again.stderr, /progresstest is up: 0 created, 3 kept/);
+  });
+});
+
+describe('buildImage: a step that runs long says it still runs, with its last output line', function () {
+  this.timeout(5 * 60_000);
+  const docker = new Docker();
+  const tag = 'bgprogress/sleepy:test';
+
+  after(async () => {
+    await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  });
+
+  it('reports each step as it begins, the long one every interval while it runs, and counts the steps', async () => {
+    const context = new BuildContext().addFile('Dockerfile', Buffer.from('FROM debian:bookworm-slim\nRUN echo warming up && sleep 4 && echo done\nENV READY=1\n'));
+    const steps: BuildStep[] = [];
+    const still: { index: number; seconds: number; last: string }[] = [];
+    const summary = await buildImage(docker, context, {
+      tag, noCache: true, stillRunningEveryMs: 1000,
+      onStep: (step) => steps.push(step),
+      onStillRunning: (step, seconds, last) => still.push({ index: step.index, seconds, last }),
+    });
+    assert.deepEqual(steps.map((s) => [s.index, s.total, s.instruction, s.cached]), [
+      [1, 3, 'FROM debian:bookworm-slim', false],
+      [2, 3, 'RUN echo warming up && sleep 4 && echo done', false],
+      [3, 3, 'ENV READY=1', false],
+    ]);
+    assert.ok(still.length >= 2, JSON.stringify(still));
+    assert.ok(still.every((s) => s.index === 2 && s.seconds >= 1), JSON.stringify(still));
+    assert.ok(still.some((s) => s.last === 'warming up'), JSON.stringify(still));
+    assert.deepEqual({ steps: summary.steps, total: summary.total, cached: summary.cached }, { steps: 3, total: 3, cached: 0 });
   });
 });

@@ -13,6 +13,7 @@ import { substituteVersion } from '../config/values';
 import { BuildArtifactOptions, buildArtifact, plannedArtifact } from './buildArtifact';
 import { checkReleaseTarball } from './tarball';
 import { report } from '../sandbox/progress';
+import { shorten } from '../docker/buildProgress';
 
 export interface ResolvedArtifact {
   app: string;
@@ -132,7 +133,17 @@ async function resolveOnce(config: BluegreenConfig, app: AppSpec, version: strin
     const cwd = path.dirname(config.file);
     if (command) {
       report(options, 'artifact', `running \`${command}\` in ${cwd}`);
-      await runLocalBuild(command, cwd, version, (line) => report(options, 'build', line), options.signal);
+      // Its lines are raw build output (`build`, which the faces keep out of sight); say that it
+      // still runs, with its last line, and how long it took.
+      const started = Date.now();
+      let last = '';
+      const heartbeat = setInterval(() => report(options, 'artifact', `\`${command}\` still running (${Math.round((Date.now() - started) / 1000)} s)${last ? `: ${shorten(last.trim(), 70)}` : ''}`), 15_000);
+      try {
+        await runLocalBuild(command, cwd, version, (line) => { last = line; report(options, 'build', line); }, options.signal);
+      } finally {
+        clearInterval(heartbeat);
+      }
+      report(options, 'artifact', `\`${command}\` done in ${Math.round((Date.now() - started) / 1000)} s`);
     }
     requireFile(config, app, written, file, command);
     await checkReleaseTarball(file, artifactOrigin(config, app));
