@@ -7,14 +7,14 @@ const njs = { package: 'libnginx-mod-http-js', kind: 'njs' as const, for: 'moves
 const node = { package: 'nodejs', kind: 'runtime' as const, for: 'web' };
 
 describe('hosts setup: the packages a host lacks, described', () => {
-  it('without --install: one "would install" line, routers grouped by package', () => {
+  it('without --install: one "would install" line, hosts grouped by package, routers first', () => {
     const needs: PackageNeed[] = [
       { host: 'app-blue-1', ...node, status: 'missing' },
       { host: 'lb1', ...njs, status: 'missing' },
       { host: 'lb2', ...njs, status: 'missing' },
     ];
     assert.deepEqual(describePackages(needs), [
-      'would install with --install: app-blue-1: nodejs (web); lb1, lb2: libnginx-mod-http-js (moves traffic without reloads)',
+      'would install with --install: lb1, lb2: libnginx-mod-http-js (moves traffic without reloads); app-blue-1: nodejs (web)',
     ]);
   });
 

@@ -371,7 +371,8 @@ export function describePackages(packages: PackageNeed[]): string[] {
   const lines: string[] = [];
   for (const status of ['missing', 'installed', 'failed', 'manual'] as const) {
     const groups = new Map<string, { hosts: string[]; what: string }>();
-    for (const p of packages.filter((x) => x.status === status)) {
+    // Routers first, as a run's report lists them.
+    for (const p of packages.filter((x) => x.status === status).sort((x, y) => Number(x.kind === 'runtime') - Number(y.kind === 'runtime'))) {
       const what = `${p.package} (${p.for}${p.detail ? `: ${p.detail}` : ''})`;
       const group = groups.get(what) ?? { hosts: [], what };
       group.hosts.push(p.host);
