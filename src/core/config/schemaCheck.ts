@@ -1,56 +1,16 @@
 // Checks the shape of the config against schema/bluegreen.schema.json (the same file YAML editors
 // use) with ajv, and turns each ajv error into an issue a person can act on.
 
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import schema from '../../../schema/bluegreen.schema.json';
+import type { ErrorObject } from 'ajv';
 import type { ConfigIssue, PathSegment } from './configPath';
-import * as values from './values';
-import { checkWebhookUrl } from '../notify/webhookSpec';
+import { FORMAT_CHECKS } from './schemaFormats';
+import { schemaValidator } from './schemaValidator';
 
-/** The schema's `bg-*` formats: each is one of the value checks, so ajv and the messages agree. */
-export const FORMAT_CHECKS: Record<string, values.ValueCheck> = {
-  'bg-name': values.checkName,
-  'bg-url-path': values.checkUrlPath,
-  'bg-route': values.checkRoute,
-  'bg-header-name': values.checkHeaderName,
-  'bg-cookie-name': values.checkCookieName,
-  'bg-value': values.checkCookieOrHeaderValue,
-  'bg-regex': values.checkRegex,
-  'bg-version': values.checkVersion,
-  'bg-duration': values.checkDuration,
-  'bg-percent': values.checkPercent,
-  'bg-host': values.checkHostName,
-  'bg-ssh-target': values.checkSshTarget,
-  'bg-user-name': values.checkUserName,
-  'bg-ssh-option-name': values.checkSshOptionName,
-  'bg-single-line': values.checkSingleLine,
-  'bg-file-path': values.checkFilePath,
-  'bg-deploy-command': values.checkDeployCommand,
-  'bg-artifact-path': values.checkArtifactPath,
-  'bg-artifact-build': values.checkArtifactBuild,
-  'bg-image': values.checkImageReference,
-  'bg-env-ref': values.checkEnvReference,
-  'bg-docker-host': values.checkDockerHost,
-  'bg-webhook-url': checkWebhookUrl,
-};
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-    for (const [name, check] of Object.entries(FORMAT_CHECKS)) {
-      ajv.addFormat(name, { type: 'string', validate: (value: string) => check(value) === undefined });
-    }
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
-}
+export { FORMAT_CHECKS };
 
 /** Every way the data departs from the schema, one issue per offending node. */
 export function checkSchema(data: unknown): ConfigIssue[] {
-  const validate = validator();
+  const validate = schemaValidator();
   if (validate(data)) return [];
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
