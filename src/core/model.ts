@@ -84,6 +84,8 @@ export interface TrafficSpec {
   canary: CanaryThresholds;
   /** Cookie the router sets to keep a client on one side of a percentage split. */
   stickyCookie: string;
+  /** How long drain and switch wait for the requests in flight on the color users left. */
+  drainTimeoutSeconds: number;
 }
 
 export interface SmokeCheck {

@@ -61,6 +61,7 @@ const traffic: TrafficSpec = {
   preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
   canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 },
   stickyCookie: 'bluegreen_bucket',
+  drainTimeoutSeconds: 30,
 };
 
 function appSpec(name: string, route: string, port: number): AppSpec {

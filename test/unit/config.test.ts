@@ -92,6 +92,7 @@ describe('config: parseConfig', () => {
         preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
         canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 },
         stickyCookie: 'bluegreen_split',
+        drainTimeoutSeconds: 30,
       });
       assert.deepEqual(config.smoke, [{ path: '/api/version', expect: 200, contains: 'version' }]);
       assert.deepEqual(config.release, [

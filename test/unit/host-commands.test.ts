@@ -147,7 +147,7 @@ describe('host commands: an app host', () => {
 describe('the router change as applyState runs it (read from a dry run)', () => {
   const traffic: TrafficSpec = {
     initial: { blue: 100, green: 0 }, segments: [], preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
-    canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 }, stickyCookie: 'bluegreen_bucket',
+    canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 }, stickyCookie: 'bluegreen_bucket', drainTimeoutSeconds: 30,
   };
   const previous = initialState(traffic, { blue: {}, green: {} }, 'ann@box', 'hosts setup', new Date('2026-12-01T00:00:00Z'));
   const next = nextState(previous, { weights: { blue: 0, green: 100 }, segments: [] }, { changedBy: 'ann@box', stage: 'switch green', now: new Date('2026-12-01T00:01:00Z') });

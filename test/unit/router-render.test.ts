@@ -19,6 +19,7 @@ const traffic: TrafficSpec = {
   preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
   canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 },
   stickyCookie: 'bluegreen_bucket',
+  drainTimeoutSeconds: 30,
 };
 
 function input(overrides: Partial<RenderInput> = {}): RenderInput {

@@ -11,6 +11,7 @@ const traffic: TrafficSpec = {
   preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' },
   canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 },
   stickyCookie: 'bluegreen_bucket',
+  drainTimeoutSeconds: 30,
 };
 const versions = { blue: { web: '1.0.0', api: '1.0.0' }, green: { api: '1.1.0', web: '1.1.0' } };
 const when = new Date('2025-01-02T03:04:05.000Z');

@@ -52,7 +52,7 @@ describe('verify: the host probe', () => {
 describe('verify: the router names the color of a preview request', () => {
   it('adds the routed color on preview requests only, and an upstream cannot set it', () => {
     const conf = renderBaseConfig({
-      apps: [web], traffic: { initial: { blue: 100, green: 0 }, segments: [], preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' }, canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 }, stickyCookie: 'bluegreen_split' },
+      apps: [web], traffic: { initial: { blue: 100, green: 0 }, segments: [], preview: { header: 'X-Bluegreen-Preview', cookie: 'bluegreen_preview' }, canary: { windowSeconds: 60, maxErrorRate: 0.01, maxP95Ms: 800 }, stickyCookie: 'bluegreen_split', drainTimeoutSeconds: 30 },
       topology: { routers: ['lb1'], colors: { blue: { web: ['app1'] }, green: { web: ['app2'] } }, addresses: { lb1: 'lb1', app1: 'app1', app2: 'app2' } },
       mode: 'njs', paths: DEFAULT_ROUTER_PATHS, listenPort: 80,
     });

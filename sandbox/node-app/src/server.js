@@ -59,7 +59,7 @@ async function createOrder(request, response) {
 async function handle(request, response) {
   response.setHeader('X-Bluegreen-Color', settings.color);
   response.setHeader('X-App-Version', settings.version);
-  const { pathname } = new URL(request.url, 'http://localhost');
+  const { pathname, searchParams } = new URL(request.url, 'http://localhost');
   if (faults.failsThisRequest(pathname)) {
     sendJson(response, 500, { error: 'flaky sample build: failing this request on purpose' });
     return;
@@ -73,6 +73,11 @@ async function handle(request, response) {
   try {
     if (pathname === '/health') {
       sendJson(response, 200, { status: 'ok' });
+    } else if (pathname === '/slow') {
+      // A request that takes its time (`?ms=`, at most 30 s): what a drain must wait for.
+      const ms = Math.min(Math.max(Number(searchParams.get('ms')) || 1000, 0), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      sendJson(response, 200, { slept: ms, color: settings.color, version: settings.version });
     } else if (pathname === '/' && request.method === 'GET') {
       const [api, orders] = await Promise.all([
         fetchApiVersion(settings),

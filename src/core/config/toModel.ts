@@ -29,6 +29,7 @@ export const DEFAULTS = {
   canaryWindow: '60s',
   canaryMaxErrorRate: '1%',
   canaryMaxP95: '800ms',
+  drainTimeout: '30s',
   smokeExpect: 200,
   dockerfile: 'Dockerfile',
   zombieAfter: '5m',
@@ -68,6 +69,7 @@ interface RawConfig {
     preview?: { header?: string; cookie?: string };
     stickyCookie?: string;
     canary?: { window?: string; maxErrorRate?: string; maxP95?: string };
+    drainTimeout?: string;
   };
   smoke?: { path: string; expect?: number; contains?: string }[];
   release?: RawStep[];
@@ -138,6 +140,7 @@ function toTraffic(traffic: NonNullable<RawConfig['traffic']>): TrafficSpec {
       maxP95Ms: parseDurationMs(canary.maxP95 ?? DEFAULTS.canaryMaxP95),
     },
     stickyCookie: traffic.stickyCookie ?? DEFAULTS.stickyCookie,
+    drainTimeoutSeconds: parseDurationMs(traffic.drainTimeout ?? DEFAULTS.drainTimeout) / 1000,
   };
 }
 

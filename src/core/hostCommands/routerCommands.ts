@@ -203,3 +203,20 @@ export function smokeRequestCommand(url: string, previewHeader: string, color: s
       sudo: false, effect: 'read', timeoutMs: 15_000, assumed: assumedAnswer === undefined ? undefined : { stdout: assumedAnswer },
     });
 }
+
+/** Separates `ss`'s sockets from the upstream names' addresses in upstreamConnectionsCommand's output. */
+export const UPSTREAM_CONNECTIONS_SEPARATOR = '--bluegreen-addresses--';
+
+/**
+ * The router's established TCP connections to the given upstream ports, with their timers (`ss -i`:
+ * lastsnd/lastrcv), then the addresses each upstream name resolves to here (as nginx resolved it).
+ * No sudo: socket information is readable by any user. Exits 127 without `ss` (iproute2).
+ */
+export function upstreamConnectionsCommand(ports: number[], names: string[]): HostCommand {
+  const filter = [...new Set(ports)].sort((a, b) => a - b).map((port) => `dport = :${port}`).join(' or ');
+  // Each name's addresses under an `@ name` line: getent prints the canonical name, not the one asked.
+  const lookups = names.map((name) => `; echo ${q(`@ ${name}`)}; getent ahosts ${q(name)}`).join('');
+  return hostCommand('count the connections to the upstreams',
+    `command -v ss >/dev/null || exit 127; ss -Htni state established ${q(`( ${filter} )`)} || exit 3; echo ${UPSTREAM_CONNECTIONS_SEPARATOR}${lookups}; true`,
+    { sudo: false, effect: 'read', timeoutMs: 10_000 });
+}

@@ -1,9 +1,12 @@
-// drain <color>: every user to the other color; the drained color keeps serving preview requests.
+// drain <color>: every user to the other color, then wait (up to traffic.drainTimeout) for the
+// requests the color was serving to finish, so a deploy right after cuts none. The drained color
+// keeps serving preview requests.
 import { Color, otherColor } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
 import { describePlan } from '../router/describePlan';
 import { StageContext, StageResult } from './stageContext';
+import { describeInFlight, waitForInFlight } from './inFlightWait';
 
 export async function drain(ctx: StageContext, color: Color): Promise<StageResult> {
   const started = Date.now();
@@ -12,5 +15,6 @@ export async function drain(ctx: StageContext, color: Color): Promise<StageResul
     stage,
     plan: () => percentPlan(otherColor(color), 100),
   });
-  return { stage, summary: `${color} drained: ${describePlan(result.next.plan)}`, warnings: result.warnings, durationMs: Date.now() - started };
+  const inFlight = describeInFlight(color, await waitForInFlight(ctx, color));
+  return { stage, summary: `${color} drained: ${describePlan(result.next.plan)}; ${inFlight.line}`, warnings: [...result.warnings, ...inFlight.warnings], durationMs: Date.now() - started };
 }

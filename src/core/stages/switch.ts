@@ -1,11 +1,13 @@
-// switch <color>: every user to one color. Warns when that color was not verified since its
-// last deploy — the story's team tested green before they switched.
-import { Color, RouterState } from '../model';
+// switch <color>: every user to one color, then wait (as drain does) for the requests the other
+// color was serving to finish. Warns when that color was not verified since its last deploy —
+// the story's team tested green before they switched.
+import { Color, RouterState, otherColor } from '../model';
 import { percentPlan } from '../router';
 import { changeTraffic } from './changeTraffic';
 import { connectionGate } from './connectionGate';
 import { describePlan } from '../router/describePlan';
 import { StageContext, StageResult } from './stageContext';
+import { describeInFlight, waitForInFlight } from './inFlightWait';
 
 export async function switchTo(ctx: StageContext, color: Color): Promise<StageResult> {
   const started = Date.now();
@@ -25,7 +27,8 @@ export async function switchTo(ctx: StageContext, color: Color): Promise<StageRe
       return percentPlan(color, 100);
     },
   });
-  return { stage, summary: `switched to ${color}: ${describePlan(result.next.plan)}`, warnings: [...warnings, ...result.warnings], durationMs: Date.now() - started };
+  const inFlight = describeInFlight(otherColor(color), await waitForInFlight(ctx, otherColor(color)));
+  return { stage, summary: `switched to ${color}: ${describePlan(result.next.plan)}; ${inFlight.line}`, warnings: [...warnings, ...result.warnings, ...inFlight.warnings], durationMs: Date.now() - started };
 }
 
 export function unverifiedWarning(state: RouterState, color: Color): string | undefined {
