@@ -87,7 +87,7 @@ describe('sandbox up: the progress of a first build and of the health wait', fun
     assert.match(lines[0] ?? '', new RegExp(`^\\[image ${REPOSITORY}:${VERSION}\\] building ${REPOSITORY}:${VERSION}-[0-9a-f]{12}$`), stderr);
     const notice = lines.findIndex((l) => l.includes(`first build of ${REPOSITORY} (none on this engine yet, nothing cached)`));
     assert.ok(notice > 0, `a first-build notice:\n${stderr}`);
-    assert.match(lines[notice], /this usually takes about \d+ s on 2 cores$/);
+    assert.match(lines[notice], /this takes up to about \d+ s on 2 cores$/);
     // Said just before the first RUN, the step that makes it slow.
     assert.match(lines[notice + 1], new RegExp(`^\\[image ${REPOSITORY}:${VERSION}\\] step \\d+/\\d+: RUN /opt/bluegreen/bin/deploy ${APP} ${VERSION} --install-only$`));
   });
