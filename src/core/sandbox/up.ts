@@ -62,7 +62,7 @@ interface Placed {
 export async function up(config: BluegreenConfig, envName: string | DockerEnvironment, options: UpOptions = {}): Promise<UpResult> {
   const sandbox = dockerEnvironment(config, envName);
   const env = sandbox.name;
-  report(options, 'engine', sandbox.dockerHost || 'default socket');
+  report(options, 'engine', `Docker engine at ${sandbox.dockerHost || process.env.DOCKER_HOST || 'the default socket'}`);
   const docker = await requireEngine(sandbox.dockerHost);
   // Before anything is built or removed: another project's sandbox of the same name stays as it is.
   await refuseForeign(docker, config, sandbox);
