@@ -5,7 +5,9 @@
 // --install apt-get installs them from Debian's mirror (the images keep no package index, so the
 // install's index update runs too) and the router is set up in njs mode. A second router stands
 // in for a host that is not Debian-like: apt-get is moved off its PATH (setup looks for it with
-// `command -v apt-get`), and setup names the package for the operator to install and goes on.
+// `command -v apt-get`), and setup names the package for the operator to install and goes on. A
+// third app host's apt points at a mirror that does not resolve (an operator's mistake): its
+// install fails, says apt's reason, and the rest of setup goes on.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,11 +50,11 @@ function configYaml(servers: PlainServers): string {
     `      identityFile: ${JSON.stringify(servers.identityFile)}`,
     `      options: { UserKnownHostsFile: ${JSON.stringify(servers.knownHosts)}, StrictHostKeyChecking: "yes", IdentitiesOnly: "yes" }`,
     '    hosts:',
-    ...['lb1', 'lb2', 'web1', 'web2'].map((n) => `      ${n}: { ssh: 127.0.0.1, port: ${host(n).sshPort}, address: ${n} }`),
+    ...['lb1', 'lb2', 'web1', 'web2', 'web3'].map((n) => `      ${n}: { ssh: 127.0.0.1, port: ${host(n).sshPort}, address: ${n} }`),
     '    routers: [lb1, lb2]',
     '    colors:',
     '      blue: { web: [web1] }',
-    '      green: { web: [web2] }',
+    '      green: { web: [web2, web3] }',
     '',
   ].join('\n');
 }
@@ -86,7 +88,10 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
       // web1: docs/hosts.md's steps for every host only, so no Node.js; web2 has it (the `web` block).
       { name: 'web1', role: 'app', color: 'blue', apps: [] },
       { name: 'web2', role: 'app', color: 'green', apps: ['web'] },
+      { name: 'web3', role: 'app', color: 'green', apps: [] },
     ]);
+    const mirror = await servers.exec('web3', "sed -i 's#http://deb.debian.org#http://deb.debian.invalid#' /etc/apt/sources.list && grep -q invalid /etc/apt/sources.list");
+    assert.equal(mirror.exitCode, 0, mirror.stderr);
     const away = await servers.exec('lb2', 'mv /usr/bin/apt-get /usr/bin/apt-get.elsewhere && ! command -v apt-get');
     assert.equal(away.exitCode, 0, away.stderr);
     configFile = path.join(mkdtempSync(path.join(tmpdir(), `${PREFIX}-config-`)), 'bluegreen.yaml');
@@ -120,7 +125,7 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
 
   it('without --install: names what it would install, warns that deploys of web fail on web1, and sets up as before (reload fallback)', async () => {
     const text = plain.stdout;
-    assert.match(text, /^would install with --install: lb1: libnginx-mod-http-js \(moves traffic without reloads\); web1: nodejs \(web\)$/m);
+    assert.match(text, /^would install with --install: lb1: libnginx-mod-http-js \(moves traffic without reloads\); web1, web3: nodejs \(web\)$/m);
     assert.match(text, /^no apt-get, the operator installs: lb2: libnginx-mod-http-js \(moves traffic without reloads\)$/m);
     assert.match(text, /router lb1: reload mode/);
     assert.match(text, /router lb2: reload mode/);
@@ -135,10 +140,16 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
   it('with --install: apt-get installs the njs module and Node.js; lb1 is set up in njs mode, lb2 (no apt-get) stays in reload mode and is named', async () => {
     const text = installed.stdout;
     assert.match(text, /^installed: lb1: libnginx-mod-http-js \(moves traffic without reloads\); web1: nodejs \(web\)$/m);
+    // web3's mirror does not resolve: apt's own lines say so, and setup went on (web3 set up too).
+    assert.match(text, /^could not install: web3: nodejs \(web: W: Failed to fetch http:\/\/deb\.debian\.invalid\/.*Could not resolve 'deb\.debian\.invalid'.* \/ E: Unable to locate package nodejs\)$/m);
+    assert.match(text, /note: web3: web runs on nodejs, which is not installed: deploys of web to web3 will fail until it is; apt-get could not install it \(W: .*\); fix that and run bluegreen hosts setup --env install --ssh-user admin --install again, or install it by hand: sudo apt-get install -y --no-install-recommends nodejs/);
+    assert.match(text, /app host web3: web/);
+    assert.equal(await exitOf('web3', 'test -e /opt/bluegreen/tooling.json'), 0);
     assert.match(text, /^no apt-get, the operator installs: lb2: libnginx-mod-http-js/m);
     assert.match(text, /router lb1: njs mode, kept its traffic plan/);
     assert.match(text, /router lb2: reload mode/);
     assert.doesNotMatch(text, /note: web1: web runs on nodejs/);
+    assert.match(installed.stderr, /web3: could not install nodejs: W: Failed to fetch/);
     assert.match(installed.stderr, /lb1: installing libnginx-mod-http-js with apt-get/);
     assert.match(installed.stderr, /lb1: njs found: traffic moves without reloads/);
     // What apt installed, for real: Debian's package states, the module where the product looks.
@@ -155,9 +166,10 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     assert.equal(await exitOf('lb2', `test -e ${NJS_MODULE_PATH}`), 1);
   });
 
-  it('run again with --install: nothing left to install, nothing reloaded', async () => {
-    assert.doesNotMatch(again.stdout, /^(would install|installed|could not install)/m);
-    assert.doesNotMatch(again.stderr, /installing/);
+  it('run again with --install: nothing left to install but web3\'s, nothing reloaded', async () => {
+    assert.doesNotMatch(again.stdout, /^(would install|installed)/m);
+    assert.match(again.stdout, /^could not install: web3: nodejs/m);
+    assert.deepEqual(again.stderr.match(/^\S+: installing .*$/gm), ['web3: installing nodejs with apt-get']);
     assert.match(again.stdout, /router lb1: njs mode, kept its traffic plan, config unchanged/);
   });
 });

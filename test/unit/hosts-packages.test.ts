@@ -1,7 +1,7 @@
 // hosts setup's missing packages as the operator reads them (describePackages): hosts grouped by
 // package, one line per outcome.
 import * as assert from 'node:assert/strict';
-import { PackageNeed, describePackages } from '../../src/core/hosts/setupHosts';
+import { PackageNeed, aptReason, describePackages } from '../../src/core/hosts/setupHosts';
 
 const njs = { package: 'libnginx-mod-http-js', kind: 'njs' as const, for: 'moves traffic without reloads' };
 const node = { package: 'nodejs', kind: 'runtime' as const, for: 'web' };
@@ -30,5 +30,21 @@ describe('hosts setup: the packages a host lacks, described', () => {
       'no apt-get, the operator installs: lb2: libnginx-mod-http-js (moves traffic without reloads)',
     ]);
     assert.deepEqual(describePackages([]), []);
+  });
+
+  it('says why apt failed: its own E:/W: lines (an unreachable mirror warns at the update), else its last lines', () => {
+    const unreachable = [
+      'Ign:1 http://deb.debian.invalid/debian bookworm InRelease',
+      "W: Failed to fetch http://deb.debian.invalid/debian/dists/bookworm/InRelease  Could not resolve 'deb.debian.invalid'",
+      'W: Some index files failed to download. They have been ignored, or old ones used instead.',
+      'Reading package lists...',
+      'Building dependency tree...',
+      'E: Unable to locate package nodejs',
+      '',
+    ].join('\n');
+    assert.equal(aptReason(unreachable), "W: Failed to fetch http://deb.debian.invalid/debian/dists/bookworm/InRelease  Could not resolve 'deb.debian.invalid'"
+      + ' / W: Some index files failed to download. They have been ignored, or old ones used instead. / E: Unable to locate package nodejs');
+    assert.equal(aptReason('one\ntwo\nthree\nfour\n'), 'two / three / four');
+    assert.equal(aptReason(''), '');
   });
 });

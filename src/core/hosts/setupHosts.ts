@@ -96,6 +96,9 @@ export async function setupHosts(handle: EnvironmentHandle, actor: string, progr
       .then((needs) => { packages.push(...needs); return needs; });
     const appHosts = await setupAppHosts(on, record, progress, notes, provide);
     const routers = await setupRouters(on, actor, record, progress, provide);
+    // In the config's order (hosts are set up in parallel): routers, then app hosts.
+    const order = [...handle.topology.routers, ...appsByHost(handle).keys()];
+    packages.sort((x, y) => order.indexOf(x.host) - order.indexOf(y.host));
     notes.push(...runtimeNotes(packages, setupCommandLine(handle.env.name, options)));
     notes.push(...await stageUserGroupNotes(handle, on));
     return { routers, appHosts, notes, packages };
@@ -337,9 +340,20 @@ async function providePackages(host: string, t: Transport, sudo: boolean, wanted
   }
   const output = `${result.stdout}\n${result.stderr}`;
   const refused = sudoRefusal(output);
-  const detail = refused ? `the login may not run apt-get as root (${refused})` : output.trim().split('\n').filter((l) => l.trim()).slice(-3).join(' / ') || `apt-get exited ${result.code}`;
+  const detail = refused ? `the login may not run apt-get as root (${refused})` : aptReason(output) || `apt-get exited ${result.code}`;
   progress(`${host}: could not install ${names}: ${detail}`);
   return wanted.map((w) => ({ host, ...w, status: 'failed', detail }));
+}
+
+/**
+ * Why apt failed, from its output's last lines: its own error and warning lines when it printed
+ * some (an unreachable mirror is only a warning of `apt-get update`, before the install's "Unable
+ * to locate package"), else the last lines.
+ */
+export function aptReason(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const said = lines.filter((l) => /^(E|W|Err):/.test(l));
+  return (said.length ? said : lines).slice(-3).join(' / ');
 }
 
 /** The command that installs what setup found missing, as the operator ran setup. */
