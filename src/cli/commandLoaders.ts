@@ -1,16 +1,7 @@
 // commandTable.ts's entries, each loaded only when one of its commands runs (start.ts): the same
 // registrars in the same order, which specDump.ts checks at every build.
-import * as path from 'node:path';
 import type { Registrar } from './context';
-
-// From source (mocha's tsx/cjs hook, which covers require but not import()), the same modules
-// through require; the path is a variable so that esbuild leaves it alone.
-const fromSource = path.extname(__filename) === '.ts';
-
-function load<T>(bundled: () => Promise<T>, file: string): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return fromSource ? Promise.resolve().then(() => require(path.join(__dirname, file)) as T) : bundled();
-}
+import { lazyModule as load } from './lazyModule';
 
 export const commandLoaders: Array<() => Promise<Registrar>> = [
   () => load(() => import('./commands/validate'), 'commands/validate').then((m) => m.registerValidate),

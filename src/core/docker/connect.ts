@@ -1,13 +1,23 @@
 // Connects to a Docker engine and proves it answers. The CLI and the editor call
 // `requireEngine` first so a missing engine is one clear message, not a socket error later.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { PrerequisiteError } from '../errors';
+
+/**
+ * dockerode (with ssh2 and grpc-js: most of the CLI's code) is evaluated at the first connection,
+ * not when this module loads: a stage over SSH never needs it (docs/benchmarks.md, CLI start).
+ */
+function dockerode(): typeof Docker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('dockerode') as typeof Docker;
+}
 
 /**
  * Opens a client for `dockerHost` (DOCKER_HOST style: `unix:///path`, `tcp://host:port`,
  * `ssh://…`) or, when empty, for DOCKER_HOST / the default socket as docker-modem resolves them.
  */
 export function connectDocker(dockerHost = ''): Docker {
+  const Docker = dockerode();
   if (!dockerHost) return new Docker();
   const url = new URL(dockerHost);
   if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname });
