@@ -24,7 +24,7 @@ export { bootstrap } from '../core/stages/bootstrap';
 export { confirmOrStop } from '../core/stages/confirm';
 export { describePlan } from '../core/router/describePlan';
 export { readLock, releaseLock } from '../core/fleet/lock';
-export { setupHosts } from '../core/hosts/setupHosts';
+export { describePackages, setupHosts } from '../core/hosts/setupHosts';
 export { up as sandboxUp, down as sandboxDown, formatSandboxProgress } from '../core/sandbox';
 export { detectApps, writeInitConfig, LOOKS_FOR } from '../core/init';
 export { LABEL_SANDBOX } from '../core/sandbox/naming';

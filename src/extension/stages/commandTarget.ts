@@ -29,6 +29,8 @@ export interface StageCommandOptions {
   dryRun?: boolean;
   /** Set Up Hosts: log in as this user for the setup (an administrator, once); the stages keep ssh.user. */
   sshUser?: string;
+  /** Set Up Hosts: install the Debian packages a host lacks (the CLI's --install); absent: asked when setup finds some. */
+  install?: boolean;
 }
 
 export interface CommandTarget {
