@@ -161,8 +161,19 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     // njs mode on lb1: no fallback plan, nginx took the njs config and answers ("not released yet").
     assert.notEqual(await exitOf('lb1', 'test -e /etc/bluegreen/plan.conf'), 0);
     assert.equal(await exitOf('lb1', 'nginx -t'), 0);
-    const answer = await servers.exec('lb1', "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1/");
-    assert.equal(answer.stdout, '503');
+    const status = async () => (await servers.exec('lb1', "curl -s -o /dev/null -w '%{http_code}' --max-time 10 http://127.0.0.1/")).stdout;
+    assert.equal(await status(), '503', 'no users until the first release');
+    // The running nginx routes with njs (the module loaded at setup's reload, not only on disk): it
+    // reads the state document per request, so a plan written there is followed without a reload —
+    // blue's web1, where no app listens yet (502), instead of "not released yet".
+    const statePath = '/var/lib/bluegreen/state.json';
+    const kept = (await servers.exec('lb1', `cat ${statePath}`)).stdout;
+    const state = JSON.parse(kept) as { plan: { weights: { blue: number; green: number } } };
+    state.plan.weights = { blue: 100, green: 0 };
+    await servers.put('lb1', statePath, `${JSON.stringify(state, null, 2)}\n`);
+    assert.equal(await status(), '502', 'the plan on disk is followed at once (njs), with no reload');
+    await servers.put('lb1', statePath, kept);
+    assert.equal(await status(), '503');
     assert.equal(await exitOf('lb2', `test -e ${NJS_MODULE_PATH}`), 1);
   });
 
