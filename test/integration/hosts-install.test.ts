@@ -132,6 +132,7 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     assert.match(text, /app host web1: web/);
     assert.match(text, /note: web1: web runs on nodejs, which is not installed: deploys of web to web1 will fail until it is; install it with bluegreen hosts setup --env install --ssh-user admin --install \(or on the host: sudo apt-get install -y --no-install-recommends nodejs\)/);
     assert.doesNotMatch(text, /web2: nodejs/, 'web2 has Node.js');
+    assert.match(plain.stderr, /web1: lacks nodejs \(web\): hosts setup --install installs it with apt-get/);
     assert.match(plain.stderr, /lb2: lacks libnginx-mod-http-js, and has no apt-get: install it \(or its equivalent\) with the host's package manager/);
     // Nothing installed; set up as before, lb1 in reload mode (its fallback plan in place).
     assert.deepEqual(afterPlain, { njs: false, node: false, tooling: true, fallbackPlan: true });

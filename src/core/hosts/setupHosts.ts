@@ -330,7 +330,10 @@ async function providePackages(host: string, t: Transport, sudo: boolean, wanted
     progress(`${host}: lacks ${names}, and has no apt-get: install ${wanted.length > 1 ? 'them' : 'it'} (or ${wanted.length > 1 ? 'their' : 'its'} equivalent) with the host's package manager`);
     return wanted.map((w) => ({ host, ...w, status: 'manual' }));
   }
-  if (!install) return wanted.map((w) => ({ host, ...w, status: 'missing' }));
+  if (!install) {
+    progress(`${host}: lacks ${wanted.map((w) => `${w.package} (${w.for})`).join(', ')}: hosts setup --install installs ${wanted.length > 1 ? 'them' : 'it'} with apt-get`);
+    return wanted.map((w) => ({ host, ...w, status: 'missing' }));
+  }
   progress(`${host}: installing ${names} with apt-get`);
   const result = await runHostCommand(t, aptInstallCommand(wanted.map((w) => w.package), sudo))
     .catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
