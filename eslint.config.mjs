@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import bluegreen from './eslint-rules/bluegreen.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'media/vendor/**', '**/*.js', '**/*.mjs', 'sandbox/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'media/vendor/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'sandbox/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
