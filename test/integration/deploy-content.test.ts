@@ -138,6 +138,7 @@ describe('a version is its content: the same version from other sources is refus
     assert.equal(refused[1], before.sum, 'the first checksum is the release folder\'s');
     assert.notEqual(refused[2], before.sum);
     assert.match(run.stderr, /exited 4/);
+    assert.match(run.stderr, /→ give this build a new version number, or replace what the hosts have under 1\.0\.0: bluegreen deploy green 1\.0\.0 --env \S+ --force/);
     // What the operator reads: the stage's error, the host's line last.
     const error = run.stderr.slice(run.stderr.lastIndexOf('bluegreen: ')).trim();
     process.stdout.write(`      ${error.split('\n').filter((l) => l.trim()).join('\n      ')}\n`);
@@ -158,6 +159,10 @@ describe('a version is its content: the same version from other sources is refus
     assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
     assert.match(run.stderr, /export DEPLOY_FORCE=1; \/opt\/bluegreen\/bin\/deploy page 1\.0\.0/, 'the forced deploy line, as the hosts run it');
     assert.match(run.stderr, new RegExp(`replaced /opt/page/releases/1\\.0\\.0 \\(--force\\): content sha256 [0-9a-f]{64} -> ${newSum}`));
+    // The stage's summary, and so its audit line, says what was replaced.
+    const replacedLine = new RegExp(`page 1\\.0\\.0: replaced content sha256 [0-9a-f]{12}… with ${newSum.slice(0, 12)}… \\(--force\\)`);
+    assert.match(run.stdout, replacedLine);
+    assert.match((await cli.ok('audit')).stdout, replacedLine);
     const green = await serving(GREEN);
     assert.equal(green.build, 'build B');
     assert.equal(green.sum, newSum);

@@ -66,6 +66,9 @@ export function configDeployCommands(app: AppSpec, version: string, artifact: st
 }
 
 /** The line host/bin/deploy prints when --force replaced a release folder holding other content. */
+/** host/bin/deploy's exit code when the host already has this version with other content. */
+export const CONTENT_DIFFERS_EXIT = 4;
+
 const REPLACED_LINE = /^deploy (\S+) (\S+): replaced \S+ \(--force\): content sha256 ([0-9a-f]{64}) -> ([0-9a-f]{64})$/m;
 
 /**

@@ -16,7 +16,7 @@ import { describePlan } from '../router/describePlan';
 import { liveColorDeployHint } from './nextStep';
 import { sudoAwareDetail } from '../hosts/sudoRefusal';
 import { parseRecord, requireCurrentToolingOn } from '../hosts/hostTooling';
-import { configDeployCommands, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../hostCommands/appHostCommands';
+import { CONTENT_DIFFERS_EXIT, configDeployCommands, forcedReplacement, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../hostCommands/appHostCommands';
 import { artifactPath } from '../hostCommands/layout';
 import { runHostCommand, writeHostFile } from '../hostCommands/run';
 import { StageContext, StageResult } from './stageContext';
@@ -124,16 +124,18 @@ export async function deploy(ctx: StageContext, color: Color, version: string, o
         await writeHostFile(transport, putArtifactFile(app.name, version, local ? await fs.readFile(local) : Buffer.alloc(0)));
       }
       handle.plan?.planRelease(host, app.name, version);
+      let replaced: string | undefined;
       for (const deployCommand of configDeployCommands(app, version, remote, { force: ctx.force })) {
         const command = deployCommand.script;
         ctx.progress(`  ${host}: ${command}`);
         const result = await runHostCommand(transport, deployCommand, { signal: ctx.signal });
         if (result.code !== 0) {
           const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n    ');
-          return { host, app: app.name, ok: false, detail: sudoAwareDetail(host, `${result.stderr}\n${result.stdout}`, `\`${command}\` exited ${result.code}:\n    ${tail}`) };
+          return { host, app: app.name, ok: false, contentDiffers: result.code === CONTENT_DIFFERS_EXIT, detail: sudoAwareDetail(host, `${result.stderr}\n${result.stdout}`, `\`${command}\` exited ${result.code}:\n    ${tail}`) };
         }
+        replaced ??= forcedReplacement(result.stdout);
       }
-      return { host, app: app.name, ok: true, detail: 'deployed' };
+      return { host, app: app.name, ok: true, detail: 'deployed', replaced };
     } catch (error) {
       const hint = (error as { hint?: string }).hint;
       return { host, app: app.name, ok: false, detail: sudoAwareDetail(host, (error as Error).message, `${(error as Error).message}${hint ? ` (${hint})` : ''}`) };
@@ -169,11 +171,15 @@ export async function deploy(ctx: StageContext, color: Color, version: string, o
       ...others.map((app) => `${app} deployed (${versions[app] || 'no version read'})`),
       ...(untouched.length ? [`${untouched.join(', ')} not touched`] : []),
     ];
+    // A version is its content: another build under a version a host already has is refused there.
+    const contentDiffers = failed.every((f) => 'contentDiffers' in f && f.contentDiffers);
     throw new StageError(
       `deploy of ${version} to ${color} failed on ${failed.length} of ${outcomes.length} host(s); live traffic was not touched; `
         + `${[`${failedApps.join(', ')} failed`, ...left].join('; ')}\n`
         + failed.map((f) => `  ${f.host} (${f.app}): ${f.detail}`).join('\n'),
-      `fix the cause and deploy ${failedApps.length > 1 ? 'them' : failedApps[0]} again: ${redeployCommand(handle, color, failedApps)}`,
+      contentDiffers
+        ? `give this build a new version number, or replace what the hosts have under ${version}: ${redeployCommand(handle, color, failedApps).replace('VERSION', version)} --force`
+        : `fix the cause and deploy ${failedApps.length > 1 ? 'them' : failedApps[0]} again: ${redeployCommand(handle, color, failedApps)}`,
     );
   }
   if (!health.healthy) {
@@ -186,9 +192,12 @@ export async function deploy(ctx: StageContext, color: Color, version: string, o
   const warnings = perApp
     ? colorHealth.hosts.filter((h) => !named.includes(h.app) && !h.healthy).map((h) => `${h.host} ${h.app} (not deployed now) is not healthy: ${h.detail}`)
     : [];
+  // Said in the summary, so the audit line records it too.
+  const replacements = outcomes.flatMap((o) => ('replaced' in o && o.replaced ? [`${o.host} ${o.replaced}`] : []));
   return {
     stage,
-    summary: `${color} runs ${perApp ? `${named.join(', ')} ` : ''}${version} on ${outcomes.length} host(s), healthy${perApp ? `; ${untouched.join(', ')} not touched` : ''}`,
+    summary: `${color} runs ${perApp ? `${named.join(', ')} ` : ''}${version} on ${outcomes.length} host(s), healthy${perApp ? `; ${untouched.join(', ')} not touched` : ''}`
+      + (replacements.length ? `; ${replacements.join('; ')}` : ''),
     warnings,
     durationMs: Date.now() - started,
     details: { hosts: outcomes, versions, ...(perApp ? { apps: named } : {}) },

@@ -60,7 +60,7 @@ export const STAGES = [
   {
     name: 'deploy', args: [COLOR, { name: 'version', description: 'the version to deploy' }],
     options: [
-      { flags: '--force', description: 'deploy even though the color has live traffic' },
+      { flags: '--force', description: 'deploy even though the color has live traffic, and replace a release a host already has under this version with different content' },
       { flags: '--app <name>', description: 'deploy only this app (repeatable or comma-separated); the color\'s other apps are not touched', repeatable: true },
     ],
     description: 'build, ship and start a version on every host of an idle color (or of the apps given with --app)',
