@@ -49,11 +49,15 @@ async function countOnRouters(ctx: StageContext, upstreams: Upstream[]): Promise
 /** Waits until no router has a request in flight to `color`, or until traffic.drainTimeout. */
 export async function waitForInFlight(ctx: StageContext, color: Color): Promise<InFlightOutcome> {
   const timeoutMs = ctx.handle.config.traffic.drainTimeoutSeconds * 1000;
-  if (ctx.handle.plan) {
-    ctx.handle.plan.note(`would wait up to ${timeoutMs / 1000}s for the requests in flight on ${color} to finish`);
-    return { open: 0, waitedMs: 0, uncounted: [] };
-  }
   const upstreams = upstreamsOf(ctx, color);
+  if (ctx.handle.plan) {
+    // A dry run counts once (a read, so it runs) and says what the real run would do with it.
+    const { open, uncounted } = await countOnRouters(ctx, upstreams);
+    ctx.handle.plan.note(open
+      ? `would wait up to ${timeoutMs / 1000}s for the ${open} request(s) in flight on ${color} to finish`
+      : `would find no request in flight on ${color} (counted now), so it would not wait`);
+    return { open: 0, waitedMs: 0, uncounted };
+  }
   const started = Date.now();
   let lastReport = 0;
   for (;;) {
