@@ -111,6 +111,7 @@ async function startRouters(mode: RoutingBenchMode, fixture: Fixture): Promise<L
       routingScript: path.join(prefix, 'conf/routing.js'),
       state: path.join(prefix, 'state/state.json'),
       fallbackPlan: path.join(prefix, 'conf/plan.conf'),
+      siteSnippet: path.join(prefix, 'conf/site.conf'),
       dataDir: path.join(prefix, 'data'),
       accessLog: path.join(prefix, 'logs/bluegreen.access.log'),
     };

@@ -147,9 +147,27 @@ export interface SshHost {
 }
 
 /** A real environment reached over SSH. */
+/**
+ * How users reach an environment's routers: the listeners, names and TLS of the product's server
+ * block — or, with `include`, of the operator's own server block, which includes the product's
+ * routing (the site snippet) and is never written by the product.
+ */
+export interface SiteSpec {
+  /** nginx server_name; empty: whatever reaches the listener and no other server block claims. */
+  serverNames: string[];
+  /** Plain-HTTP port; absent: none. */
+  http?: number;
+  https?: { port: number; certificate: string; key: string };
+  include: boolean;
+}
+
+/** A site that is plain HTTP on port 80 for any name: the sandbox's, and real hosts' by default. */
+export const DEFAULT_SITE: SiteSpec = { serverNames: [], http: 80, include: false };
+
 export interface SshEnvironment {
   kind: 'ssh';
   name: string;
+  site: SiteSpec;
   ssh: { user?: string; port?: number; sudo: boolean; identityFile?: string; options: Record<string, string> };
   hosts: Record<string, SshHost>;
   routers: string[];
@@ -266,6 +284,8 @@ export interface RouterPaths {
   dataDir: string;
   /** Access log path; `/dev/stdout` in the sandbox so Docker collects it. */
   accessLog: string;
+  /** Include mode only: the routing the operator's own server block includes. */
+  siteSnippet: string;
 }
 
 // The default paths are in hostCommands/layout.ts, with every other path on a host.

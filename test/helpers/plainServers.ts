@@ -35,6 +35,42 @@ const ADMIN_ACCOUNT = [
   `echo '${ADMIN_USER} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/90-admin && chmod 0440 /etc/sudoers.d/90-admin`,
 ].join('\n');
 
+/** What the routers' own sites answer (`existingSites`), before and after the product arrives. */
+export const EXISTING_SITE_ANSWERS = { http: 'intranet site\n', https: 'secure site\n' } as const;
+/** The names of the routers' own sites: plain HTTP on 80, and HTTPS on 443 with a self-signed certificate. */
+export const EXISTING_SITE_NAMES = { http: 'intranet.test', https: 'secure.test' } as const;
+/** Where the HTTPS site's self-signed certificate and key are on every plain router. */
+export const EXISTING_TLS = { certificate: '/etc/ssl/existing/cert.pem', key: '/etc/ssl/existing/key.pem' } as const;
+
+/**
+ * A router a person set up serves sites of its own: one on 80 and one on 443 with a self-signed
+ * certificate (neither is the default server, as on a host where the default site was removed).
+ */
+const EXISTING_SITES = [
+  'apt-get install -y --no-install-recommends openssl',
+  `mkdir -p ${path.posix.dirname(EXISTING_TLS.certificate)}`,
+  `openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=${EXISTING_SITE_NAMES.https} -keyout ${EXISTING_TLS.key} -out ${EXISTING_TLS.certificate}`,
+  `chmod 0600 ${EXISTING_TLS.key}`,
+  `cat > /etc/nginx/sites-enabled/intranet <<'SITE'`,
+  'server {',
+  '    listen 80;',
+  `    server_name ${EXISTING_SITE_NAMES.http};`,
+  `    location / { default_type text/plain; return 200 "${EXISTING_SITE_ANSWERS.http.trim()}\\n"; }`,
+  '}',
+  'SITE',
+  `cat > /etc/nginx/sites-enabled/secure <<'SITE'`,
+  'server {',
+  '    listen 443 ssl;',
+  `    server_name ${EXISTING_SITE_NAMES.https};`,
+  `    ssl_certificate ${EXISTING_TLS.certificate};`,
+  `    ssl_certificate_key ${EXISTING_TLS.key};`,
+  `    location / { default_type text/plain; return 200 "${EXISTING_SITE_ANSWERS.https.trim()}\\n"; }`,
+  '}',
+  'SITE',
+  'nginx -t',
+  '',
+].join('\n');
+
 /** The apps' database password on the plain database host (a test value, never a real secret). */
 export const DB_PASSWORD = 'plain-test-password';
 
@@ -104,6 +140,11 @@ async function ensureImage(docker: Docker, steps: Map<string, string>, roles: st
     context.addFile(`step-${role}.sh`, Buffer.from(block));
     dockerfile.push(`COPY step-${role}.sh /tmp/`, `RUN sh -eux /tmp/step-${role}.sh && rm /tmp/step-${role}.sh`);
   }
+  if (roles.includes('router')) {
+    // Not an operator step of docs/hosts.md: the sites this router served before the product came.
+    context.addFile('existing-sites.sh', Buffer.from(EXISTING_SITES));
+    dockerfile.push('COPY existing-sites.sh /tmp/', 'RUN sh -eux /tmp/existing-sites.sh && rm /tmp/existing-sites.sh');
+  }
   // Like a cloned VM image: no host keys baked in (each server makes its own at first boot).
   dockerfile.push('RUN apt-get clean && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*', `CMD ${systemd ? '["/sbin/init"]' : '["sleep", "infinity"]'}`);
   context.addFile('Dockerfile', Buffer.from(dockerfile.join('\n') + '\n'));
@@ -167,7 +208,7 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
   const servers: PlainServer[] = [];
   for (const spec of specs) {
     const image = await ensureImage(docker, steps, packageRoles(spec), spec.systemd === true);
-    const exposed = spec.role === 'router' ? ['22/tcp', '80/tcp'] : ['22/tcp'];
+    const exposed = spec.role === 'router' ? ['22/tcp', '80/tcp', '443/tcp'] : ['22/tcp'];
     const container = await docker.createContainer({
       name: `${prefix}-${spec.name}`,
       Hostname: spec.name,

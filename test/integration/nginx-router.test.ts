@@ -74,6 +74,7 @@ function routerPaths(prefix: string): RouterPaths {
     routingScript: path.join(prefix, 'conf/routing.js'),
     state: path.join(prefix, 'data/state.json'),
     fallbackPlan: path.join(prefix, 'conf/plan.conf'),
+    siteSnippet: path.join(prefix, 'conf/site.conf'),
     dataDir: path.join(prefix, 'data'),
     accessLog: path.join(prefix, 'logs/bluegreen.access.log'),
   };

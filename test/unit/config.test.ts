@@ -116,6 +116,7 @@ describe('config: parseConfig', () => {
       assert.deepEqual(config.environments.production, {
         kind: 'ssh',
         name: 'production',
+        site: { serverNames: [], http: 80, include: false },
         ssh: { user: 'deploy', sudo: true, options: { ConnectTimeout: '5' } },
         hosts: {
           lb1: { name: 'lb1', sshTarget: 'lb1.example.com', address: '10.0.0.11' },

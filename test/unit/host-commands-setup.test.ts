@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AppSpec } from '../../src/core/model';
+import { DEFAULT_SITE, type AppSpec } from '../../src/core/model';
 import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
 import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import * as app from '../../src/core/hostCommands/appHostSetupCommands';
@@ -94,11 +94,12 @@ describe('host commands: hosts setup on a router', () => {
   it('reads what the router has: njs, its state, the managed files, a listener', () => {
     assert.equal(line(router.detectNjsCommand()), 'read: test -e /usr/lib/nginx/modules/ngx_http_js_module.so');
     assert.equal(line(router.readExistingStateCommand(lb)), 'read: cat /var/lib/bluegreen/state.json 2>/dev/null  (sudo)');
-    assert.deepEqual(router.managedRouterFiles(lb), ['/etc/nginx/conf.d/bluegreen.conf', '/etc/bluegreen/routing.js', '/etc/bluegreen/plan.conf']);
+    assert.deepEqual(router.managedRouterFiles(lb), ['/etc/nginx/conf.d/bluegreen.conf', '/etc/bluegreen/routing.js', '/etc/bluegreen/plan.conf', '/etc/bluegreen/site.conf']);
     assert.equal(line(router.managedFilesChecksumCommand(lb)),
       "read: if [ -e /etc/nginx/conf.d/bluegreen.conf ]; then sha256sum < /etc/nginx/conf.d/bluegreen.conf | cut -d' ' -f1; else echo absent; fi; "
       + "if [ -e /etc/bluegreen/routing.js ]; then sha256sum < /etc/bluegreen/routing.js | cut -d' ' -f1; else echo absent; fi; "
-      + "if [ -e /etc/bluegreen/plan.conf ]; then sha256sum < /etc/bluegreen/plan.conf | cut -d' ' -f1; else echo absent; fi  (sudo)");
+      + "if [ -e /etc/bluegreen/plan.conf ]; then sha256sum < /etc/bluegreen/plan.conf | cut -d' ' -f1; else echo absent; fi; "
+      + "if [ -e /etc/bluegreen/site.conf ]; then sha256sum < /etc/bluegreen/site.conf | cut -d' ' -f1; else echo absent; fi  (sudo)");
     assert.equal(line(router.listenerCheckCommand(undefined)), 'read: curl -s -o /dev/null --max-time 3 http://127.0.0.1:80/ 2>/dev/null');
     assert.equal(line(router.listenerCheckCommand(8080)), 'read: curl -s -o /dev/null --max-time 3 http://127.0.0.1:8080/ 2>/dev/null');
   });
@@ -109,16 +110,21 @@ describe('host commands: hosts setup on a router', () => {
     + ' && { if [ -e /etc/bluegreen/routing.js ]; then cp -p /etc/bluegreen/routing.js /etc/bluegreen/routing.js.before-setup;'
     + ' else touch /etc/bluegreen/routing.js.absent-before-setup; fi; }'
     + ' && { if [ -e /etc/bluegreen/plan.conf ]; then cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.before-setup;'
-    + ' else touch /etc/bluegreen/plan.conf.absent-before-setup; fi; }  (sudo)';
+    + ' else touch /etc/bluegreen/plan.conf.absent-before-setup; fi; }'
+    + ' && { if [ -e /etc/bluegreen/site.conf ]; then cp -p /etc/bluegreen/site.conf /etc/bluegreen/site.conf.before-setup;'
+    + ' else touch /etc/bluegreen/site.conf.absent-before-setup; fi; }  (sudo)';
   const removeBackups = 'rm -f /etc/nginx/conf.d/bluegreen.conf.before-setup /etc/nginx/conf.d/bluegreen.conf.absent-before-setup; '
     + 'rm -f /etc/bluegreen/routing.js.before-setup /etc/bluegreen/routing.js.absent-before-setup; '
-    + 'rm -f /etc/bluegreen/plan.conf.before-setup /etc/bluegreen/plan.conf.absent-before-setup';
+    + 'rm -f /etc/bluegreen/plan.conf.before-setup /etc/bluegreen/plan.conf.absent-before-setup; '
+    + 'rm -f /etc/bluegreen/site.conf.before-setup /etc/bluegreen/site.conf.absent-before-setup';
   const restore = 'change: if [ -e /etc/nginx/conf.d/bluegreen.conf.absent-before-setup ]; then rm -f /etc/nginx/conf.d/bluegreen.conf;'
     + ' elif [ -e /etc/nginx/conf.d/bluegreen.conf.before-setup ]; then mv -f /etc/nginx/conf.d/bluegreen.conf.before-setup /etc/nginx/conf.d/bluegreen.conf; fi; '
     + 'if [ -e /etc/bluegreen/routing.js.absent-before-setup ]; then rm -f /etc/bluegreen/routing.js;'
     + ' elif [ -e /etc/bluegreen/routing.js.before-setup ]; then mv -f /etc/bluegreen/routing.js.before-setup /etc/bluegreen/routing.js; fi; '
     + 'if [ -e /etc/bluegreen/plan.conf.absent-before-setup ]; then rm -f /etc/bluegreen/plan.conf;'
     + ' elif [ -e /etc/bluegreen/plan.conf.before-setup ]; then mv -f /etc/bluegreen/plan.conf.before-setup /etc/bluegreen/plan.conf; fi; '
+    + 'if [ -e /etc/bluegreen/site.conf.absent-before-setup ]; then rm -f /etc/bluegreen/site.conf;'
+    + ' elif [ -e /etc/bluegreen/site.conf.before-setup ]; then mv -f /etc/bluegreen/site.conf.before-setup /etc/bluegreen/site.conf; fi; '
     + `${removeBackups}  (sudo)`;
   const apply = 'change: nginx -t 2>&1 && (nginx -s reload 2>&1 || nginx 2>&1)  (sudo)';
 
@@ -254,7 +260,7 @@ describe('host commands: psql on the database host', () => {
     assert.deepEqual([docker.host, docker.connection], ['bg-dbtest-db', socket]);
     assert.equal(docker.command, db.psqlScript(socket));
     const ssh = psqlInvocation({
-      env: { kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, hosts: {}, routers: ['lb1'], colors: { blue: {}, green: {} }, database: { host: 'db1', url: 'env:SHOP_DB' } },
+      env: { kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, site: DEFAULT_SITE, hosts: {}, routers: ['lb1'], colors: { blue: {}, green: {} }, database: { host: 'db1', url: 'env:SHOP_DB' } },
     }, { SHOP_DB: url });
     assert.deepEqual([ssh.host, ssh.connection, ssh.secret, ssh.stdinPrefix], ['db1', { kind: 'url', url }, url, `${url}\n`]);
   });

@@ -1,6 +1,7 @@
 // Every command a stage runs on a router or an app host, pinned as an exact string — and the
 // router change (write, checksum, nginx -t, rename, reload, and each step's undo) in the order
 // applyState runs it, in both routing modes, read from a dry run's plan of a real applyState.
+import { localRequest } from '../../src/core/router/localRequest';
 import * as assert from 'node:assert/strict';
 import { AppSpec, TrafficSpec } from '../../src/core/model';
 import { DEFAULT_ROUTER_PATHS, appLayout, artifactPath } from '../../src/core/hostCommands/layout';
@@ -19,7 +20,7 @@ const web: AppSpec = { name: 'web', port: 3000, health: '/health', route: '/', d
 
 describe('host commands: the router', () => {
   it('reads state, mode, listener and tooling record in one round trip', () => {
-    const read = router.readRouterCommand(lb, 'http://127.0.0.1:80/__bluegreen/state');
+    const read = router.readRouterCommand(lb, { url: 'http://127.0.0.1:80/__bluegreen/state', insecure: false });
     assert.equal(read.script,
       "cat /var/lib/bluegreen/state.json 2>/dev/null; printf '\\n--bluegreen-mode--\\n'; "
       + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf '\\n--bluegreen-probe--\\n'; "
@@ -49,7 +50,7 @@ describe('host commands: the router', () => {
 
   it('runs as the login user: only nginx -t and nginx -s reload need root, by the path the sudo rule lists', () => {
     const all = [
-      router.readRouterCommand(lb, 'http://127.0.0.1:80/'), router.writeNextStateCommand(lb, 's'), router.checkNextPlanCommand(lb), router.applyNextStateCommand(lb, true),
+      router.readRouterCommand(lb, { url: 'http://127.0.0.1:80/', insecure: false }), router.writeNextStateCommand(lb, 's'), router.checkNextPlanCommand(lb), router.applyNextStateCommand(lb, true),
       router.restorePlanCommand(lb, true), router.removeNextFilesCommand(lb), router.appendAuditCommand(lb, 'a'), router.takeLockCommand(lb, 'L'),
       router.renewLockCommand(lb, 'h', 'L'), router.releaseLockCommand(lb, 'h', true), router.readLockCommand(lb), router.followAccessLogCommand(lb),
     ];
@@ -75,8 +76,13 @@ describe('host commands: the router', () => {
     assert.equal(router.readAuditCommand(lb, 5.7).script, 'tail -n 5 /var/lib/bluegreen/audit.jsonl 2>/dev/null || true');
     assert.equal(router.readHistoryCommand(lb, 0).script, 'tail -n 1 /var/lib/bluegreen/history.jsonl 2>/dev/null || true');
     assert.equal(router.followAccessLogCommand(lb).script, 'tail -n 0 -F /var/log/nginx/bluegreen.access.log');
-    assert.equal(router.smokeRequestCommand('http://127.0.0.1:80/api/version', 'X-Bluegreen-Preview', 'green').script,
+    assert.equal(router.smokeRequestCommand({ url: 'http://127.0.0.1:80/api/version', insecure: false }, 'X-Bluegreen-Preview', 'green').script,
       "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: green' http://127.0.0.1:80/api/version 2>&1 | head -c 65536");
+    // Through the site's TLS listener under its name (SNI on the loopback), and plain HTTP to a named site.
+    assert.equal(router.smokeRequestCommand(localRequest({ serverNames: ['*.shop.example', 'shop.example'], https: { port: 8443, certificate: '/c', key: '/k' }, http: 80, include: false }, '/api/version'), 'X-Bluegreen-Preview', 'green').script,
+      "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: green' -k --resolve shop.example:8443:127.0.0.1 https://shop.example:8443/api/version 2>&1 | head -c 65536");
+    assert.equal(router.smokeRequestCommand(localRequest({ serverNames: ['*.shop.example'], http: 8080, include: true }, '/'), 'X-Bluegreen-Preview', 'blue').script,
+      "curl -s -m 10 -D - -H 'X-Bluegreen-Preview: blue' -H 'Host: bluegreen.shop.example' http://127.0.0.1:8080/ 2>&1 | head -c 65536");
   });
 
   it('shows a step as a transport log line: sudo and stdin by size, a put by size', () => {

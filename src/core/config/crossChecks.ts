@@ -22,7 +22,7 @@ function list(value: unknown): unknown[] | undefined {
 const has = (data: Data, key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
 
 /** Keys an environment may have only when it is reached over SSH. */
-const SSH_ONLY_KEYS = ['hosts', 'routers', 'colors', 'database'] as const;
+const SSH_ONLY_KEYS = ['hosts', 'routers', 'colors', 'database', 'site'] as const;
 
 export function checkCrossFields(data: unknown, configFile: string): ConfigIssue[] {
   const root = record(data);
@@ -151,6 +151,19 @@ function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], port
   }
   checkSshOptions([...at, 'ssh', 'options'], record(env.ssh)?.options, issues);
   checkSshTopology(at, env, appNames, ports, issues);
+  const site = record(env.site);
+  if (site) checkSite([...at, 'site'], site, issues);
+}
+
+/** A site listens somewhere, and not twice on one port. */
+function checkSite(at: PathSegment[], site: Data, issues: ConfigIssue[]): void {
+  const https = record(site.https);
+  if (site.http === false && !https) {
+    issues.push({ path: [...at, 'http'], message: 'with http: false the site needs https: users would reach it nowhere' });
+  }
+  if (typeof site.http === 'number' && typeof https?.port === 'number' && site.http === https.port) {
+    issues.push({ path: [...at, 'https', 'port'], message: `https and http both use port ${site.http}: give each its own port` });
+  }
 }
 
 /**

@@ -12,11 +12,13 @@ import type {
   Environment,
   RunbookStep,
   SegmentMatch,
+  SiteSpec,
   SshEnvironment,
   SshHost,
   StockRuntime,
   TrafficSpec,
 } from '../model';
+import { DEFAULT_SITE } from '../model';
 import { parseDurationMs, parsePercent, splitRegexFlags } from './values';
 import { RawWebhook, toWebhookSpecs } from '../notify/webhookSpec';
 
@@ -60,7 +62,9 @@ interface RawEnvironment {
   routers?: string[];
   colors?: Record<Color, Record<string, string[]>>;
   database?: { host?: string; url?: string };
+  site?: RawSite;
 }
+interface RawSite { serverName?: string[]; http?: number | boolean; https?: { port?: number; certificate: string; key: string }; include?: boolean }
 interface RawConfig {
   apps: Record<string, RawApp>;
   traffic?: {
@@ -225,12 +229,26 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
       ...(ssh.identityFile !== undefined ? { identityFile: ssh.identityFile } : {}),
       options: Object.fromEntries(Object.entries(ssh.options ?? {}).map(([key, value]) => [key, String(value)])),
     },
+    site: toSite(env.site),
     hosts,
     routers,
     colors,
     ...(env.database ? { database: { ...env.database } } : {}),
   };
   return environment;
+}
+
+/** Plain HTTP on 80 unless the site says otherwise; with https given, plain HTTP only when asked for. */
+function toSite(site: RawSite | undefined): SiteSpec {
+  if (!site) return { ...DEFAULT_SITE, serverNames: [] };
+  const https = site.https ? { port: site.https.port ?? 443, certificate: site.https.certificate, key: site.https.key } : undefined;
+  const http = typeof site.http === 'number' ? site.http : site.http === true || (site.http === undefined && !https) ? 80 : undefined;
+  return {
+    serverNames: [...(site.serverName ?? [])],
+    ...(http !== undefined ? { http } : {}),
+    ...(https ? { https } : {}),
+    include: site.include ?? false,
+  };
 }
 
 function copyHostsByApp(byApp: Record<string, string[]>): Record<string, string[]> {

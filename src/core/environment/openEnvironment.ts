@@ -1,6 +1,6 @@
 // Opens an environment: one transport per host (Docker exec for the sandbox, system ssh for real
 // hosts) behind the same interface, so every stage below runs the same commands in both.
-import { BluegreenConfig, Environment, Topology, findEnvironment } from '../model';
+import { BluegreenConfig, DEFAULT_SITE, Environment, SiteSpec, Topology, findEnvironment } from '../model';
 import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
 import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '../transport';
 import { connectDocker } from '../docker/connect';
@@ -21,6 +21,8 @@ export interface EnvironmentHandle {
   sudo: boolean;
   /** The port routers listen on, reached from the router itself for smoke checks. */
   routerPort: number;
+  /** How users reach the routers: verify and the probes request through it. */
+  site: SiteSpec;
   /**
    * Set for a dry run (`--dry-run`, the editor's Show Plan): reads run, everything else is only
    * planned here. Stages also skip their waits and builds when it is set.
@@ -65,17 +67,20 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     return transport;
   };
   const sudo = env.kind === 'ssh' && env.ssh.sudo;
-  // Routers listen on 80 inside their host (a sandbox router publishes it on another port).
-  const routerPort = 80;
+  // A sandbox router listens on 80 inside its container (published on another port); real
+  // routers listen as the environment's site says.
+  const site = env.kind === 'ssh' ? env.site : DEFAULT_SITE;
+  const routerPort = site.http ?? site.https?.port ?? 80;
   return {
     config,
     env,
     topology,
     routers: topology.routers.filter((name) => !without.includes(name))
-      .map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort })),
+      .map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort, site })),
     host,
     sudo,
     routerPort,
+    site,
     plan: options.plan,
     without,
     close: async () => {

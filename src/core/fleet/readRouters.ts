@@ -8,7 +8,8 @@ import { runHostCommand } from '../hostCommands/run';
 import { RefusedError, StageError } from '../errors';
 import { SUDO_RULE_HINT, describeSudoRefusal } from '../hosts/sudoRefusal';
 import { ToolingRecord, parseRecord } from '../hosts/hostTooling';
-import { RouterHandle, onRouters } from './routerHandle';
+import { RouterHandle, onRouters, routerSite } from './routerHandle';
+import { localRequest } from '../router/localRequest';
 import { lostRouterHint } from './lock';
 
 export interface RouterReading {
@@ -46,7 +47,7 @@ export async function readRouters(routers: RouterHandle[]): Promise<RouterReadin
   const planned = new Set(routers.filter((r) => plan?.hasPlannedChange(r.name)).map((r) => r.name));
   const results = await onRouters(routers, async (router) => {
     // The loopback-only state location tells whether nginx serves on the router.
-    return runHostCommand(router.transport, readRouterCommand(router, `http://127.0.0.1:${router.listenPort ?? 80}${STATE_LOCATION}`));
+    return runHostCommand(router.transport, readRouterCommand(router, localRequest(routerSite(router), STATE_LOCATION)));
   });
   const readings = results.map((result, i): RouterReading => {
     const router = routers[i].name;

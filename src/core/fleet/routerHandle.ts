@@ -1,5 +1,5 @@
 // A router as the fleet sees it: how to reach it, where its files are, whether writes need sudo.
-import { RouterPaths } from '../model';
+import { RouterPaths, SiteSpec } from '../model';
 import { Transport, runOnHosts } from '../transport';
 
 export interface RouterHandle {
@@ -10,6 +10,13 @@ export interface RouterHandle {
   sudo: boolean;
   /** The port nginx serves users on, on the router itself (probed at 127.0.0.1); 80 when absent. */
   listenPort?: number;
+  /** How users reach it (real hosts' `site:`); plain HTTP on listenPort when absent. */
+  site?: SiteSpec;
+}
+
+/** The router's site: its own, or plain HTTP on its listen port for any name. */
+export function routerSite(router: Pick<RouterHandle, 'site' | 'listenPort'>): SiteSpec {
+  return router.site ?? { serverNames: [], http: router.listenPort ?? 80, include: false };
 }
 
 /** Runs `fn` on every router in parallel; never rejects — each result says ok or the error. */

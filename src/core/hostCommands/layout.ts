@@ -70,6 +70,7 @@ export const DEFAULT_ROUTER_PATHS: RouterPaths = {
   fallbackPlan: '/etc/bluegreen/plan.conf',
   dataDir: '/var/lib/bluegreen',
   accessLog: '/var/log/nginx/bluegreen.access.log',
+  siteSnippet: '/etc/bluegreen/site.conf',
 };
 
 export function routerDataFile(paths: RouterPaths, file: 'lock.json' | 'audit.jsonl' | 'history.jsonl'): string {

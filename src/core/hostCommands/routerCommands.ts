@@ -6,6 +6,7 @@
 // `nginx -s reload` go through `sudo -n` (nginxLine); the product's files are the group's.
 import { createHash } from 'node:crypto';
 import type { RouterPaths } from '../model';
+import type { LocalRequest } from '../router/localRequest';
 import { shellQuote as q } from '../transport/shellQuote';
 import { HostAccess, HostCommand, HostFileWrite, asRoot, fileWrite, hostAccess, hostCommand } from './hostCommand';
 import { NGINX_BIN, TOOLING_RECORD_PATH, routerDataFile } from './layout';
@@ -44,11 +45,11 @@ export const READING_SEPARATORS = {
  * routing mode (a fallback plan file means reload mode), whether nginx answers on its listener,
  * and `hosts setup`'s record.
  */
-export function readRouterCommand(router: RouterTarget, probeUrl: string): HostCommand {
+export function readRouterCommand(router: RouterTarget, probe: LocalRequest): HostCommand {
   const { state, fallbackPlan } = router.paths;
   const script = `cat ${q(state)} 2>/dev/null; ${printSeparator(READING_SEPARATORS.mode)}; `
     + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; ${printSeparator(READING_SEPARATORS.probe)}; `
-    + `${httpCodeScript(probeUrl)}; ${printSeparator(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
+    + `${httpCodeScript(probe)}; ${printSeparator(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
   return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: false, effect: 'read', timeoutMs: 15_000 });
 }
 
@@ -57,9 +58,19 @@ function printSeparator(separator: string): string {
   return `printf '${separator.replaceAll('\n', '\\n')}'`;
 }
 
-/** Prints the HTTP status of a request to `url` made on the host, `nocurl` without curl. */
-function httpCodeScript(url: string): string {
-  return `if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${q(url)} || true; else echo nocurl; fi`;
+/** curl's arguments for a request on the router to its own listener, as users reach it. */
+export function curlTarget(request: LocalRequest): string {
+  return [
+    request.insecure ? '-k' : '',
+    request.resolve ? `--resolve ${q(request.resolve)}` : '',
+    request.hostHeader ? `-H ${q(`Host: ${request.hostHeader}`)}` : '',
+    q(request.url),
+  ].filter(Boolean).join(' ');
+}
+
+/** Prints the HTTP status of `request` made on the host, `nocurl` without curl. */
+function httpCodeScript(request: LocalRequest): string {
+  return `if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${curlTarget(request)} || true; else echo nocurl; fi`;
 }
 
 // --- the router change (applyState) ---
@@ -197,9 +208,9 @@ export function followAccessLogCommand(router: RouterTarget): HostCommand {
 }
 
 /** curl on the router itself with the preview header forcing `color`: status, headers, body. */
-export function smokeRequestCommand(url: string, previewHeader: string, color: string, assumedAnswer?: string): HostCommand {
+export function smokeRequestCommand(request: LocalRequest, previewHeader: string, color: string, assumedAnswer?: string): HostCommand {
   return hostCommand(`smoke request through the router, preview ${color}`,
-    `curl -s -m 10 -D - -H ${q(`${previewHeader}: ${color}`)} ${q(url)} 2>&1 | head -c 65536`, {
+    `curl -s -m 10 -D - -H ${q(`${previewHeader}: ${color}`)} ${curlTarget(request)} 2>&1 | head -c 65536`, {
       sudo: false, effect: 'read', timeoutMs: 15_000, assumed: assumedAnswer === undefined ? undefined : { stdout: assumedAnswer },
     });
 }

@@ -31,7 +31,7 @@ export function readExistingStateCommand(router: RouterTarget): HostCommand {
 /** The files setup owns (the state document is the stages'): backed up, compared, put back. */
 export function managedRouterFiles(router: RouterTarget): string[] {
   const p = router.paths;
-  return [p.baseConfig, p.routingScript, p.fallbackPlan];
+  return [p.baseConfig, p.routingScript, p.fallbackPlan, p.siteSnippet];
 }
 
 /** One line per managed file, in managedRouterFiles' order: its sha256, or `absent`. */
@@ -53,7 +53,7 @@ export function listenerCheckCommand(listenPort: number | undefined): HostComman
  */
 export function backupBeforeSetupCommand(router: RouterTarget): HostCommand {
   const p = router.paths;
-  const folders = [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir];
+  const folders = [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan, p.siteSnippet].map((f) => path.posix.dirname(f))), p.dataDir];
   return hostCommand('make the router folders and keep the managed files as they are',
     folders.map((d) => `mkdir -p ${q(d)}`).join(' && ')
     + ' && ' + managedRouterFiles(router).map((f) => `{ if [ -e ${q(f)} ]; then cp -p ${q(f)} ${q(f + '.before-setup')}; else touch ${q(f + '.absent-before-setup')}; fi; }`).join(' && '),
@@ -70,6 +70,7 @@ export function installRouterFilesSteps(router: RouterTarget, files: RouterFiles
   const sudo = router.sudo;
   const steps: HostStep[] = [fileWrite('put the base config', p.baseConfig, files.baseConfig, { sudo })];
   if (files.routingScript) steps.push(fileWrite('put the routing script', p.routingScript, files.routingScript, { sudo }));
+  if (files.siteSnippet) steps.push(fileWrite('put the site snippet (include mode)', p.siteSnippet, files.siteSnippet, { sudo }));
   steps.push(fileWrite('put the state document', p.state, files.state, { sudo }));
   if (mode === 'reload' && files.fallbackPlan) steps.push(fileWrite('put the fallback plan', p.fallbackPlan, files.fallbackPlan, { sudo }));
   if (mode === 'njs') steps.push(removeStalePlanCommand(router));

@@ -35,6 +35,7 @@ import { EnvironmentHandle, openEnvironment } from '../environment/openEnvironme
 import type { HostLogSink } from '../transport';
 import { RouterHandle, onRouters } from '../fleet/routerHandle';
 import { StageError } from '../errors';
+import { SitesBefore, checkAfterApply, readSitesBefore, requireTlsFiles } from './siteChecks';
 
 export interface HostSetupReport {
   routers: Array<{ router: string; mode: RoutingMode; keptState: boolean; unchanged: boolean }>;
@@ -232,6 +233,9 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
     let hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
     // Read before any install: a dry run's reads stop at a host's first planned change.
     const existing = await runHostCommand(t, readExistingStateCommand(router));
+    await requireTlsFiles(router);
+    const sitesBefore = await readSitesBefore(router);
+    if (sitesBefore.probes.length) progress(`${router.name}: ${sitesBefore.probes.length} listener(s) of its own sites answer now; asked again after the change`);
     let need: PackageNeed | undefined;
     if (!hasNjs) {
       [need] = await provide(router.name, t, [{ package: NJS_PACKAGE, kind: 'njs', for: 'moves traffic without reloads' }]);
@@ -251,9 +255,9 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
       state = initialState(handle.config.traffic, { blue: {}, green: {} }, actor, 'hosts setup', new Date(), unreleasedPlan());
     }
     const files = renderRouterFiles({
-      apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, mode, paths: router.paths, listenPort: handle.routerPort,
+      apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, mode, paths: router.paths, listenPort: handle.routerPort, site: handle.site,
     }, state);
-    const unchanged = await installRouterFiles(router, files, mode, keptState, mustRun);
+    const unchanged = await installRouterFiles(router, files, mode, keptState, mustRun, handle.plan ? undefined : sitesBefore);
     // The stages write the router's own files as the ssh user (group bluegreen), with no sudo.
     await mustRun(router.name, runHostCommand(t, routerFilesForGroupCommand(router)));
     progress(`${router.name}: ${unchanged ? 'config unchanged: nginx not reloaded' : 'config checked with nginx -t and applied'}`);
@@ -263,10 +267,10 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
   });
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    const adminHint = setupAdminHint(handle.env.name);
-    const sudoOnly = failed.every((f) => !f.ok && (f.error as { hint?: string }).hint === adminHint);
+    // One cause on every failed router (no admin login, a site that would break, …): its own hint.
+    const hints = [...new Set(failed.map((f) => (f.ok ? undefined : (f.error as { hint?: string }).hint)))];
     throw new StageError(`router setup failed on ${failed.map((f) => `${f.host}: ${f.ok ? '' : f.error.message.replace(new RegExp(`^${f.host}: `), '')}`).join('; ')}`,
-      sudoOnly ? adminHint : 'each failed router kept its previous nginx config; fix the cause and run hosts setup again');
+      hints.length === 1 && hints[0] ? hints[0] : 'each failed router kept its previous nginx config; fix the cause and run hosts setup again');
   }
   return results.map((r) => (r.ok ? r.value : { router: r.host, mode: 'njs' as RoutingMode, keptState: false, unchanged: false }));
 }
@@ -276,10 +280,10 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
  * back. Returns true when the router already carried exactly these files (nothing written, no
  * reload: a second `hosts setup` moves nothing).
  */
-async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean, mustRun: MustRun): Promise<boolean> {
+async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean, mustRun: MustRun, sitesBefore?: SitesBefore): Promise<boolean> {
   const t = router.transport;
-  // In managedFilesChecksumCommand's order: base config, routing script, fallback plan.
-  const wanted = [files.baseConfig, files.routingScript, mode === 'reload' ? files.fallbackPlan : undefined];
+  // In managedFilesChecksumCommand's order: base config, routing script, fallback plan, site snippet.
+  const wanted = [files.baseConfig, files.routingScript, mode === 'reload' ? files.fallbackPlan : undefined, files.siteSnippet];
   const present = await runHostCommand(t, managedFilesChecksumCommand(router));
   const sums = present.stdout.trim().split('\n');
   const same = present.code === 0 && wanted.every((text, i) => sums[i] === (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')));
@@ -295,7 +299,15 @@ async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof
     await runHostCommand(t, sequence.restore);
     throw new Error(`nginx refused the config (previous files put back):\n${test.stdout.trim().split('\n').slice(-6).join('\n')}`);
   }
-  await runHostCommand(t, sequence.cleanup);
+  // nginx took it; the router's own sites, and the routing on the users' listener, decide whether it stays.
+  const after = sitesBefore && await checkAfterApply(router, sitesBefore, test.stdout);
+  if (after && !after.keepFiles) {
+    await runHostCommand(t, sequence.restore);
+    await runHostCommand(t, sequence.apply);
+  } else {
+    await runHostCommand(t, sequence.cleanup);
+  }
+  if (after) throw new StageError(after.problem, after.hint);
   return false;
 }
 

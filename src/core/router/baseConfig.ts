@@ -10,7 +10,7 @@
 // Both modes produce the same variable, `$bg_decision` = `color:via:segment:set-cookie`; the
 // maps here split it, so the locations, the log and the cookie are the same in both modes.
 
-import { COLORS, type AppSpec, type RouterPaths, type RoutingMode, type Topology, type TrafficSpec } from '../model';
+import { COLORS, type AppSpec, type RouterPaths, type RoutingMode, type SiteSpec, type Topology, type TrafficSpec } from '../model';
 import {
   RouterRenderError,
   assertAppName,
@@ -32,6 +32,11 @@ export interface RenderInput {
   listenPort: number;
   /** Address to listen on (e.g. `127.0.0.1` in tests); all addresses when absent. */
   listenAddress?: string;
+  /**
+   * How users reach the router (real hosts' `site:`): its listeners, names and TLS, or include
+   * mode. Absent: plain HTTP on listenPort for any name.
+   */
+  site?: SiteSpec;
   /**
    * A second destination for the same access-log lines. The sandbox passes `/dev/stdout` so
    * Docker collects them, while the file at `paths.accessLog` serves `tail -F` as on a real host.
@@ -148,12 +153,97 @@ function routingHook(input: RenderInput): string[] {
   ];
 }
 
-function listen(input: RenderInput): string {
-  const port = input.listenPort;
+function listen(input: RenderInput, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RouterRenderError(`listen port ${port} must be an integer 1-65535`);
   }
   return input.listenAddress === undefined ? `${port}` : upstreamServer(input.listenAddress, port);
+}
+
+/** The site's listeners, names and TLS files, as the server block's first lines. */
+function listenLines(input: RenderInput, site: SiteSpec): string[] {
+  const lines: string[] = [];
+  if (site.http !== undefined) lines.push(`    listen ${listen(input, site.http)};`);
+  if (site.https) {
+    lines.push(
+      `    listen ${listen(input, site.https.port)} ssl;`,
+      `    ssl_certificate ${quotePath('TLS certificate path', site.https.certificate)};`,
+      `    ssl_certificate_key ${quotePath('TLS key path', site.https.key)};`,
+    );
+  }
+  if (lines.length === 0) throw new RouterRenderError('the site has no listener: give it http or https');
+  if (site.serverNames.length) lines.push(`    server_name ${site.serverNames.map((name) => serverName(name)).join(' ')};`);
+  return lines;
+}
+
+function serverName(name: string): string {
+  if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(name)) {
+    throw new RouterRenderError(`server name "${name}" must be a host name or *.domain`);
+  }
+  return name;
+}
+
+/** The site a render uses: the input's, or plain HTTP on listenPort for any name. */
+function siteOf(input: RenderInput): SiteSpec {
+  return input.site ?? { serverNames: [], http: input.listenPort, include: false };
+}
+
+/**
+ * Include mode: the routing the operator's own server block includes (`include` of
+ * paths.siteSnippet inside it), exact bytes. Its listeners, names and TLS are the operator's.
+ */
+export function renderSiteSnippet(input: RenderInput): string {
+  return [
+    `# Managed by bluegreen: include this file in the server block users reach (include ${input.paths.siteSnippet};).`,
+    '# It routes each app location to the color the plan chooses and logs for the traffic reader.',
+    ...serverBody(input).map((line) => line.replace(/^ {4}/, '')),
+    '',
+  ].join('\n');
+}
+
+/** Everything inside the server block but its listeners: the product's server block, or the site snippet. */
+function serverBody(input: RenderInput): string[] {
+  return [
+    '    set $bg_app "";',
+    `    access_log ${quotePath('access log path', input.paths.accessLog)} ${LOG_FORMAT_NAME};`,
+    ...(input.mirrorAccessLog ? [`    access_log ${quotePath('access log mirror', input.mirrorAccessLog)} ${LOG_FORMAT_NAME};`] : []),
+    '    add_header Set-Cookie $bg_cookie_out always;',
+    `    add_header ${ROUTED_COLOR_HEADER} $bg_routed_preview always;`,
+    `    proxy_hide_header ${ROUTED_COLOR_HEADER};`,
+    '',
+    '    proxy_http_version 1.1;',
+    '    proxy_set_header Upgrade $http_upgrade;',
+    '    proxy_set_header Connection $bg_connection_upgrade;',
+    '    proxy_set_header Host $host;',
+    '    proxy_set_header X-Real-IP $remote_addr;',
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '    proxy_set_header X-Forwarded-Proto $scheme;',
+    '    proxy_set_header X-Bluegreen-Color $bg_color;',
+    '    proxy_connect_timeout 3s;',
+    '    # Retries stay inside the chosen color: each upstream group holds one color only.',
+    '    proxy_next_upstream error timeout http_502 http_503 http_504;',
+    '    proxy_next_upstream_tries 3;',
+    '    proxy_next_upstream_timeout 10s;',
+    '',
+    `    location = ${STATE_LOCATION} {`,
+    '        allow 127.0.0.1;',
+    '        allow ::1;',
+    '        deny all;',
+    '        access_log off;',
+    `        alias ${quotePath('state path', input.paths.state)};`,
+    '        default_type application/json;',
+    '        add_header Cache-Control "no-store" always;',
+    '    }',
+    '',
+    `    location = ${NOT_RELEASED_LOCATION} {`,
+    '        internal;',
+    '        default_type text/plain;',
+    '        add_header Cache-Control "no-store" always;',
+    `        return 503 "${NOT_RELEASED_TEXT}\\n";`,
+    '    }',
+    '',
+    ...locations(input),
+  ];
 }
 
 /** The http-context include for one router, exact bytes. */
@@ -163,6 +253,7 @@ export function renderBaseConfig(input: RenderInput): string {
   headerVariable(input.traffic.preview.header);
   assertCookieName(input.traffic.preview.cookie);
   assertCookieName(input.traffic.stickyCookie);
+  const site = siteOf(input);
   const lines = [
     `# Managed by bluegreen (mode ${input.mode}). Changes when the topology or the config changes.`,
     logFormat(),
@@ -216,48 +307,18 @@ export function renderBaseConfig(input: RenderInput): string {
     '',
     ...upstreams(input),
     '',
-    'server {',
-    `    listen ${listen(input)};`,
-    '    set $bg_app "";',
-    `    access_log ${quotePath('access log path', input.paths.accessLog)} ${LOG_FORMAT_NAME};`,
-    ...(input.mirrorAccessLog ? [`    access_log ${quotePath('access log mirror', input.mirrorAccessLog)} ${LOG_FORMAT_NAME};`] : []),
-    '    add_header Set-Cookie $bg_cookie_out always;',
-    `    add_header ${ROUTED_COLOR_HEADER} $bg_routed_preview always;`,
-    `    proxy_hide_header ${ROUTED_COLOR_HEADER};`,
-    '',
-    '    proxy_http_version 1.1;',
-    '    proxy_set_header Upgrade $http_upgrade;',
-    '    proxy_set_header Connection $bg_connection_upgrade;',
-    '    proxy_set_header Host $host;',
-    '    proxy_set_header X-Real-IP $remote_addr;',
-    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    '    proxy_set_header X-Forwarded-Proto $scheme;',
-    '    proxy_set_header X-Bluegreen-Color $bg_color;',
-    '    proxy_connect_timeout 3s;',
-    '    # Retries stay inside the chosen color: each upstream group holds one color only.',
-    '    proxy_next_upstream error timeout http_502 http_503 http_504;',
-    '    proxy_next_upstream_tries 3;',
-    '    proxy_next_upstream_timeout 10s;',
-    '',
-    `    location = ${STATE_LOCATION} {`,
-    '        allow 127.0.0.1;',
-    '        allow ::1;',
-    '        deny all;',
-    '        access_log off;',
-    `        alias ${quotePath('state path', input.paths.state)};`,
-    '        default_type application/json;',
-    '        add_header Cache-Control "no-store" always;',
-    '    }',
-    '',
-    `    location = ${NOT_RELEASED_LOCATION} {`,
-    '        internal;',
-    '        default_type text/plain;',
-    '        add_header Cache-Control "no-store" always;',
-    `        return 503 "${NOT_RELEASED_TEXT}\\n";`,
-    '    }',
-    '',
-    ...locations(input),
-    '}',
+    ...(site.include ? [
+      `# The routing is in ${input.paths.siteSnippet}: your own server block includes it.`,
+      '# Its locations set $bg_app; declared here too, so this file loads before that include exists.',
+      'map "" $bg_app {',
+      '    default "";',
+      '}',
+    ] : [
+      'server {',
+      ...listenLines(input, site),
+      ...serverBody(input),
+      '}',
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // Everything one router needs, as the exact bytes the stages write to `input.paths`.
 
 import type { RouterState } from '../model';
-import { renderBaseConfig, type RenderInput } from './baseConfig';
+import { renderBaseConfig, renderSiteSnippet, type RenderInput } from './baseConfig';
 import { RouterRenderError } from './escape';
 import { renderFallbackPlan } from './fallbackPlan';
 import { renderRoutingScript } from './routingScript';
@@ -16,6 +16,8 @@ export interface RouterFiles {
   fallbackPlan?: string;
   /** To `paths.state` (both modes: the routers are the source of truth). */
   state: string;
+  /** To `paths.siteSnippet` (include mode only: the operator's server block includes it). */
+  siteSnippet?: string;
 }
 
 export function renderRouterFiles(input: RenderInput, state: RouterState): RouterFiles {
@@ -26,6 +28,7 @@ export function renderRouterFiles(input: RenderInput, state: RouterState): Route
     );
   }
   const files: RouterFiles = { baseConfig: renderBaseConfig(input), state: renderState(state) };
+  if (input.site?.include) files.siteSnippet = renderSiteSnippet(input);
   if (input.mode === 'njs') files.routingScript = renderRoutingScript();
   else files.fallbackPlan = renderFallbackPlan(state, input);
   return files;

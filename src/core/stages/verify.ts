@@ -6,6 +6,7 @@
 import { Color, SmokeCheck } from '../model';
 import { StageError } from '../errors';
 import { smokeRequestCommand } from '../hostCommands/routerCommands';
+import { localRequest } from '../router/localRequest';
 import { runHostCommand } from '../hostCommands/run';
 import { ROUTED_COLOR_HEADER } from '../router/baseConfig';
 import { RouterHandle } from '../fleet/routerHandle';
@@ -82,7 +83,7 @@ async function runSmoke(ctx: StageContext, router: RouterHandle, check: SmokeChe
   // curl on the router itself: status, the color that answered, and the body.
   // A dry run that has planned a change on this router assumes the check passes.
   const assumed = `HTTP/1.1 ${check.expect} (assumed by the dry run)\r\n${ROUTED_COLOR_HEADER}: ${color}\r\n\r\n${check.contains ?? ''}`;
-  const command = smokeRequestCommand(`http://127.0.0.1:${ctx.handle.routerPort}${check.path}`, ctx.handle.config.traffic.preview.header, color, assumed);
+  const command = smokeRequestCommand(localRequest(ctx.handle.site, check.path), ctx.handle.config.traffic.preview.header, color, assumed);
   try {
     const result = await runHostCommand(router.transport, command);
     return { router: router.name, path: check.path, ...judgeSmoke(result.stdout, check, color) };
