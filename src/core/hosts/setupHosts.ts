@@ -235,7 +235,8 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
     const existing = await runHostCommand(t, readExistingStateCommand(router));
     await requireTlsFiles(router);
     const sitesBefore = await readSitesBefore(router);
-    if (sitesBefore.probes.length) progress(`${router.name}: ${sitesBefore.probes.length} listener(s) of its own sites answer now; asked again after the change`);
+    if (sitesBefore.unreadable) progress(`${router.name}: warning: its own sites could not be read (${sitesBefore.unreadable}); they are not asked before and after this setup`);
+    else if (sitesBefore.probes.length) progress(`${router.name}: ${sitesBefore.probes.length} listener(s) of its own sites answer now; asked again after the change`);
     let need: PackageNeed | undefined;
     if (!hasNjs) {
       [need] = await provide(router.name, t, [{ package: NJS_PACKAGE, kind: 'njs', for: 'moves traffic without reloads' }]);
