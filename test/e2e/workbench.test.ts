@@ -3,7 +3,8 @@
 // production). Drives what a person does — open the Blue-Green view, read the tree, run commands
 // from the palette, answer quick picks and the modal — and saves screenshots under
 // test-results/e2e/; with BLUEGREEN_UPDATE_README_IMAGES=1, also the README's pictures in
-// docs/images/: the tree (tree.png), the first-run walkthrough (walkthrough.png).
+// docs/images/: the tree (tree.png), the first-run walkthrough (walkthrough.png), the release
+// history with a change opened (history.png).
 //
 //   npx mocha test/e2e/workbench.test.ts        (BLUEGREEN_E2E_NO_BUILD=1 skips npm run build)
 import * as assert from 'node:assert/strict';
@@ -59,17 +60,31 @@ describe('workbench (code-server + Chromium)', function () {
 
   async function palette(command: string): Promise<void> {
     const input = page.locator(WORKBENCH.quickInput);
-    // F1 can be swallowed while a page such as the walkthrough takes focus: ask again until the
-    // palette shows (a hidden input from an earlier palette is in the page all along).
+    // While a page such as the walkthrough is still taking focus, F1 can be swallowed, or the
+    // palette can open and close again at once: ask again until the command's row shows (a
+    // hidden input from an earlier palette is in the page all along).
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('F1');
-      const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
-      if (shown) break;
-      if (attempt === 3) throw new Error(`the command palette did not open for "${command}"`);
-      await page.keyboard.press('Escape');
+      const listed = await input.waitFor({ state: 'visible', timeout: 5_000 })
+        .then(() => input.fill(`>${command}`, { timeout: 5_000 }))
+        .then(() => page.locator(WORKBENCH.quickPickRow(command)).first().waitFor({ timeout: 10_000 }))
+        .then(() => true, () => false);
+      if (listed) break;
+      if (attempt === 4) throw new Error(`the command palette did not list "${command}" after ${attempt} tries`);
+      // Close a palette left half open; Escape with the focus on a page such as the walkthrough
+      // would take that page back a step instead.
+      if (await input.isVisible()) await page.keyboard.press('Escape');
     }
-    await input.fill(`>${command}`);
-    await page.locator(WORKBENCH.quickPickRow(command)).first().waitFor({ timeout: 10_000 });
+    // The row Enter runs must be this command, not one whose title starts the same ("… in
+    // Editor") that a recently-used list puts first.
+    const exact = new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.\\.\\.|…)?(,|$)`);
+    for (let step = 0; step < 10; step++) {
+      const focused = await page.locator('.quick-input-list [role="option"].focused').first().getAttribute('aria-label').catch(() => null);
+      if (focused && exact.test(focused)) return;
+      await page.keyboard.press('ArrowDown');
+    }
+    const labels = await page.locator('.quick-input-list [role="option"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
+    throw new Error(`the command palette lists "${command}" but it could not be selected: ${labels.join(' | ')}`);
   }
 
   /** Types into an open quick pick and takes the row that matches. */
@@ -125,7 +140,12 @@ describe('workbench (code-server + Chromium)', function () {
     await palette('Blue-Green: Open Traffic Panel');
     await page.keyboard.press('Enter');
     const done = page.locator('.gettingStartedContainer button.getting-started-step[aria-checked="true"] .step-title');
-    await done.filter({ hasText: 'Open the traffic panel' }).first().waitFor({ timeout: 30_000 });
+    await done.filter({ hasText: 'Open the traffic panel' }).first().waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
+      await screenshot('09-walkthrough-not-checked');
+      const steps = await page.locator('.gettingStartedContainer button.getting-started-step').evaluateAll((buttons) =>
+        buttons.map((b) => `${b.querySelector('.step-title')?.textContent ?? '?'}: aria-checked=${b.getAttribute('aria-checked')}`));
+      throw new Error(`${error.message.split('\n')[0]}; the steps: ${steps.join(' | ')}`);
+    });
     await page.locator('.gettingStartedContainer .getting-started-step').filter({ hasText: 'Bring the sandbox up' }).first().click();
     await screenshot('09-walkthrough');
     await page.screenshot({ path: readmeImage('walkthrough.png') });
@@ -177,6 +197,25 @@ describe('workbench (code-server + Chromium)', function () {
     assert.ok((await rowTexts()).some((t) => /^blue\s*idle 0%/.test(t)));
     await page.locator(WORKBENCH.statusBarItem('green 100%')).first().waitFor({ timeout: 30_000 });
     await screenshot('05-switched');
+  });
+
+  it('the Release History view lists the switch; selecting it opens the change: the plan before → after', async () => {
+    // The view starts collapsed (package.json): open it as a person would, by its header.
+    const header = page.locator('.pane-header[aria-label^="Release History"]').first();
+    if (await header.getAttribute('aria-expanded') === 'false') await header.click();
+    const entry = page.locator(WORKBENCH.treeRows('Release History')).filter({ hasText: /switch green/ }).first();
+    await entry.waitFor({ timeout: 60_000 });
+    assert.match((await entry.innerText()).replace(/\s+/g, ' '), /#\d+ switch green.*blue 100% → green 100%/);
+    await entry.click();
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: 'vscodetest: switch green' }).first();
+    await editor.waitFor({ timeout: 30_000 });
+    // Monaco renders spaces as no-break spaces.
+    assert.match((await editor.innerText()).replace(/\u00a0/g, ' '), /Users: blue 100% → green 100%/);
+    await screenshot('07-release-history');
+    await page.screenshot({ path: readmeImage('history.png') });
+    // The change is an untitled document: closing it plainly would ask whether to save it.
+    await palette('View: Revert and Close Editor');
+    await page.keyboard.press('Enter');
   });
 
   it('runs "Blue-Green: Validate Config" from the command palette', async () => {
