@@ -110,6 +110,10 @@ export interface PlainServers {
   exec(server: string, command: string, user?: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Writes a file on a server (as root), e.g. the schema an operator loads. */
   put(server: string, filePath: string, content: string | Buffer): Promise<void>;
+  /** Stops a server as a machine goes down: nothing on it answers, its ssh port refuses. */
+  stop(server: string): Promise<void>;
+  /** Starts a stopped server again; it boots as at first (its services start, its files as it left them). */
+  start(server: string): Promise<void>;
   /** Starts test/fixtures/load/load-client.js in a container on the servers' network. */
   startLoad(options: { targets: string[]; rps: number; maxSeconds: number }): Promise<LoadRun>;
   remove(): Promise<void>;
@@ -273,6 +277,18 @@ export async function startPlainServers(prefix: string, specs: PlainServerSpec[]
       const s = byName.get(server);
       if (!s) throw new Error(`no plain server ${server}`);
       await putFiles(s.container, [{ path: filePath, content }]);
+    },
+    async stop(server) {
+      const s = byName.get(server);
+      if (!s) throw new Error(`no plain server ${server}`);
+      await s.container.stop({ t: 10 });
+    },
+    async start(server) {
+      const s = byName.get(server);
+      if (!s) throw new Error(`no plain server ${server}`);
+      // Fixed host ports (above): the same address and host key as before, so known_hosts still holds.
+      await s.container.start();
+      await boot(s.container, s);
     },
     async startLoad(options) {
       // Node.js from the same operator steps as a web host: the client is a plain Node program.
