@@ -55,6 +55,28 @@ const common = {
   plugins: [precompiledSchema],
 };
 
+/**
+ * Modules the CLI requires only on some paths, each bundled on its own as CommonJS beside the
+ * chunks and required at run time, so a run that does not need one neither reads nor compiles it
+ * (an `import()` would be the ES way, but these are required where the code is synchronous).
+ * dockerode (with ssh2 and grpc-js, 1.2 MB): only Docker environments (src/core/docker/connect.ts).
+ * The yaml package's document: only a config with an error to point at (src/core/config/parseConfig.ts).
+ */
+const lazyBundles = [
+  { request: 'dockerode', file: 'dockerode.cjs', stdin: "module.exports = require('dockerode');" },
+  { request: './yamlSource', file: 'yamlSource.cjs', entry: 'src/core/config/yamlSource.ts' },
+];
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(b) {
+    b.onResolve({ filter: /^(dockerode|\.\/yamlSource)$/ }, (args) => {
+      if (args.kind !== 'require-call') return undefined;
+      const lazy = lazyBundles.find((l) => l.request === args.path);
+      return lazy ? { path: `./${lazy.file}`, external: true } : undefined;
+    });
+  },
+};
+
 // What VS Code compiles at activation: extension-side code only. The engine (dockerode, ssh2, yaml,
 // ajv, the SQL parser, …) is dist/engine.js, which src/extension/engine.ts requires on first use.
 const EXTENSION_BUDGET_BYTES = 150 * 1024;
@@ -71,8 +93,9 @@ checkExtensionBundle(extension.metafile);
 
 /**
  * The CLI: ES modules split at every `import()` (dist/cli/*.mjs), so a command loads only its
- * own module and `--help` loads none (src/cli/start.ts). dist/cli.js, the `bluegreen` bin, only
- * imports dist/cli/start.mjs. commands.json holds the commands' outlines, from the real commands.
+ * own module (src/cli/start.ts). dist/cli.js, the `bluegreen` bin (src/cli/bin.ts, CommonJS),
+ * prints help and the version from dist/cli/help.json and otherwise imports dist/cli/start.mjs.
+ * commands.json holds the commands' outlines, from the real commands; help.json their help.
  */
 async function buildCli() {
   const { metafile } = await build({
@@ -87,6 +110,7 @@ async function buildCli() {
     outdir: 'dist/cli',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
+    plugins: [...common.plugins, lazyRequires],
     // What the bundled CommonJS packages and productFiles() expect of a CommonJS module.
     banner: {
       js: [
@@ -99,19 +123,28 @@ async function buildCli() {
       ].join('\n'),
     },
   });
-  const { commandOutlines } = await import(pathToFileURL('dist/cli/outlines.mjs').href);
-  writeFileSync('dist/cli/commands.json', JSON.stringify(await commandOutlines()));
+  await Promise.all(lazyBundles.map((lazy) => build({
+    ...common,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    ...(lazy.entry ? { entryPoints: [lazy.entry] } : { stdin: { contents: lazy.stdin, resolveDir: process.cwd(), loader: 'js' } }),
+    outfile: `dist/cli/${lazy.file}`,
+  })));
+  const { commandOutlines, helpAnswers } = await import(pathToFileURL('dist/cli/outlines.mjs').href);
+  const outlines = await commandOutlines();
+  writeFileSync('dist/cli/commands.json', JSON.stringify(outlines));
+  writeFileSync('dist/cli/help.json', JSON.stringify(await helpAnswers(version, outlines)));
   // Chunks of earlier builds go; the folder stays, so a CLI running meanwhile keeps its files.
   const current = new Set(Object.keys(metafile.outputs).map((file) => file.replace(/^dist\/cli\//, '')));
   current.delete('outlines.mjs');
-  current.add('commands.json');
+  for (const file of ['commands.json', 'help.json', ...lazyBundles.map((l) => l.file)]) current.add(file);
   for (const file of readdirSync('dist/cli')) if (!current.has(file)) rmSync(`dist/cli/${file}`);
-  writeFileSync('dist/cli.js', [
-    '#!/usr/bin/env node',
-    '// The `bluegreen` CLI (scripts/build.mjs): the program is dist/cli/start.mjs.',
-    "import('./cli/start.mjs').then((cli) => cli.run(), (error) => { process.stderr.write(`bluegreen: cannot load dist/cli/start.mjs: ${error.message}\\n  → rebuild with npm run build\\n`); process.exitCode = 1; });",
-    '',
-  ].join('\n'));
+  await build({
+    ...common,
+    entryPoints: ['src/cli/bin.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node\n// The `bluegreen` CLI (scripts/build.mjs, src/cli/bin.ts): the program is dist/cli/start.mjs.' },
+  });
   chmodSync('dist/cli.js', 0o755);
 }
 

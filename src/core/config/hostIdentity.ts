@@ -3,10 +3,10 @@
 // router; and `::1` and `0:0:0:0:0:0:0:1` are one IPv6 address. The config checks compare hosts
 // by this identity, so the same machine cannot pass as two (one in each color, say).
 
-import * as net from 'node:net';
+import { isIPv6 } from './values';
 
 export function hostIdentity(name: string): string {
-  if (net.isIPv6(name)) {
+  if (isIPv6(name)) {
     try {
       return new URL(`http://[${name}]/`).hostname;
     } catch {

@@ -3,18 +3,55 @@
 import { compareConfigErrors } from './errors';
 import type { ConfigError, ConfigResult } from './errors';
 import { checkCrossFields } from './crossChecks';
+import { readYamlData } from './fastYaml';
 import { checkSchema } from './schemaCheck';
 import { toModel } from './toModel';
-import { YamlSource } from './yamlSource';
+import type { YamlSource } from './yamlSource';
+
+/**
+ * The yaml package's document of the text, which knows every node's line. Loaded only when
+ * needed — an error to point at, an artifact's line asked for — since it is the slow part of a
+ * large config; the CLI's build puts it in a file of its own (scripts/build.mjs, lazyBundles).
+ */
+function yamlSource(text: string, file: string): YamlSource {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { YamlSource: Source } = require('./yamlSource') as typeof import('./yamlSource');
+  return new Source(text, file);
+}
 
 /**
  * Parses and validates a config. `file` is where the text came from: it names the file in the
  * errors and anchors relative paths (build contexts). All errors are returned together, sorted
  * by position. When the YAML itself is broken (beyond duplicate keys), only the YAML errors are
  * returned: a shape check on a half-parsed tree would report errors that are not there.
+ *
+ * A valid config is read by js-yaml alone (fastYaml.ts). Anything else — text that reader
+ * declines, or data with an issue — goes through the yaml package's document, so every error
+ * is found and pinned exactly as before.
  */
 export function parseConfig(text: string, file: string): ConfigResult {
-  const source = new YamlSource(text, file);
+  const fast = readYamlData(text);
+  if (fast.ok && fast.data !== undefined && fast.data !== null && checkSchema(fast.data).length === 0 && checkCrossFields(fast.data, file).length === 0) {
+    const config = toModel(fast.data, file);
+    let source: YamlSource | undefined;
+    for (const app of config.apps) {
+      if (!app.artifact) continue;
+      // Only an error message (an artifact deploy cannot find) names this line: found when asked.
+      const path = ['apps', app.name, 'artifact'];
+      let line: number | undefined;
+      Object.defineProperty(app.artifact, 'line', {
+        enumerable: true,
+        configurable: true,
+        get: () => (line ??= (source ??= yamlSource(text, file)).locate({ path, message: '' }).line),
+        set: (value: number) => { line = value; },
+      });
+    }
+    return { ok: true, config };
+  }
+  return parseWithDocument(yamlSource(text, file), file);
+}
+
+function parseWithDocument(source: YamlSource, file: string): ConfigResult {
   const errors: ConfigError[] = [...source.yamlErrors];
   if (source.treeIsReliable) {
     if (source.data === undefined || source.data === null) {
