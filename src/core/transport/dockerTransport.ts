@@ -3,8 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
+import type { Socket } from 'node:net';
+import { ShellChannel, channelEligible, type ChannelLink, type LinkHandlers } from './channel';
+import { CHANNEL_SHELL_ARGV } from './channelFraming';
 import { clientDeadlineMs, shellArgv, TIMEOUT_EXIT_CODE } from './commandLine';
 import { OutputCollector } from './outputCollector';
+import { emitTrace, PhaseClock, tracing, transportDebug } from './trace';
 import { shellJoin } from './shellQuote';
 import { createTar } from './tar';
 import type { ExecOptions, ExecResult, OutputStream, PutOptions, Transport } from './transport';
@@ -13,6 +17,8 @@ import { TransportError } from './transportError';
 export interface DockerTransportOptions {
   /** The host's name in the topology; defaults to the container name. */
   host?: string;
+  /** Run short commands on a long-lived shell in the container (channel.ts); default true. */
+  channel?: boolean;
 }
 
 interface DockerApiError {
@@ -24,6 +30,9 @@ interface DockerApiError {
 
 export class DockerTransport implements Transport {
   readonly host: string;
+  private readonly useChannel: boolean;
+  /** One shell per user the commands run as: the container's own, and root for `sudo`. */
+  private readonly channels = new Map<'default' | 'root', ShellChannel>();
 
   constructor(
     private readonly docker: Docker,
@@ -31,11 +40,34 @@ export class DockerTransport implements Transport {
     options: DockerTransportOptions = {},
   ) {
     this.host = options.host ?? containerName;
+    this.useChannel = options.channel ?? true;
+  }
+
+  /** The long-lived shells open right now (tests, the bench). */
+  get openChannels(): number {
+    return [...this.channels.values()].filter((c) => c.isOpen).length;
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     options.signal?.throwIfAborted();
+    if (this.useChannel && channelEligible(options)) {
+      const outcome = await this.channelFor(options.sudo).run(shellJoin(shellArgv(command, options.timeoutMs)), {
+        command,
+        input: options.input === undefined ? undefined : Buffer.isBuffer(options.input) ? options.input : Buffer.from(options.input),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        onOutput: options.onOutput,
+      });
+      if (outcome.kind === 'done') return outcome.result;
+      transportDebug(this.host, `${outcome.reason}; this command runs as a one-shot exec`);
+    }
+    return this.execOnce(command, options);
+  }
+
+  /** One command as its own exec: create, start, stream, inspect. */
+  private async execOnce(command: string, options: ExecOptions): Promise<ExecResult> {
     const started = performance.now();
+    const clock = new PhaseClock();
     const hasInput = options.input !== undefined;
     const container = this.docker.getContainer(this.containerName);
     let stream: Duplex;
@@ -50,7 +82,9 @@ export class DockerTransport implements Transport {
         // A container's default user may not be root; `sudo` means root, as over SSH.
         ...(options.sudo ? { User: 'root' } : {}),
       });
+      clock.mark('create');
       stream = await execId.start({ hijack: true, stdin: hasInput });
+      clock.mark('start');
     } catch (error) {
       throw this.toTransportError(error);
     }
@@ -73,7 +107,10 @@ export class DockerTransport implements Transport {
     if (ended === 'deadline') {
       return { code: TIMEOUT_EXIT_CODE, stdout, stderr, durationMs, timedOut: true };
     }
+    clock.mark('stream');
     const code = await this.exitCode(execId);
+    clock.mark('inspect');
+    if (tracing()) emitTrace({ host: this.host, transport: 'docker', via: 'one-shot', command, startedAt: clock.startedAt, durationMs: clock.elapsed(), phases: clock.phases, code });
     const timedOut = options.timeoutMs !== undefined && code === TIMEOUT_EXIT_CODE && durationMs >= options.timeoutMs;
     return { code, stdout, stderr, durationMs, ...(timedOut ? { timedOut } : {}) };
   }
@@ -101,12 +138,79 @@ export class DockerTransport implements Transport {
     await this.run(`mv -f -T ${shellJoin([tempPath, path])} || { rm -f ${shellJoin([tempPath])}; exit 1; }`, `write ${path}`, options.sudo);
   }
 
+  /** Ends the long-lived shells (no process is left in the container); one-shot execs hold nothing. */
   async close(): Promise<void> {
-    // Nothing held open between commands: every exec is its own request.
+    await Promise.all([...this.channels.values()].map((c) => c.close()));
+  }
+
+  private channelFor(sudo?: boolean): ShellChannel {
+    const user = sudo ? 'root' : 'default';
+    let channel = this.channels.get(user);
+    if (!channel) {
+      channel = new ShellChannel(this.host, 'docker', (handlers) => this.openLink(handlers, sudo), {
+        beforeWrite: () => this.notRunning(),
+      });
+      this.channels.set(user, channel);
+    }
+    return channel;
+  }
+
+  /** One exec of `sh -s` with stdin attached, kept open: the channel's link. */
+  private async openLink(handlers: LinkHandlers, sudo?: boolean): Promise<ChannelLink> {
+    const container = this.docker.getContainer(this.containerName);
+    const exec = await container.exec({
+      Cmd: CHANNEL_SHELL_ARGV,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      ...(sudo ? { User: 'root' } : {}),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex & Partial<Pick<Socket, 'ref' | 'unref'>>;
+    const sink = (push: (chunk: Buffer) => void) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          push(chunk);
+          done();
+        },
+      });
+    this.docker.modem.demuxStream(stream, sink(handlers.stdout), sink(handlers.stderr));
+    const closed = new Promise<string>((resolve) => {
+      stream.once('end', () => resolve('the shell in the container exited'));
+      stream.once('close', () => resolve('the connection to the Docker engine closed'));
+      stream.on('error', (error: Error) => resolve(`the connection failed: ${error.message}`));
+    });
+    return {
+      write: (text) => {
+        stream.write(text);
+      },
+      end: () => stream.end(),
+      kill: () => stream.destroy(),
+      closed,
+      ref: () => stream.ref?.(),
+      unref: () => stream.unref?.(),
+    };
+  }
+
+  /**
+   * Why not to hand the channel a command now. A paused container would take the command into its
+   * shell's stdin and run it whenever it is unpaused, long after the caller gave up; a one-shot
+   * exec is refused at once instead (409, "container is paused"), which is what callers expect.
+   */
+  private async notRunning(): Promise<string | undefined> {
+    try {
+      const info = await this.docker.getContainer(this.containerName).inspect();
+      if (info.State.Paused) return `container ${this.containerName} is paused`;
+      if (!info.State.Running) return `container ${this.containerName} is not running`;
+      return undefined;
+    } catch (error) {
+      return `container ${this.containerName} could not be inspected (${(error as Error).message})`;
+    }
   }
 
   private async run(command: string, what: string, sudo?: boolean): Promise<void> {
-    const result = await this.exec(command, { sudo });
+    // Bounded like any short command, so it may go over the container's channel.
+    const result = await this.exec(command, { sudo, timeoutMs: 30_000 });
     if (result.code !== 0) {
       throw new TransportError({
         host: this.host,

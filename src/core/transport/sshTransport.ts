@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import type { Socket } from 'node:net';
+import { ShellChannel, CHANNEL_MAX_INPUT_BYTES, channelEligible, type ChannelLink, type LinkHandlers } from './channel';
+import { CHANNEL_SHELL_ARGV } from './channelFraming';
 import { clientDeadlineMs, shellCommandLine, TIMEOUT_EXIT_CODE } from './commandLine';
+import { emitTrace, PhaseClock, tracing, transportDebug } from './trace';
 import { OutputCollector } from './outputCollector';
 import { shellJoin } from './shellQuote';
 import { assertHostKeyCheckingKept, buildSshControlArgs, buildSshExecArgs, type SshConnectionOptions } from './sshArgs';
@@ -21,6 +25,8 @@ export interface SshTransportOptions extends Omit<SshConnectionOptions, 'target'
   target?: string;
   /** The ssh client; default `$BLUEGREEN_SSH`, else `ssh` from PATH (as GIT_SSH does for git). */
   sshPath?: string;
+  /** Run short commands on one long-lived session's shell (channel.ts); default true. */
+  channel?: boolean;
 }
 
 // A unix socket path must fit in sun_path (104 bytes on macOS, 108 on Linux), and ssh first
@@ -57,6 +63,8 @@ export class SshTransport implements Transport {
   /** The first connection, shared by every command started while it is being made. */
   private master: Promise<void> | undefined;
   private masterMade = false;
+  private readonly useChannel: boolean;
+  private readonly channel: ShellChannel;
 
   constructor(options: SshTransportOptions) {
     assertHostKeyCheckingKept(options.options);
@@ -71,6 +79,13 @@ export class SshTransport implements Transport {
       connectTimeoutSeconds: options.connectTimeoutSeconds,
       controlPersist: options.controlPersist,
     };
+    this.useChannel = options.channel ?? true;
+    this.channel = new ShellChannel(this.host, 'ssh', (handlers) => this.openLink(handlers));
+  }
+
+  /** Whether the long-lived session is open right now (tests, the bench). */
+  get channelOpen(): boolean {
+    return this.channel.isOpen;
   }
 
   /** Where the master connection's socket lives (it exists while the master runs). */
@@ -87,7 +102,21 @@ export class SshTransport implements Transport {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     options.signal?.throwIfAborted();
     await this.ensureMaster(options.signal);
+    if (this.useChannel && channelEligible(options)) {
+      const outcome = await this.channel.run(shellCommandLine(command, options), {
+        command,
+        input: options.input === undefined ? undefined : Buffer.isBuffer(options.input) ? options.input : Buffer.from(options.input),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        onOutput: options.onOutput,
+      });
+      if (outcome.kind === 'done') return outcome.result;
+      transportDebug(this.host, `${outcome.reason}; this command runs in its own ssh session`);
+    }
+    const clock = new PhaseClock();
     const outcome = await this.spawnSsh(this.commandArgs(command, options), options);
+    clock.mark('ssh');
+    if (tracing()) emitTrace({ host: this.host, transport: 'ssh', via: 'one-shot', command, startedAt: clock.startedAt, durationMs: clock.elapsed(), phases: clock.phases, code: outcome.code ?? undefined });
     if (outcome.deadline) {
       return { code: TIMEOUT_EXIT_CODE, stdout: outcome.stdout, stderr: outcome.stderr, durationMs: outcome.durationMs, timedOut: true };
     }
@@ -106,7 +135,9 @@ export class SshTransport implements Transport {
     const script =
       `mkdir -p ${shellJoin([directory])} && cat > ${shellJoin([temp])} && chmod ${mode} ${shellJoin([temp])} && ` +
       `mv -f -T ${shellJoin([temp, path])} || { rc=$?; rm -f ${shellJoin([temp])}; exit $rc; }`;
-    const result = await this.exec(script, { input: Buffer.isBuffer(data) ? data : Buffer.from(data), sudo: options.sudo });
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    // A small file is bounded like any short command, so it may go over the channel.
+    const result = await this.exec(script, { input: bytes, sudo: options.sudo, ...(bytes.length <= CHANNEL_MAX_INPUT_BYTES ? { timeoutMs: 30_000 } : {}) });
     if (result.code !== 0) {
       const reason = result.stderr.trim() || `exit ${result.code}`;
       throw new TransportError({
@@ -132,6 +163,8 @@ export class SshTransport implements Transport {
 
   /** Ends the master connection (`ssh -O exit`) and removes its private directory. */
   async close(): Promise<void> {
+    // The session first: its shell exits on end of input, before the master goes.
+    await this.channel.close();
     const dir = this.controlDir;
     if (!dir) return;
     if (existsSync(this.controlPath)) {
@@ -166,6 +199,49 @@ export class SshTransport implements Transport {
       signal.addEventListener('abort', onAbort, { once: true });
       master.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
+  }
+
+  /** One ssh session over the master running `sh -s`, kept open: the channel's link. */
+  private async openLink(handlers: LinkHandlers): Promise<ChannelLink> {
+    const child = spawn(this.sshPath, buildSshExecArgs(this.connection, this.controlPath, shellJoin(CHANNEL_SHELL_ARGV)), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: process.env,
+    });
+    let stderrTail = '';
+    const closed = new Promise<string>((resolve) => {
+      child.on('error', (error) => resolve(`ssh could not start: ${error.message}`));
+      child.on('close', (code, signal) => {
+        const said = stderrTail.trim().split('\n').pop();
+        resolve(`the ssh session ended (${signal ? `signal ${signal}` : `exit ${code}`}${said ? `: ${said}` : ''})`);
+      });
+    });
+    child.stdin.on('error', () => undefined); // a session that ended: `closed` says why
+    child.stdout.on('data', (chunk: Buffer) => handlers.stdout(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-500);
+      handlers.stderr(chunk);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    const pipes = [child.stdin, child.stdout, child.stderr] as unknown as Array<Partial<Pick<Socket, 'ref' | 'unref'>>>;
+    return {
+      write: (text) => {
+        child.stdin.write(text);
+      },
+      end: () => child.stdin.end(),
+      kill: () => child.kill('SIGKILL'),
+      closed,
+      ref: () => {
+        child.ref();
+        for (const pipe of pipes) pipe.ref?.();
+      },
+      unref: () => {
+        child.unref();
+        for (const pipe of pipes) pipe.unref?.();
+      },
+    };
   }
 
   private sshFailure(stderr: string): TransportError {
