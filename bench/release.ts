@@ -3,7 +3,7 @@
 // both routers while `release` walks drain, deploy green, verify, canary, switch, deploy blue,
 // verify, restore — then a rollback. Three modes, same load, same sandbox:
 //   njs             the product (routers read the state document at run time)
-//   reload-fallback the product on routers switched to its reload mode (no njs)
+//   files           the product on routers without njs (switched to its files mode): plan files nginx tests per request
 //   naive-reload    the baseline: upstream weights + nginx -s reload, replaying the njs run's
 //                   traffic changes at the same moments
 // Failures are counted per phase, so an app host timing out during deploy on a starved machine
@@ -21,6 +21,8 @@ import { openEnvironment, EnvironmentHandle } from '../src/core/environment/open
 import { readRouters, currentState } from '../src/core/fleet/readRouters';
 import { renderRouterFiles } from '../src/core/router';
 import { shellQuote } from '../src/core/transport';
+import { runHostCommand } from '../src/core/hostCommands/run';
+import { putPlanFilesCommand } from '../src/core/hostCommands/routerSetupCommands';
 import { StageContext } from '../src/core/stages/stageContext';
 import { release, describeStep } from '../src/core/stages/release';
 import { rollback } from '../src/core/stages/rollback';
@@ -39,7 +41,7 @@ export const BENCH_CONFIG = path.resolve(__dirname, 'fixtures/benchtest.yaml');
 const SSH_ENV = 'benchtest-ssh';
 const LOAD_PATHS = ['/api/version', '/health'];
 
-export type ReleaseBenchMode = 'njs' | 'reload-fallback' | 'naive-reload';
+export type ReleaseBenchMode = 'njs' | 'files' | 'naive-reload';
 
 export interface ReleaseModeResult {
   mode: ReleaseBenchMode;
@@ -98,7 +100,7 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
     const modes: ReleaseModeResult[] = [];
     const stamp = Date.now().toString(36);
 
-    const wanted = new Set<ReleaseBenchMode>(options.modes ?? ['njs', 'reload-fallback', 'naive-reload']);
+    const wanted = new Set<ReleaseBenchMode>(options.modes ?? ['njs', 'files', 'naive-reload']);
 
     const timeline: TimedChange[] = [];
     if (wanted.has('njs')) {
@@ -107,11 +109,11 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
       report(log, modes[modes.length - 1]);
     }
 
-    if (wanted.has('reload-fallback')) {
-      log('release reload-fallback: routers switched to the reload mode');
-      await setRouterMode(handle, 'reload');
+    if (wanted.has('files')) {
+      log('release files: routers switched to the files mode (no njs)');
+      await setRouterMode(handle, 'files');
       try {
-        modes.push(await releaseUnderLoad(ctx, 'reload-fallback', `1.1.0-bench${stamp}b`, targets, options, []));
+        modes.push(await releaseUnderLoad(ctx, 'files', `1.1.0-bench${stamp}b`, targets, options, []));
         report(log, modes[modes.length - 1]);
       } finally {
         await setRouterMode(handle, 'njs');
@@ -242,8 +244,12 @@ export async function setRouterMode(handle: EnvironmentHandle, mode: RoutingMode
     const t = router.transport;
     await t.put(router.paths.baseConfig, files.baseConfig);
     if (files.routingScript) await t.put(router.paths.routingScript, files.routingScript);
-    if (files.fallbackPlan) await t.put(router.paths.fallbackPlan, files.fallbackPlan);
-    else await t.exec(`rm -f ${shellQuote(router.paths.fallbackPlan)}`);
+    if (files.planLookup && files.planFiles) {
+      await t.put(router.paths.planLookup, files.planLookup);
+      await runHostCommand(t, putPlanFilesCommand(router, files.planFiles));
+    } else {
+      await t.exec(`rm -rf ${shellQuote(router.paths.planLookup)} ${shellQuote(router.paths.planFiles)}`);
+    }
     const reload = await t.exec('nginx -t 2>&1 && nginx -s reload 2>&1', { timeoutMs: 30_000 });
     if (reload.code !== 0) throw new Error(`${router.name}: nginx refused the ${mode} files: ${reload.stdout}`);
   }));

@@ -3,10 +3,11 @@
 // and no container can time out — every failure here is the router change's. The same flips
 // under the same load for the three ways of moving traffic:
 //   njs             the product: atomic rename of the state document, no reload
-//   reload-fallback the product on routers without njs: rendered plan + nginx -t + reload
+//   files           the product on routers without njs: plan files nginx tests per request, no reload
 //   naive-reload    the baseline: rewrite upstream weights + nginx -s reload
 // Also the switch latency of each (stage call → responses settled on the new color).
 // Run alone: npx tsx bench/routing.ts [--quick]
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import { initialState, nextState, percentPlan, renderRouterFiles } from '../src/
 import { readRouters, currentState } from '../src/core/fleet/readRouters';
 import { applyState } from '../src/core/fleet/applyState';
 import { RouterHandle } from '../src/core/fleet/routerHandle';
+import { putPlanFilesCommand } from '../src/core/hostCommands/routerSetupCommands';
 import { freePort, makePrefix, startNginx, RunningNginx, writeReadable } from '../test/helpers/nginx';
 import { LocalTransport } from './lib/localTransport';
 import { LoadSet, LoadResult } from './lib/loadSet';
@@ -23,7 +25,7 @@ import { ColorProbe } from './lib/colorProbe';
 import { renderNaiveConfig } from './lib/naiveReload';
 import { delay, machineLoad, MachineLoad, median, percentile, round } from './lib/measure';
 
-export type RoutingBenchMode = 'njs' | 'reload-fallback' | 'naive-reload';
+export type RoutingBenchMode = 'njs' | 'files' | 'naive-reload';
 
 export interface RoutingBenchOptions {
   rps: number;
@@ -64,7 +66,7 @@ export async function runRoutingBench(options: RoutingBenchOptions): Promise<Rou
   const upstreams = await startStaticUpstreams(apps);
   const results: RoutingModeResult[] = [];
   try {
-    for (const mode of options.modes ?? ['njs', 'reload-fallback', 'naive-reload'] as RoutingBenchMode[]) {
+    for (const mode of options.modes ?? ['njs', 'files', 'naive-reload'] as RoutingBenchMode[]) {
       log(`routing (loopback) ${mode}: ${options.flips} flips under ${options.rps} req/s`);
       results.push(await runMode(mode, { apps, topology, traffic: config.traffic }, options));
       const r = results[results.length - 1];
@@ -110,7 +112,8 @@ async function startRouters(mode: RoutingBenchMode, fixture: Fixture): Promise<L
       baseConfig: path.join(prefix, 'conf/bluegreen.conf'),
       routingScript: path.join(prefix, 'conf/routing.js'),
       state: path.join(prefix, 'state/state.json'),
-      fallbackPlan: path.join(prefix, 'conf/plan.conf'),
+      planLookup: path.join(prefix, 'conf/plan.conf'),
+      planFiles: path.join(prefix, 'state/plan'),
       siteSnippet: path.join(prefix, 'conf/site.conf'),
       dataDir: path.join(prefix, 'data'),
       accessLog: path.join(prefix, 'logs/bluegreen.access.log'),
@@ -121,12 +124,13 @@ async function startRouters(mode: RoutingBenchMode, fixture: Fixture): Promise<L
     if (mode === 'naive-reload') {
       writeReadable(paths.baseConfig, renderNaiveConfig(render, state.plan));
     } else {
-      const routing: RoutingMode = mode === 'njs' ? 'njs' : 'reload';
+      const routing: RoutingMode = mode;
       const files = renderRouterFiles({ ...render, mode: routing }, state);
       writeReadable(paths.baseConfig, files.baseConfig);
       writeReadable(paths.state, files.state);
       if (files.routingScript) writeReadable(paths.routingScript, files.routingScript);
-      if (files.fallbackPlan) writeReadable(paths.fallbackPlan, files.fallbackPlan);
+      if (files.planLookup) writeReadable(paths.planLookup, files.planLookup);
+      if (files.planFiles) execFileSync('sh', ['-c', putPlanFilesCommand({ paths, sudo: false }, files.planFiles).script]);
       await fs.mkdir(paths.dataDir, { recursive: true, mode: 0o755 });
     }
     const nginx = await startNginx({ prefix, httpConfig: `include ${paths.baseConfig};`, njs: mode === 'njs', workers: 2, waitForPorts: [port] });
@@ -195,7 +199,6 @@ async function flip(mode: RoutingBenchMode, routers: LoopbackRouter[], fixture: 
     readings,
     next,
     render: { apps: fixture.apps, traffic: fixture.traffic, topology: fixture.topology, listenPort: routers[0].port },
-    planChanged: true,
   });
 }
 

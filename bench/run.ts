@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     const routing = await runRoutingBench({ rps, flips: quick ? 4 : 20, holdMs: quick ? 500 : 1000, autocannon: true, log });
     results.routing = { description: 'loopback nginx routers over static upstreams: routing loss alone', rps, modes: routing };
     for (const r of routing) {
-      rows.push({ benchmark: 'routing loss (loopback, flips)', mode: r.mode, figure: lossFigure(r.load), goal: r.mode === 'njs' ? '0' : '-', met: r.mode === 'njs' ? zeroLoss(r.load) : '-' });
+      // The product (njs, and files mode without njs) loses nothing; the naive reload is the baseline.
+      const product = r.mode !== 'naive-reload';
+      rows.push({ benchmark: 'routing loss (loopback, flips)', mode: r.mode, figure: lossFigure(r.load), goal: product ? '0' : '-', met: product ? zeroLoss(r.load) : '-' });
       row('switch latency (loopback) p50/p95 ms', `${r.switchLatencyMs.p50} / ${r.switchLatencyMs.p95}`, r.mode === 'njs' ? '≤ 500' : '-', r.mode === 'njs' ? r.switchLatencyMs.p50 <= 500 : undefined, r.mode);
     }
   }
@@ -94,7 +96,8 @@ async function main(): Promise<void> {
       const release = await runReleaseBench({ rps: FULL_RPS, switches: 10, autocannon: true, log });
       results.release = { description: `whole release + rollback in the Docker sandbox "${BENCH_ENV}" (bench/fixtures/benchtest.yaml)`, rps: FULL_RPS, ...release };
       for (const m of release.modes) {
-        rows.push({ benchmark: 'release loss (sandbox)', mode: m.mode, figure: `${m.ok ? '' : 'STOPPED; '}${lossFigure(m.load)}`, goal: m.mode === 'njs' ? '0' : '-', met: m.mode === 'njs' ? zeroLoss(m.load, m.ok) : '-' });
+        const product = m.mode !== 'naive-reload';
+        rows.push({ benchmark: 'release loss (sandbox)', mode: m.mode, figure: `${m.ok ? '' : 'STOPPED; '}${lossFigure(m.load)}`, goal: product ? '0' : '-', met: product ? zeroLoss(m.load, m.ok) : '-' });
       }
       for (const s of release.switchLatency) {
         row(`switch latency (sandbox stage, ${s.transport}) p50/p95 ms`, `${s.switchMs.p50} / ${s.switchMs.p95}`, '≤ 500 p50', s.switchMs.p50 <= 500, 'njs');
@@ -155,11 +158,11 @@ async function main(): Promise<void> {
   if (!quick && wanted('plain')) {
     const machine = machineLoad();
     const code = await script('plainRelease.ts', [], 45 * 60_000);
-    const plain = await readJson('plain-release.json') as { rps?: number; njs?: { sent: number; failedRaw: number }; reload?: { sent: number; failedRaw: number; failedAsBrowser: number } } | undefined;
+    const plain = await readJson('plain-release.json') as { rps?: number; njs?: { sent: number; failedRaw: number }; files?: { sent: number; failedRaw: number; failedAsBrowser: number } } | undefined;
     results.plainRelease = { exitCode: code, figures: plain, machine: { start: machine, end: machineLoad() } };
-    if (code === 0 && plain?.njs && plain.reload) {
+    if (code === 0 && plain?.njs && plain.files) {
       row(`release on plain servers at ${plain.rps} req/s: njs router lost`, `${plain.njs.failedRaw} of ${plain.njs.sent}`, '0', plain.njs.failedRaw === 0, 'njs');
-      row(`release on plain servers at ${plain.rps} req/s: reload router lost`, `${plain.reload.failedRaw} raw / ${plain.reload.failedAsBrowser} browser of ${plain.reload.sent}`, '0 as a browser', plain.reload.failedAsBrowser === 0, 'reload');
+      row(`release on plain servers at ${plain.rps} req/s: router without njs lost`, `${plain.files.failedRaw} raw / ${plain.files.failedAsBrowser} browser of ${plain.files.sent}`, '0', plain.files.failedRaw === 0, 'files');
     } else {
       row('release on plain servers (bench/plainRelease.ts)', `exit ${code}; ${summarize(plain)}`);
     }

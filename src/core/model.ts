@@ -278,8 +278,10 @@ export interface RouterPaths {
   routingScript: string;
   /** The state document (the current plan). */
   state: string;
-  /** Reload mode only: the plan rendered as nginx directives, included by the base config. */
-  fallbackPlan: string;
+  /** Files mode only: the plan lookup (maps), included by the base config; changes with the config only. */
+  planLookup: string;
+  /** Files mode only: the folder whose `current` symlink points at the plan's files (one folder per plan). */
+  planFiles: string;
   /** Folder for the state history, the lock and the audit log. */
   dataDir: string;
   /** Access log path; `/dev/stdout` in the sandbox so Docker collects it. */
@@ -290,5 +292,8 @@ export interface RouterPaths {
 
 // The default paths are in hostCommands/layout.ts, with every other path on a host.
 
-/** How a router chooses the color: njs reads the state at run time; reload renders directives. */
-export type RoutingMode = 'njs' | 'reload';
+/**
+ * How a router chooses the color per request: njs reads the state document; without njs
+ * (`files`), nginx tests which plan files exist. Neither reloads nginx to move traffic.
+ */
+export type RoutingMode = 'njs' | 'files';

@@ -1,6 +1,6 @@
 // A whole release over SSH on plain servers the product did not build, under load from a client
 // that knows nothing of the product (test/fixtures/load/load-client.js, in a container on the
-// servers' network): two routers — one without njs (reload mode), one with — the sample Java and
+// servers' network): two routers — one without njs (files mode), one with — the sample Java and
 // Node.js apps on one host per color, and PostgreSQL on its own host, every one prepared only by
 // docs/hosts.md's operator steps, then `hosts setup` and `bootstrap` through the built CLI. Used
 // by test/integration/release-plain.test.ts (about 100 req/s) and bench/plainRelease.ts (300+).
@@ -22,7 +22,8 @@ export interface PlainReleaseFigures {
   seconds: number;
   releaseSeconds: number;
   njs: RouterFigures;
-  reload: RouterFigures;
+  /** The router without njs (files mode). */
+  files: RouterFigures;
   errors: Record<string, Record<string, number>>;
 }
 
@@ -98,7 +99,7 @@ export async function preparePlainRelease(prefix = 'bgrel', firstVersion = '1.0.
   assert.equal(schema.exitCode, 0, schema.stderr);
   // Setup needs an administrator once; every stage after it runs as `deploy`, with the narrow sudo rule.
   const setup = await ok('hosts', 'setup', '--ssh-user', ADMIN_USER);
-  assert.match(setup.stdout, /router lb1: reload mode/);
+  assert.match(setup.stdout, /router lb1: files mode/);
   assert.match(setup.stdout, /router lb2: njs mode/);
   // The operator's part of app.env (docs/hosts.md): where the database and the api are.
   for (const host of ['app1', 'app2']) {
@@ -136,7 +137,7 @@ export async function preparePlainRelease(prefix = 'bgrel', firstVersion = '1.0.
         seconds: report.seconds,
         releaseSeconds,
         njs: figuresOf('lb2'),
-        reload: figuresOf('lb1'),
+        files: figuresOf('lb1'),
         errors: Object.fromEntries(Object.entries(report.targets).map(([url, c]) => [url, c.errors])),
       };
       return { release, figures };

@@ -1,7 +1,7 @@
 // `hosts setup --install` on plain Debian servers (test/helpers/plainServers.ts: docs/hosts.md's
 // operator steps, nothing of the product): a router without the njs module and an app host
 // without Node.js for a `runtime: node` app. Without --install setup names what it would install
-// and sets up as before (reload fallback); its dry run shows the installs as planned changes; with
+// and sets up as before (files mode); its dry run shows the installs as planned changes; with
 // --install apt-get installs them from Debian's mirror (the images keep no package index, so the
 // install's index update runs too) and the router is set up in njs mode. A second router stands
 // in for a host that is not Debian-like: apt-get is moved off its PATH (setup looks for it with
@@ -71,7 +71,7 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     njs: await exitOf('lb1', `test -e ${NJS_MODULE_PATH}`) === 0,
     node: await exitOf('web1', 'command -v node') === 0,
     tooling: await exitOf('web1', 'test -e /opt/bluegreen/bin/deploy') === 0,
-    fallbackPlan: await exitOf('lb1', 'test -e /etc/bluegreen/plan.conf') === 0,
+    planLookup: await exitOf('lb1', 'test -e /etc/bluegreen/plan.conf') === 0,
   });
   let afterDryRun: Awaited<ReturnType<typeof hostsNow>>;
   let afterPlain: Awaited<ReturnType<typeof hostsNow>>;
@@ -119,28 +119,28 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     assert.match(planOf(text, 'web1'), /\[change\] install nodejs with apt-get/);
     assert.doesNotMatch(planOf(text, 'web2'), /apt-get/, 'web2 has Node.js');
     assert.doesNotMatch(planOf(text, 'lb2'), /install .* with apt-get/, 'lb2 has no apt-get: no install is planned there');
-    assert.match(planOf(text, 'lb2'), /put the fallback plan/);
-    assert.deepEqual(afterDryRun, { njs: false, node: false, tooling: false, fallbackPlan: false }, 'the dry run installed and wrote nothing');
+    assert.match(planOf(text, 'lb2'), /put the plan lookup/);
+    assert.deepEqual(afterDryRun, { njs: false, node: false, tooling: false, planLookup: false }, 'the dry run installed and wrote nothing');
   });
 
-  it('without --install: names what it would install, warns that deploys of web fail on web1, and sets up as before (reload fallback)', async () => {
+  it('without --install: names what it would install, warns that deploys of web fail on web1, and sets up as before (files mode)', async () => {
     const text = plain.stdout;
-    assert.match(text, /^would install with --install: lb1: libnginx-mod-http-js \(moves traffic without reloads\); web1, web3: nodejs \(web\)$/m);
-    assert.match(text, /^no apt-get, the operator installs: lb2: libnginx-mod-http-js \(moves traffic without reloads\)$/m);
-    assert.match(text, /router lb1: reload mode/);
-    assert.match(text, /router lb2: reload mode/);
+    assert.match(text, /^would install with --install: lb1: libnginx-mod-http-js \(reads the plan per request, with no limit on segments\); web1, web3: nodejs \(web\)$/m);
+    assert.match(text, /^no apt-get, the operator installs: lb2: libnginx-mod-http-js \(reads the plan per request, with no limit on segments\)$/m);
+    assert.match(text, /router lb1: files mode/);
+    assert.match(text, /router lb2: files mode/);
     assert.match(text, /app host web1: web/);
     assert.match(text, /note: web1: web runs on nodejs, which is not installed: deploys of web to web1 will fail until it is; install it with bluegreen hosts setup --env install --ssh-user admin --install \(or on the host: sudo apt-get install -y --no-install-recommends nodejs\)/);
     assert.doesNotMatch(text, /web2: nodejs/, 'web2 has Node.js');
     assert.match(plain.stderr, /web1: lacks nodejs \(web\): hosts setup --install installs it with apt-get/);
     assert.match(plain.stderr, /lb2: lacks libnginx-mod-http-js, and has no apt-get: install it \(or its equivalent\) with the host's package manager/);
-    // Nothing installed; set up as before, lb1 in reload mode (its fallback plan in place).
-    assert.deepEqual(afterPlain, { njs: false, node: false, tooling: true, fallbackPlan: true });
+    // Nothing installed; set up as before, lb1 in files mode (its plan lookup in place).
+    assert.deepEqual(afterPlain, { njs: false, node: false, tooling: true, planLookup: true });
   });
 
-  it('with --install: apt-get installs the njs module and Node.js; lb1 is set up in njs mode, lb2 (no apt-get) stays in reload mode and is named', async () => {
+  it('with --install: apt-get installs the njs module and Node.js; lb1 is set up in njs mode, lb2 (no apt-get) stays in files mode and is named', async () => {
     const text = installed.stdout;
-    assert.match(text, /^installed: lb1: libnginx-mod-http-js \(moves traffic without reloads\); web1: nodejs \(web\)$/m);
+    assert.match(text, /^installed: lb1: libnginx-mod-http-js \(reads the plan per request, with no limit on segments\); web1: nodejs \(web\)$/m);
     // web3's mirror does not resolve: apt's own lines say so, and setup went on (web3 set up too).
     assert.match(text, /^could not install: web3: nodejs \(web: W: Failed to fetch http:\/\/deb\.debian\.invalid\/.*Could not resolve 'deb\.debian\.invalid'.* \/ E: Unable to locate package nodejs\)$/m);
     assert.match(text, /note: web3: web runs on nodejs, which is not installed: deploys of web to web3 will fail until it is; apt-get could not install it \(W: .*\); fix that and run bluegreen hosts setup --env install --ssh-user admin --install again, or install it by hand: sudo apt-get install -y --no-install-recommends nodejs/);
@@ -148,11 +148,11 @@ describe('hosts setup --install: the njs module and the apps\' runtimes from Deb
     assert.equal(await exitOf('web3', 'test -e /opt/bluegreen/tooling.json'), 0);
     assert.match(text, /^no apt-get, the operator installs: lb2: libnginx-mod-http-js/m);
     assert.match(text, /router lb1: njs mode, kept its traffic plan/);
-    assert.match(text, /router lb2: reload mode/);
+    assert.match(text, /router lb2: files mode/);
     assert.doesNotMatch(text, /note: web1: web runs on nodejs/);
     assert.match(installed.stderr, /web3: could not install nodejs: W: Failed to fetch/);
     assert.match(installed.stderr, /lb1: installing libnginx-mod-http-js with apt-get/);
-    assert.match(installed.stderr, /lb1: njs found: traffic moves without reloads/);
+    assert.match(installed.stderr, /lb1: njs found: routing reads the state document per request/);
     // What apt installed, for real: Debian's package states, the module where the product looks.
     assert.equal(await exitOf('lb1', "dpkg-query -W -f='${Status}' libnginx-mod-http-js | grep -q 'install ok installed'"), 0);
     assert.equal(await exitOf('lb1', `test -e ${NJS_MODULE_PATH}`), 0);

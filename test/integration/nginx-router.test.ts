@@ -1,12 +1,14 @@
 // The router's rendered files on a real nginx: `nginx -t` on every rendered config, then a real
 // nginx (2 workers) in front of two tiny upstreams per app — blue on 127.0.0.2, green on
-// 127.0.0.3 — checking that requests follow each plan, in njs mode (only the state file changes,
-// no reload) and in reload mode (plan file + nginx -t + reload).
+// 127.0.0.3 — checking that requests follow each plan, in njs mode (only the state file changes)
+// and in files mode (the plan's files written and swapped in by the stages' own shell commands);
+// neither reloads nginx.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import {
   COLORS,
@@ -42,6 +44,9 @@ import {
   wrapperConfig,
   type RunningNginx,
 } from '../helpers/nginx';
+import type { HostCommand } from '../../src/core/hostCommands/hostCommand';
+import { applyNextStateCommand, writeNextStateCommand } from '../../src/core/hostCommands/routerCommands';
+import { putPlanFilesCommand } from '../../src/core/hostCommands/routerSetupCommands';
 
 const ADDRESSES: Record<Color, string> = { blue: '127.0.0.2', green: '127.0.0.3' };
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148';
@@ -73,7 +78,8 @@ function routerPaths(prefix: string): RouterPaths {
     baseConfig: path.join(prefix, 'conf/bluegreen.conf'),
     routingScript: path.join(prefix, 'conf/routing.js'),
     state: path.join(prefix, 'data/state.json'),
-    fallbackPlan: path.join(prefix, 'conf/plan.conf'),
+    planLookup: path.join(prefix, 'conf/plan.conf'),
+    planFiles: path.join(prefix, 'data/plan'),
     siteSnippet: path.join(prefix, 'conf/site.conf'),
     dataDir: path.join(prefix, 'data'),
     accessLog: path.join(prefix, 'logs/bluegreen.access.log'),
@@ -102,8 +108,14 @@ function writeRouterFiles(input: RenderInput, state: RouterState): void {
   const files = renderRouterFiles(input, state);
   writeReadable(input.paths.baseConfig, files.baseConfig);
   if (files.routingScript !== undefined) writeReadable(input.paths.routingScript, files.routingScript);
-  if (files.fallbackPlan !== undefined) writeReadable(input.paths.fallbackPlan, files.fallbackPlan);
+  if (files.planLookup !== undefined) writeReadable(input.paths.planLookup, files.planLookup);
   replaceFile(input.paths.state, files.state);
+  if (files.planFiles) runLocally(putPlanFilesCommand({ paths: input.paths, sudo: false }, files.planFiles));
+}
+
+/** A host command, run here as the stages run it on a router. */
+function runLocally(command: HostCommand): string {
+  return execFileSync('sh', ['-c', command.script], { input: command.input ?? '', encoding: 'utf8' });
 }
 
 const versions = { blue: { api: '1.0.0', web: '1.0.0' }, green: { api: '1.0.0', web: '1.0.0' } };
@@ -116,8 +128,8 @@ describe('router on a real nginx', function () {
   });
 
   describe('nginx -t on every rendered config', () => {
-    for (const mode of ['njs', 'reload'] as RoutingMode[]) {
-      it(`accepts the ${mode} files, with odd regexes and every kind of segment in the plan`, async function () {
+    for (const mode of ['njs', 'files'] as RoutingMode[]) {
+      it(`accepts the ${mode}-mode files, with odd regexes and every kind of segment in the plan`, async function () {
         if (mode === 'njs' && !njsAvailable()) this.skip();
         const prefix = makePrefix(`t-${mode}`);
         try {
@@ -155,7 +167,7 @@ describe('router on a real nginx', function () {
     }
   });
 
-  for (const mode of ['njs', 'reload'] as RoutingMode[]) {
+  for (const mode of ['njs', 'files'] as RoutingMode[]) {
     describe(`routing in ${mode} mode`, () => {
       let prefix: string;
       let nginx: RunningNginx | undefined;
@@ -173,11 +185,10 @@ describe('router on a real nginx', function () {
           replaceFile(input.paths.state, files.state);
           return;
         }
-        writeReadable(input.paths.fallbackPlan, files.fallbackPlan ?? '');
-        replaceFile(input.paths.state, files.state);
-        const checked = await nginx!.check();
-        assert.ok(checked.ok, checked.output);
-        await nginx!.reload();
+        // The stages' write step, then their apply step (a symlink renamed over `current`).
+        const router = { paths: input.paths, sudo: false };
+        runLocally(writeNextStateCommand(router, files.state, files.planFiles));
+        runLocally(applyNextStateCommand(router, { serial: state.serial, previousSerial: state.serial - 1 }));
       }
 
       before(async function () {
@@ -368,11 +379,19 @@ describe('router on a real nginx', function () {
         assert.equal(response.body, renderRouterFiles(input, state).state);
       });
 
-      if (mode === 'njs') {
-        it('moved traffic without a single reload', () => {
-          assert.deepEqual(nginx!.workerPids(), workersAtStart);
-        });
+      it('moved traffic without a single reload', () => {
+        assert.deepEqual(nginx!.workerPids(), workersAtStart);
+      });
 
+      if (mode === 'files') {
+        it('keeps only the live plan folder and the one before it', () => {
+          const folders = fs.readdirSync(input.paths.planFiles).sort();
+          assert.deepEqual(folders, ['current', `plan-${state.serial - 1}`, `plan-${state.serial}`]);
+          assert.equal(fs.readlinkSync(path.join(input.paths.planFiles, 'current')), `plan-${state.serial}`);
+        });
+      }
+
+      if (mode === 'njs') {
         it('keeps routing when the state document is broken or missing (fallback: traffic.initial)', async () => {
           await applyPlan(percentPlan('green', 100));
           const good = fs.readFileSync(input.paths.state, 'utf8');

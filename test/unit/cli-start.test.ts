@@ -69,7 +69,7 @@ describe('cli: the outlined commands of the bundle\'s entry', () => {
     assert.match(missing.stderr, /missing required argument 'color'/);
     const choice = await captured(() => start(['render', '--mode', 'x'], outlines));
     assert.equal(choice.code, 2);
-    assert.match(choice.stderr, /Allowed choices are njs, reload/);
+    assert.match(choice.stderr, /Allowed choices are njs, files/);
     const help = await captured(() => start(['status', '--help'], outlines));
     assert.equal(help.code, 0);
     assert.equal(help.stdout, createProgram().commands.find((c) => c.name() === 'status')?.helpInformation());

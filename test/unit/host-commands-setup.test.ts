@@ -1,6 +1,7 @@
 // Every command `bluegreen hosts setup` runs on app hosts and routers, psql's on the database
 // host, and the sandbox's release read — pinned as exact strings: script, sudo, effect, stdin.
 // The router install (back up, put, nginx -t and reload, restore on failure) in both routing modes.
+// The only reload is setup's own: the stages never reload nginx.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,38 +129,47 @@ describe('host commands: hosts setup on a router', () => {
     + `${removeBackups}  (sudo)`;
   const apply = 'change: nginx -t 2>&1 && (nginx -s reload 2>&1 || nginx 2>&1)  (sudo)';
 
-  it('installs in njs mode: backup, base config, routing script, state, stale plan removed, nginx -t and reload; restore on failure', () => {
+  it('installs in njs mode: backup, base config, routing script, state, stale plan lookup and files removed, nginx -t and reload; restore on failure', () => {
     const sequence = router.routerSetupSequence(lb, { baseConfig: 'base\n', routingScript: 'js\n', state: '{}\n' }, 'njs');
     assert.deepEqual([sequence.backup, ...sequence.install, sequence.apply].map(line), [
       backup,
       'change: put /etc/nginx/conf.d/bluegreen.conf (5 bytes, mode 644, sudo)',
       'change: put /etc/bluegreen/routing.js (3 bytes, mode 644, sudo)',
       'change: put /var/lib/bluegreen/state.json (3 bytes, mode 644, sudo)',
-      'change: rm -f /etc/bluegreen/plan.conf  (sudo)',
+      'change: rm -rf /etc/bluegreen/plan.conf /var/lib/bluegreen/plan  (sudo)',
       apply,
     ]);
     assert.equal(line(sequence.restore), restore);
     assert.equal(line(sequence.cleanup), `record: ${removeBackups}  (sudo)`);
-    assert.deepEqual(sequence.install.map((s) => (s.kind === 'put' ? s.data : s.script)), ['base\n', 'js\n', '{}\n', 'rm -f /etc/bluegreen/plan.conf']);
+    assert.deepEqual(sequence.install.map((s) => (s.kind === 'put' ? s.data : s.script)), ['base\n', 'js\n', '{}\n', 'rm -rf /etc/bluegreen/plan.conf /var/lib/bluegreen/plan']);
   });
 
-  it('installs in reload mode: backup, base config, state, fallback plan, nginx -t and reload; restore on failure', () => {
-    const sequence = router.routerSetupSequence(lb, { baseConfig: 'base\n', fallbackPlan: 'plan\n', state: '{}\n' }, 'reload');
+  it('installs in files mode: backup, base config, state, plan lookup, nginx -t and reload; restore on failure', () => {
+    const planFiles = { serial: 4, names: ['green-99'] };
+    const sequence = router.routerSetupSequence(lb, { baseConfig: 'base\n', planLookup: 'lookup\n', planFiles, state: '{}\n' }, 'files');
     assert.deepEqual([sequence.backup, ...sequence.install, sequence.apply].map(line), [
       backup,
       'change: put /etc/nginx/conf.d/bluegreen.conf (5 bytes, mode 644, sudo)',
       'change: put /var/lib/bluegreen/state.json (3 bytes, mode 644, sudo)',
-      'change: put /etc/bluegreen/plan.conf (5 bytes, mode 644, sudo)',
+      'change: put /etc/bluegreen/plan.conf (7 bytes, mode 644, sudo)',
       apply,
     ]);
     assert.equal(line(sequence.restore), restore);
     assert.equal(line(sequence.cleanup), `record: ${removeBackups}  (sudo)`);
   });
 
-  it('hands the product\'s router folders (never nginx\'s own) to group bluegreen, setgid, so the stages need no sudo to write them', () => {
+  it('files mode: puts the plan files of the state it keeps before nginx loads the lookup, and leaves a live folder alone', () => {
+    assert.equal(line(router.putPlanFilesCommand(lb, { serial: 4, names: ['green-99'] })), 'change: mkdir -p /var/lib/bluegreen/plan'
+      + ' && if [ "$(readlink /var/lib/bluegreen/plan/current)" = plan-4 ] && [ -d /var/lib/bluegreen/plan/plan-4 ]; then true;'
+      + ' else rm -rf /var/lib/bluegreen/plan/plan-4.tmp && mkdir -p /var/lib/bluegreen/plan/plan-4.tmp && (cd /var/lib/bluegreen/plan/plan-4.tmp && touch green-99)'
+      + ' && rm -rf /var/lib/bluegreen/plan/plan-4 && mv /var/lib/bluegreen/plan/plan-4.tmp /var/lib/bluegreen/plan/plan-4 && (cd /var/lib/bluegreen/plan/plan-4 && LC_ALL=C ls -1A | sha256sum) >/dev/null'
+      + ' && ln -sfn plan-4 /var/lib/bluegreen/plan/current.next && mv -Tf /var/lib/bluegreen/plan/current.next /var/lib/bluegreen/plan/current; fi  (sudo)');
+  });
+
+  it('hands the folders the stages write (never nginx\'s configuration) to group bluegreen, setgid, so the stages need no sudo to write them', () => {
     assert.equal(line(router.routerFilesForGroupCommand(lb)), 'change: { getent group bluegreen >/dev/null || groupadd --system bluegreen; }'
-      + ' && mkdir -p /etc/bluegreen && chgrp -R bluegreen /etc/bluegreen && chmod -R g+rwX /etc/bluegreen && chmod g+s /etc/bluegreen'
-      + ' && mkdir -p /var/lib/bluegreen && chgrp -R bluegreen /var/lib/bluegreen && chmod -R g+rwX /var/lib/bluegreen && chmod g+s /var/lib/bluegreen  (sudo)');
+      + ' && mkdir -p /var/lib/bluegreen && chgrp -R bluegreen /var/lib/bluegreen && chmod -R g+rwX /var/lib/bluegreen && chmod g+s /var/lib/bluegreen'
+      + ' && mkdir -p /var/lib/bluegreen/plan && chgrp -R bluegreen /var/lib/bluegreen/plan && chmod -R g+rwX /var/lib/bluegreen/plan && chmod g+s /var/lib/bluegreen/plan  (sudo)');
   });
 
   it('quotes paths that need it and follows the router\'s sudo', () => {

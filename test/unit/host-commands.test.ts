@@ -1,6 +1,6 @@
 // Every command a stage runs on a router or an app host, pinned as an exact string — and the
-// router change (write, checksum, nginx -t, rename, reload, and each step's undo) in the order
-// applyState runs it, in both routing modes, read from a dry run's plan of a real applyState.
+// router change (write, checksum, swap in, and each step's undo) in the order applyState runs it,
+// in both routing modes, read from a dry run's plan of a real applyState.
 import { localRequest } from '../../src/core/router/localRequest';
 import * as assert from 'node:assert/strict';
 import { AppSpec, TrafficSpec } from '../../src/core/model';
@@ -8,7 +8,8 @@ import { DEFAULT_ROUTER_PATHS, appLayout, artifactPath } from '../../src/core/ho
 import * as router from '../../src/core/hostCommands/routerCommands';
 import { appProbeCommand, configDeployCommands, forcedReplacement, makeArtifactDirCommand, putArtifactFile, readToolingRecordCommand } from '../../src/core/hostCommands/appHostCommands';
 import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
-import { initialState, nextState, renderState } from '../../src/core/router';
+import { createHash } from 'node:crypto';
+import { initialState, nextState, renderPlanLookup, renderState } from '../../src/core/router';
 import { applyState } from '../../src/core/fleet/applyState';
 import { RouterReading } from '../../src/core/fleet/readRouters';
 import { PlanRecorder, PlannedStep } from '../../src/core/plan/planRecorder';
@@ -23,7 +24,7 @@ describe('host commands: the router', () => {
     const read = router.readRouterCommand(lb, { url: 'http://127.0.0.1:80/__bluegreen/state', insecure: false });
     assert.equal(read.script,
       "cat /var/lib/bluegreen/state.json 2>/dev/null; printf '\\n--bluegreen-mode--\\n'; "
-      + "if [ -e /etc/bluegreen/plan.conf ]; then echo reload; else echo njs; fi; printf '\\n--bluegreen-probe--\\n'; "
+      + "if [ -e /etc/bluegreen/plan.conf ]; then echo files; sha256sum < /etc/bluegreen/plan.conf | cut -d' ' -f1; else echo njs; fi; printf '\\n--bluegreen-probe--\\n'; "
       + "if command -v curl >/dev/null 2>&1; then curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:80/__bluegreen/state || true; else echo nocurl; fi; "
       + "printf '\\n--bluegreen-tooling--\\n'; cat /opt/bluegreen/tooling.json 2>/dev/null || true");
     assert.deepEqual([read.sudo, read.effect], [false, 'read']);
@@ -34,33 +35,40 @@ describe('host commands: the router', () => {
     assert.equal(write.script, 'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next');
     assert.equal(write.input, '{"serial":2}\n');
     assert.equal(write.assumed?.stdout, 'f9a06b8a828d38edade9ada1950e39acd2cfab5f2b9350b560a7d9f199ffc52e  /var/lib/bluegreen/state.json.next\n');
-    assert.deepEqual(router.writeNextPlanFile(lb, 'plan'), {
-      kind: 'put', purpose: 'write the next fallback plan beside the live one', path: '/etc/bluegreen/plan.conf.next', data: 'plan', sudo: false, mode: undefined, effect: 'record',
-    });
-    assert.equal(router.checkNextPlanCommand(lb).script, 'rm -f /etc/bluegreen/plan.conf.prev && cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev'
-      + ' && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -t 2>&1');
-    assert.equal(router.applyNextStateCommand(lb, false).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1');
-    assert.equal(router.applyNextStateCommand(lb, true).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && sudo -n /usr/sbin/nginx -s reload 2>&1');
+    assert.equal(router.applyNextStateCommand(lb).script, 'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json 2>&1');
     assert.deepEqual([router.restoreStateFile(lb, 'prev').path, router.restoreStateFile(lb, 'prev').data], ['/var/lib/bluegreen/state.json', 'prev']);
-    assert.equal(router.restorePlanCommand(lb, false).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf');
-    assert.equal(router.restorePlanCommand(lb, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -s reload');
-    assert.equal(router.removeNextFilesCommand(lb).script, 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next');
+    assert.equal(router.removeNextFilesCommand(lb).script, 'rm -f /var/lib/bluegreen/state.json.next');
     assert.equal(router.appendHistoryCommand(lb, 'x\n').script, 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl');
   });
 
-  it('runs as the login user: only nginx -t and nginx -s reload need root, by the path the sudo rule lists', () => {
+  it('files mode: the plan files in a fresh folder with the state, checksummed; a symlink renamed over current; the undo points it back', () => {
+    const plan = { serial: 3, names: ['green-98', 'green-99'] };
+    const write = router.writeNextStateCommand(lb, '{"serial":3}\n', plan);
+    assert.equal(write.script, 'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next'
+      + ' && rm -rf /var/lib/bluegreen/plan/plan-3.tmp && mkdir -p /var/lib/bluegreen/plan/plan-3.tmp && (cd /var/lib/bluegreen/plan/plan-3.tmp && touch green-98 green-99)'
+      + ' && rm -rf /var/lib/bluegreen/plan/plan-3 && mv /var/lib/bluegreen/plan/plan-3.tmp /var/lib/bluegreen/plan/plan-3 && (cd /var/lib/bluegreen/plan/plan-3 && LC_ALL=C ls -1A | sha256sum)');
+    // The listing's checksum is what sha256sum prints for `ls -1A`: one name per line.
+    assert.equal(write.assumed?.stdout?.split('\n')[1], `${router.planFilesDigest(plan.names)}  -`);
+    assert.equal(router.planFilesDigest(plan.names), '9125b01f50ac5e134afafdd318cb02cf2ee2eb500fd64d465ba1581e72d012f2');
+    assert.equal(router.applyNextStateCommand(lb, { serial: 3, previousSerial: 2 }).script,
+      'ln -sfn plan-3 /var/lib/bluegreen/plan/current.next && mv -Tf /var/lib/bluegreen/plan/current.next /var/lib/bluegreen/plan/current'
+      + ' && mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json'
+      + " && { find /var/lib/bluegreen/plan -mindepth 1 -maxdepth 1 -name 'plan-*' ! -name plan-3 ! -name plan-2 -exec rm -rf {} + 2>/dev/null; true; } 2>&1");
+    assert.equal(router.restorePlanFilesCommand(lb, 2).script,
+      'if [ -d /var/lib/bluegreen/plan/plan-2 ]; then ln -sfn plan-2 /var/lib/bluegreen/plan/current.next && mv -Tf /var/lib/bluegreen/plan/current.next /var/lib/bluegreen/plan/current; fi');
+    assert.equal(router.removeNextFilesCommand(lb, 3).script, 'rm -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/plan/current.next && rm -rf /var/lib/bluegreen/plan/plan-3.tmp'
+      + ' && { [ "$(readlink /var/lib/bluegreen/plan/current)" = plan-3 ] || rm -rf /var/lib/bluegreen/plan/plan-3; }');
+  });
+
+  it('runs every stage command as the login user, with no sudo and no nginx reload', () => {
     const all = [
-      router.readRouterCommand(lb, { url: 'http://127.0.0.1:80/', insecure: false }), router.writeNextStateCommand(lb, 's'), router.checkNextPlanCommand(lb), router.applyNextStateCommand(lb, true),
-      router.restorePlanCommand(lb, true), router.removeNextFilesCommand(lb), router.appendAuditCommand(lb, 'a'), router.takeLockCommand(lb, 'L'),
-      router.renewLockCommand(lb, 'h', 'L'), router.releaseLockCommand(lb, 'h', true), router.readLockCommand(lb), router.followAccessLogCommand(lb),
+      router.readRouterCommand(lb, { url: 'http://127.0.0.1:80/', insecure: false }), router.writeNextStateCommand(lb, 's', { serial: 2, names: [] }),
+      router.applyNextStateCommand(lb, { serial: 2, previousSerial: 1 }), router.restorePlanFilesCommand(lb, 1), router.removeNextFilesCommand(lb, 2),
+      router.appendAuditCommand(lb, 'a'), router.takeLockCommand(lb, 'L'), router.renewLockCommand(lb, 'h', 'L'), router.releaseLockCommand(lb, 'h', true),
+      router.readLockCommand(lb), router.followAccessLogCommand(lb),
     ];
     assert.deepEqual(all.filter((c) => c.sudo), []);
-    const privileged = all.flatMap((c) => c.script.match(/sudo -n [^&|;]*?(?= 2>&1|$| &&)/g) ?? []);
-    assert.deepEqual([...new Set(privileged)], ['sudo -n /usr/sbin/nginx -t', 'sudo -n /usr/sbin/nginx -s reload']);
-    // Where the login is root (the sandbox's containers), nginx runs as it is.
-    const root = { ...lb, sudo: false };
-    assert.equal(router.nginxLine('root', '-t'), 'nginx -t');
-    assert.equal(router.restorePlanCommand(root, true).script, 'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && nginx -s reload');
+    assert.deepEqual(all.filter((c) => /sudo|nginx -s|nginx -t/.test(c.script)).map((c) => c.purpose), []);
   });
 
   it('takes, renews and gives back the lock, naming the holder', () => {
@@ -87,7 +95,7 @@ describe('host commands: the router', () => {
 
   it('shows a step as a transport log line: sudo and stdin by size, a put by size', () => {
     assert.equal(stepText(router.appendAuditCommand(lb, 'a\n')), 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/audit.jsonl  (stdin 2 bytes)');
-    assert.equal(stepText(router.writeNextPlanFile(lb, 'plan')), 'put /etc/bluegreen/plan.conf.next (4 bytes, mode 644)');
+    assert.equal(stepText(router.restoreStateFile(lb, 'prev')), 'put /var/lib/bluegreen/state.json (4 bytes, mode 644)');
   });
 });
 
@@ -166,16 +174,16 @@ describe('the router change as applyState runs it (read from a dry run)', () => 
     close: () => Promise.resolve(),
   });
 
-  async function planApply(mode: 'njs' | 'reload') {
+  async function planApply(mode: 'njs' | 'files', lookupDigest?: string) {
     const recorder = new PlanRecorder();
     const routers = ['lb1', 'lb2'].map((name) => ({ name, transport: new PlanningTransport(unreachable(name), recorder), paths: DEFAULT_ROUTER_PATHS, sudo: true }));
-    const readings: RouterReading[] = routers.map((r) => ({ router: r.name, reachable: true, mode, state: previous, stateText: renderState(previous) }));
-    await applyState({
-      routers, readings, next,
-      render: { apps: [web], traffic, topology: { routers: ['lb1', 'lb2'], colors: { blue: { web: ['app1'] }, green: { web: ['app2'] } }, addresses: {} }, listenPort: 80 },
-    });
+    const readings: RouterReading[] = routers.map((r) => ({ router: r.name, reachable: true, mode, lookupDigest, state: previous, stateText: renderState(previous) }));
+    await applyState({ routers, readings, next, render });
     return recorder;
   }
+  const render = { apps: [web], traffic, topology: { routers: ['lb1', 'lb2'], colors: { blue: { web: ['app1'] }, green: { web: ['app2'] } }, addresses: {} }, listenPort: 80 };
+  const lookup = renderPlanLookup({ ...render, mode: 'files', paths: DEFAULT_ROUTER_PATHS });
+  const lookupDigest = createHash('sha256').update(lookup).digest('hex');
   const lines = (steps: PlannedStep[], host = 'lb1') => steps.filter((s) => s.host === host).map((s) => stepLine(s.step));
   const stepLine = (step: HostStep) => (step.kind === 'put' ? `put ${step.path}` : step.script);
 
@@ -187,34 +195,37 @@ describe('the router change as applyState runs it (read from a dry run)', () => 
       'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
     ]);
     assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps)]), [
-      ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
-      ['if the apply step fails on a router', ['put /var/lib/bluegreen/state.json', 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+      ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next']],
+      ['if the apply step fails on a router', ['put /var/lib/bluegreen/state.json', 'rm -f /var/lib/bluegreen/state.json.next']],
     ]);
     assert.deepEqual(plan.stateChanges.map((c) => [c.before.serial, c.after.serial]), [[previous.serial, next.serial]]);
   });
 
-  it('reload mode: the plan too, nginx -t on every router before any reload, and the undo reloads', async () => {
-    const plan = await planApply('reload');
-    assert.deepEqual(lines(plan.steps), [
-      'umask 002 && cat > /var/lib/bluegreen/state.json.next && sha256sum /var/lib/bluegreen/state.json.next',
-      'put /etc/bluegreen/plan.conf.next',
-      'rm -f /etc/bluegreen/plan.conf.prev && cp -p /etc/bluegreen/plan.conf /etc/bluegreen/plan.conf.prev && mv -f /etc/bluegreen/plan.conf.next /etc/bluegreen/plan.conf'
-        + ' && sudo -n /usr/sbin/nginx -t 2>&1',
-      'mv -f /var/lib/bluegreen/state.json.next /var/lib/bluegreen/state.json && sudo -n /usr/sbin/nginx -s reload 2>&1',
-      'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl',
-    ]);
-    // Every router passes nginx -t before the first reload.
-    const order = plan.steps.map((s) => `${s.host} ${stepLine(s.step).includes('nginx -t') ? 'check' : stepLine(s.step).includes('reload') ? 'reload' : 'other'}`);
-    assert.ok(order.lastIndexOf('lb1 check') < order.indexOf('lb1 reload') && order.lastIndexOf('lb2 check') < order.indexOf('lb1 reload'), order.join(', '));
-    assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps)]), [
-      ['if the write step fails on a router', ['rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
-      ['if the validate step fails on a router', ['mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf', 'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next']],
+  it('files mode: the plan files with the state in one round trip, the symlink swap, history — no nginx -t, no reload; the undo points back', async () => {
+    const plan = await planApply('files', lookupDigest);
+    const [write, apply, history] = lines(plan.steps);
+    assert.match(write, new RegExp(`sha256sum /var/lib/bluegreen/state.json.next && rm -rf /var/lib/bluegreen/plan/plan-${next.serial}.tmp .*touch ${Array.from({ length: 100 }, (_, i) => `green-${i}`).sort().join(' ')}\\)`));
+    assert.match(apply, new RegExp(`^ln -sfn plan-${next.serial} /var/lib/bluegreen/plan/current.next && mv -Tf .* ! -name plan-${next.serial} ! -name plan-${previous.serial} `));
+    assert.equal(history, 'umask 002 && mkdir -p /var/lib/bluegreen && cat >> /var/lib/bluegreen/history.jsonl');
+    assert.ok(plan.steps.every((s) => !/nginx/.test(stepLine(s.step))), 'no nginx command');
+    assert.deepEqual(plan.branches.map((b) => [b.when, lines(b.steps).map((l) => l.slice(0, 60))]), [
+      ['if the write step fails on a router', [router.removeNextFilesCommand(lb, next.serial).script.slice(0, 60)]],
       ['if the apply step fails on a router', [
+        router.restorePlanFilesCommand(lb, previous.serial).script.slice(0, 60),
         'put /var/lib/bluegreen/state.json',
-        'mv -f /etc/bluegreen/plan.conf.prev /etc/bluegreen/plan.conf && sudo -n /usr/sbin/nginx -s reload',
-        'rm -f /var/lib/bluegreen/state.json.next /etc/bluegreen/plan.conf.next',
+        router.removeNextFilesCommand(lb, next.serial).script.slice(0, 60),
       ]],
     ]);
     assert.ok(plan.steps.every((s) => !s.ran), 'nothing ran');
+  });
+
+  it('files mode: refuses a router whose plan lookup was written for another config, before any step', async () => {
+    await assert.rejects(planApply('files', 'f'.repeat(64)), (error: Error) => {
+      assert.match(error.message, /lb1 routes without njs, and its plan lookup \(\/etc\/bluegreen\/plan.conf\) was written for another config.*traffic was not moved/);
+      assert.match((error as { hint?: string }).hint ?? '', /bluegreen hosts setup/);
+      return true;
+    });
+    // A router set up before the files mode carries the reload mode's plan in the same file.
+    await assert.rejects(planApply('files', undefined), /written for another config/);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { PackageNeed, aptReason, describePackages } from '../../src/core/hosts/setupHosts';
 
-const njs = { package: 'libnginx-mod-http-js', kind: 'njs' as const, for: 'moves traffic without reloads' };
+const njs = { package: 'libnginx-mod-http-js', kind: 'njs' as const, for: 'reads the plan per request, with no limit on segments' };
 const node = { package: 'nodejs', kind: 'runtime' as const, for: 'web' };
 
 describe('hosts setup: the packages a host lacks, described', () => {
@@ -14,7 +14,7 @@ describe('hosts setup: the packages a host lacks, described', () => {
       { host: 'lb2', ...njs, status: 'missing' },
     ];
     assert.deepEqual(describePackages(needs), [
-      'would install with --install: lb1, lb2: libnginx-mod-http-js (moves traffic without reloads); app-blue-1: nodejs (web)',
+      'would install with --install: lb1, lb2: libnginx-mod-http-js (reads the plan per request, with no limit on segments); app-blue-1: nodejs (web)',
     ]);
   });
 
@@ -25,9 +25,9 @@ describe('hosts setup: the packages a host lacks, described', () => {
       { host: 'lb2', ...njs, status: 'manual' },
     ];
     assert.deepEqual(describePackages(needs), [
-      'installed: lb1: libnginx-mod-http-js (moves traffic without reloads)',
+      'installed: lb1: libnginx-mod-http-js (reads the plan per request, with no limit on segments)',
       'could not install: web1: nodejs (web: E: Unable to locate package nodejs)',
-      'no apt-get, the operator installs: lb2: libnginx-mod-http-js (moves traffic without reloads)',
+      'no apt-get, the operator installs: lb2: libnginx-mod-http-js (reads the plan per request, with no limit on segments)',
     ]);
     assert.deepEqual(describePackages([]), []);
   });

@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { type TrafficSpec } from '../../src/core/model';
+import { type TrafficPlan, type TrafficSpec } from '../../src/core/model';
 import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import {
   ACCESS_LOG_KEYS,
   initialState,
   nextState,
   renderBaseConfig,
-  renderFallbackPlan,
+  MAX_FILES_MODE_SEGMENTS,
+  planFileNames,
+  renderPlanLookup,
   renderRouterFiles,
   renderRoutingScript,
   type RenderInput,
@@ -76,10 +78,31 @@ describe('router rendering', () => {
     assert.match(config, /access_log "\/var\/log\/nginx\/bluegreen\.access\.log" bluegreen_json;/);
   });
 
-  it('includes the plan file instead of njs in reload mode', () => {
-    const config = renderBaseConfig(input({ mode: 'reload' }));
+  it('includes the plan lookup instead of njs in files mode, and tests the plan files in the server block', () => {
+    const config = renderBaseConfig(input({ mode: 'files' }));
     assert.ok(!config.includes('js_'));
     assert.match(config, /include "\/etc\/bluegreen\/plan\.conf";/);
+    assert.match(config, /if \(-f "\/var\/lib\/bluegreen\/plan\/current\/green-\$bg_plan_bucket"\) \{\n {8}set \$bg_plan_choice "green:split::\$bg_plan_new_cookie";/);
+    // Later tests override earlier ones: split, then unreleased, then the segments.
+    assert.ok(config.indexOf('/green-$bg_plan_bucket') < config.indexOf('/unreleased"'));
+    assert.ok(config.indexOf('/unreleased"') < config.indexOf('/segment-$bg_plan_segments-0-blue"'));
+  });
+
+  it('spells a plan as file names: green\'s buckets, unreleased, and the first plan segment per combination of matches', () => {
+    const two = { ...traffic, segments: [{ name: 'mobile', match: { kind: 'userAgent' as const, regex: 'mobile', caseInsensitive: true } }, ...traffic.segments] };
+    const start = initialState(two, { blue: {}, green: {} }, 't');
+    const spell = (plan: TrafficPlan) => planFileNames(nextState(start, plan, { changedBy: 't', stage: 's' }), two);
+    assert.deepEqual(spell({ weights: { blue: 100, green: 0 }, segments: [] }), []);
+    assert.deepEqual(spell({ weights: { blue: 97, green: 3 }, segments: [] }), ['green-97', 'green-98', 'green-99']);
+    assert.equal(spell({ weights: { blue: 0, green: 100 }, segments: [] }).length, 100);
+    assert.deepEqual(spell({ weights: { blue: 0, green: 0 }, segments: [] }), ['unreleased']);
+    // The config's segments are [mobile, odd]: the first digit is mobile. The plan lists odd first, so a request
+    // in both segments goes where odd says.
+    assert.deepEqual(spell({ weights: { blue: 100, green: 0 }, segments: [{ name: 'odd', color: 'blue' }, { name: 'mobile', color: 'green' }] }), [
+      'segment-01-1-blue', 'segment-10-0-green', 'segment-11-1-blue',
+    ]);
+    const tooMany = { ...traffic, segments: Array.from({ length: MAX_FILES_MODE_SEGMENTS + 1 }, (_, i) => ({ name: `s${i}`, match: { kind: 'header' as const, name: `X-S${i}` } })) };
+    assert.throws(() => renderPlanLookup(input({ mode: 'files', traffic: tooMany })), /at most 8 segments.*hosts setup --install/);
   });
 
   it('refuses values it cannot place safely', () => {
@@ -94,16 +117,16 @@ describe('router rendering', () => {
     assert.throws(() => renderBaseConfig(noGreen), /no green host for app "api"/);
   });
 
-  it('writes segment regexes as data in the state and escaped in the reload plan', () => {
+  it('writes segment regexes as data in the state and escaped in the plan lookup', () => {
     const state = nextState(initialState(traffic, { blue: {}, green: {} }, 't'), { weights: { blue: 100, green: 0 }, segments: [{ name: 'odd', color: 'green' }] }, { changedBy: 't', stage: 's' });
-    const plan = renderFallbackPlan(state, input({ mode: 'reload' }));
-    assert.ok(plan.includes(String.raw`"~^a{2}\"\\d$}" "green:segment:odd:$bg_plan_new_cookie";`), plan);
+    const lookup = renderPlanLookup(input({ mode: 'files' }));
+    assert.ok(lookup.includes(String.raw`"~^a{2}\"\\d$}" 1;`), lookup);
     const files = renderRouterFiles(input(), state);
     assert.equal(JSON.parse(files.state).segments.odd.regex, String.raw`^a{2}"\d$}`);
     assert.equal(files.routingScript, renderRoutingScript());
-    assert.equal(files.fallbackPlan, undefined);
-    const bad = { ...state, segments: { odd: { kind: 'userAgent' as const, regex: 'a\nb', caseInsensitive: false } } };
-    assert.throws(() => renderFallbackPlan(bad, input({ mode: 'reload' })), /newline/);
+    assert.equal(files.planLookup, undefined);
+    const bad = { ...traffic, segments: [{ name: 'odd', match: { kind: 'userAgent' as const, regex: 'a\nb', caseInsensitive: false } }] };
+    assert.throws(() => renderPlanLookup(input({ mode: 'files', traffic: bad })), /newline/);
   });
 
   it('refuses a state whose sticky cookie differs from the config', () => {

@@ -11,7 +11,7 @@ export function registerHosts(program: Command, ctx: CommandContext): void {
   hosts.command('setup').description('install the release layout, deploy script and supervisor on app hosts, and the routing config on routers (idempotent; never moves traffic)')
     .option('-v, --verbose', 'print every host command and its output')
     .option('--ssh-user <name>', 'log in as this user, one with full sudo (setup needs an administrator once; the stages keep ssh.user and need only the sudo rule of docs/hosts.md)')
-    .option('--install', 'install the Debian packages a host lacks with apt-get: the njs module on routers (traffic moves without reloads), the apps\' runtimes (node: nodejs, java: openjdk-17-jre-headless); without it setup names them')
+    .option('--install', 'install the Debian packages a host lacks with apt-get: the njs module on routers (reads the plan per request, with no limit on segments), the apps\' runtimes (node: nodejs, java: openjdk-17-jre-headless); without it setup names them')
     .addOption(dryRunOption())
     .action(async (options: { verbose?: boolean; sshUser?: string; install?: boolean; dryRun?: boolean }) => {
       await withStageSession(ctx, { verbose: options.verbose, dryRun: options.dryRun }, async (stage, handle) => {

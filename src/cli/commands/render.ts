@@ -13,18 +13,18 @@ interface RenderOptions {
   mode: RoutingMode;
   weights?: string;
   segment: string[];
-  part: 'all' | 'base' | 'script' | 'state' | 'fallback';
+  part: 'all' | 'base' | 'script' | 'state' | 'lookup' | 'plan';
   listen: string;
 }
 
 export function registerRender(program: Command, ctx: CommandContext): void {
   program
     .command('render')
-    .description("print what the environment's routers would carry: the base nginx config, the routing script, the state document, the reload fallback")
-    .addOption(new Option('--mode <mode>', 'routing mode').choices(['njs', 'reload']).default('njs'))
+    .description("print what the environment's routers would carry: the base nginx config, the routing script, the state document; without njs the plan lookup and the plan's files")
+    .addOption(new Option('--mode <mode>', 'routing mode (files: routers without njs)').choices(['njs', 'files']).default('njs'))
     .option('--weights <blue:green>', 'the split to render, e.g. 90:10 (default: traffic.initial)')
     .option('--segment <name=color>', 'route a segment to a color (repeatable)', collect, [])
-    .addOption(new Option('--part <part>', 'print only one file').choices(['all', 'base', 'script', 'state', 'fallback']).default('all'))
+    .addOption(new Option('--part <part>', 'print only one file').choices(['all', 'base', 'script', 'state', 'lookup', 'plan']).default('all'))
     .option('--listen <port>', 'the port routers listen on', '80')
     .action(async (options: RenderOptions) => {
       const globals = ctx.globals();
@@ -48,7 +48,9 @@ export function registerRender(program: Command, ctx: CommandContext): void {
         ['base', DEFAULT_ROUTER_PATHS.baseConfig, files.baseConfig],
         ['script', DEFAULT_ROUTER_PATHS.routingScript, files.routingScript],
         ['state', DEFAULT_ROUTER_PATHS.state, files.state],
-        ['fallback', DEFAULT_ROUTER_PATHS.fallbackPlan, files.fallbackPlan],
+        ['lookup', DEFAULT_ROUTER_PATHS.planLookup, files.planLookup],
+        // The plan's files are empty: their names are the plan.
+        ['plan', `${DEFAULT_ROUTER_PATHS.planFiles}/plan-${state.serial}/`, files.planFiles && `${files.planFiles.names.join('\n')}\n`],
       ];
       const shown = sections.filter(([part, , text]) => text !== undefined && (options.part === 'all' || options.part === part));
       if (!shown.length) throw new InputError(`--part ${options.part} does not exist in ${options.mode} mode`);

@@ -19,8 +19,10 @@ export interface RouterReading {
   state?: RouterState;
   /** Raw bytes of the state document, so a failed change can put back exactly what was there. */
   stateText?: string;
-  /** Reload mode when the router carries a fallback plan file; njs otherwise. */
+  /** Files mode when the router carries a plan lookup file; njs otherwise. */
   mode?: RoutingMode;
+  /** Files mode: the sha256 of the plan lookup the router carries (which config it was written for). */
+  lookupDigest?: string;
   /**
    * Whether nginx answered on the router's own listener (a request to 127.0.0.1): the host can
    * be up, its files fine, and nginx stopped. Undefined when it could not be asked.
@@ -57,8 +59,13 @@ export async function readRouters(routers: RouterHandle[]): Promise<RouterReadin
     const [stateText, rest] = result.value.stdout.split(READING_SEPARATORS.mode);
     const [modeText, probed] = (rest ?? '').split(READING_SEPARATORS.probe);
     const [probeText, toolingText] = (probed ?? '').split(READING_SEPARATORS.tooling);
-    const mode: RoutingMode = modeText?.trim() === 'reload' ? 'reload' : 'njs';
-    const observed = { ...probeResult(probeText, routers[i].listenPort ?? 80), tooling: parseRecord(toolingText ?? '') };
+    const [modeWord, lookupDigest] = (modeText ?? '').trim().split(/\s+/);
+    const mode: RoutingMode = modeWord === 'files' ? 'files' : 'njs';
+    const observed = {
+      ...(mode === 'files' ? { lookupDigest } : {}),
+      ...probeResult(probeText, routers[i].listenPort ?? 80),
+      tooling: parseRecord(toolingText ?? ''),
+    };
     if (!stateText?.trim()) return { router, reachable: true, mode, ...observed };
     try {
       return { router, reachable: true, mode, ...observed, state: parseState(stateText), stateText };

@@ -67,7 +67,10 @@ export const DEFAULT_ROUTER_PATHS: RouterPaths = {
   baseConfig: '/etc/nginx/conf.d/bluegreen.conf',
   routingScript: '/etc/bluegreen/routing.js',
   state: '/var/lib/bluegreen/state.json',
-  fallbackPlan: '/etc/bluegreen/plan.conf',
+  // The same path the reload mode's plan had: a router set up before the files mode reads as
+  // one whose lookup is out of date, so the stages send it to hosts setup.
+  planLookup: '/etc/bluegreen/plan.conf',
+  planFiles: '/var/lib/bluegreen/plan',
   dataDir: '/var/lib/bluegreen',
   accessLog: '/var/log/nginx/bluegreen.access.log',
   siteSnippet: '/etc/bluegreen/site.conf',

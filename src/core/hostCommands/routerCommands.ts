@@ -1,15 +1,15 @@
 // Every command the product runs on a router (setup's are in routerSetupCommands.ts). The most
-// dangerous sequence — write beside the live file and checksum it, `nginx -t`, rename, reload,
-// and each step's undo — is here in the order applyState runs it, pinned by
-// test/unit/host-commands.test.ts as exact strings in both routing modes.
-// Every one runs as the login user: under docs/hosts.md's narrow sudo rule only `nginx -t` and
-// `nginx -s reload` go through `sudo -n` (nginxLine); the product's files are the group's.
+// dangerous sequence — write beside the live files and checksum them, swap them in, and each
+// step's undo — is here in the order applyState runs it, pinned by test/unit/host-commands.test.ts
+// as exact strings in both routing modes. No step reloads nginx: njs reads the state document per
+// request, and in files mode nginx tests the plan files per request.
+// Every one runs as the login user: the product's files are the group's (docs/hosts.md).
 import { createHash } from 'node:crypto';
 import type { RouterPaths } from '../model';
 import type { LocalRequest } from '../router/localRequest';
 import { shellQuote as q } from '../transport/shellQuote';
-import { HostAccess, HostCommand, HostFileWrite, asRoot, fileWrite, hostAccess, hostCommand } from './hostCommand';
-import { NGINX_BIN, TOOLING_RECORD_PATH, routerDataFile } from './layout';
+import { HostCommand, HostFileWrite, fileWrite, hostCommand } from './hostCommand';
+import { TOOLING_RECORD_PATH, routerDataFile } from './layout';
 
 /** One router: where its files are, and `ssh.sudo` (the login has only the narrow sudo rule: see HostAccess). */
 export interface RouterTarget {
@@ -17,14 +17,6 @@ export interface RouterTarget {
   sudo: boolean;
 }
 
-/** `nginx -t` or `nginx -s reload`: by the path the sudo rule lists, under `sudo -n`, where the login has only that rule. */
-export function nginxLine(access: HostAccess, args: '-t' | '-s reload'): string {
-  return access === 'sudo' ? asRoot(access, `${NGINX_BIN} ${args}`) : `nginx ${args}`;
-}
-
-function nginxOf(router: RouterTarget, args: '-t' | '-s reload'): string {
-  return nginxLine(hostAccess(router.sudo), args);
-}
 
 /**
  * Files the stages create are group-writable (umask 002): any member of the product's group may
@@ -42,13 +34,13 @@ export const READING_SEPARATORS = {
 
 /**
  * One round trip that reads everything a stage needs from a router: the state document, the
- * routing mode (a fallback plan file means reload mode), whether nginx answers on its listener,
- * and `hosts setup`'s record.
+ * routing mode (a plan lookup file means files mode; its checksum says which config it was
+ * written for), whether nginx answers on its listener, and `hosts setup`'s record.
  */
 export function readRouterCommand(router: RouterTarget, probe: LocalRequest): HostCommand {
-  const { state, fallbackPlan } = router.paths;
+  const { state, planLookup } = router.paths;
   const script = `cat ${q(state)} 2>/dev/null; ${printSeparator(READING_SEPARATORS.mode)}; `
-    + `if [ -e ${q(fallbackPlan)} ]; then echo reload; else echo njs; fi; ${printSeparator(READING_SEPARATORS.probe)}; `
+    + `if [ -e ${q(planLookup)} ]; then echo files; sha256sum < ${q(planLookup)} | cut -d' ' -f1; else echo njs; fi; ${printSeparator(READING_SEPARATORS.probe)}; `
     + `${httpCodeScript(probe)}; ${printSeparator(READING_SEPARATORS.tooling)}; cat ${q(TOOLING_RECORD_PATH)} 2>/dev/null || true`;
   return hostCommand('read the state, routing mode, listener and tooling record', script, { sudo: false, effect: 'read', timeoutMs: 15_000 });
 }
@@ -79,57 +71,94 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Step 1: the next state document beside the live one, read back as a checksum. */
-export function writeNextStateCommand(router: RouterTarget, stateText: string): HostCommand {
-  const target = `${router.paths.state}.next`;
-  return hostCommand('write the next state document beside the live one and checksum it', `${GROUP_UMASK} && cat > ${q(target)} && sha256sum ${q(target)}`, {
-    sudo: false, effect: 'record', input: stateText, timeoutMs: 30_000, assumed: { stdout: `${sha256(stateText)}  ${target}\n` },
-  });
+/** Files mode: the plan's files, by the serial of the state document they spell. */
+export interface PlanFilesChange {
+  serial: number;
+  /** The empty files' names (router/planFiles.ts' planFileNames), sorted. */
+  names: string[];
 }
 
-/** Step 1, reload mode: the plan's nginx directives beside the live ones. */
-export function writeNextPlanFile(router: RouterTarget, planText: string): HostFileWrite {
-  return fileWrite('write the next fallback plan beside the live one', `${router.paths.fallbackPlan}.next`, planText, { sudo: false, effect: 'record' });
+/** The folder holding one plan's files. */
+export function planFolder(router: RouterTarget, serial: number): string {
+  return `${router.paths.planFiles}/plan-${serial}`;
+}
+
+/** What `ls -1A | sha256sum` prints for a folder holding exactly `names` (sorted, C locale). */
+export function planFilesDigest(names: string[]): string {
+  return sha256(names.map((name) => `${name}\n`).join(''));
 }
 
 /**
- * Step 2, reload mode: swap the plan in and check it with `nginx -t`, which reads the live path.
- * No reload yet: traffic is untouched. The previous plan is kept as `.prev` for the undo (a
- * fresh copy: an old `.prev` may belong to another member of the group).
+ * The plan's files in a fresh folder (made under a temporary name, then renamed), and the
+ * checksum of its listing: the files arrived exactly. The live `current` link is not touched.
  */
-export function checkNextPlanCommand(router: RouterTarget): HostCommand {
-  const plan = router.paths.fallbackPlan;
-  return hostCommand('swap the next plan in (no reload) and check it with nginx -t',
-    `rm -f ${q(plan + '.prev')} && cp -p ${q(plan)} ${q(plan + '.prev')} && mv -f ${q(plan + '.next')} ${q(plan)} && ${nginxOf(router, '-t')} 2>&1`, {
-      sudo: false, effect: 'change', timeoutMs: 30_000,
+export function writePlanFilesScript(router: RouterTarget, plan: PlanFilesChange): string {
+  const folder = planFolder(router, plan.serial);
+  const temporary = `${folder}.tmp`;
+  const touch = plan.names.length ? ` && touch ${plan.names.map(q).join(' ')}` : '';
+  return `rm -rf ${q(temporary)} && mkdir -p ${q(temporary)} && (cd ${q(temporary)}${touch}) && rm -rf ${q(folder)} && mv ${q(temporary)} ${q(folder)}`
+    + ` && (cd ${q(folder)} && LC_ALL=C ls -1A | sha256sum)`;
+}
+
+/** Points `current` at a plan's folder: a new symlink renamed over the old one (atomic). */
+export function switchPlanScript(router: RouterTarget, serial: number): string {
+  const current = `${router.paths.planFiles}/current`;
+  return `ln -sfn ${q(`plan-${serial}`)} ${q(`${current}.next`)} && mv -Tf ${q(`${current}.next`)} ${q(current)}`;
+}
+
+/**
+ * Step 1: the next state document beside the live one, read back as a checksum — and in files
+ * mode the plan's files in their own folder, read back as the checksum of its listing (a second
+ * line). One round trip; live traffic is untouched.
+ */
+export function writeNextStateCommand(router: RouterTarget, stateText: string, plan?: PlanFilesChange): HostCommand {
+  const target = `${router.paths.state}.next`;
+  const planScript = plan ? ` && ${writePlanFilesScript(router, plan)}` : '';
+  const assumed = `${sha256(stateText)}  ${target}\n${plan ? `${planFilesDigest(plan.names)}  -\n` : ''}`;
+  return hostCommand(plan ? 'write the next state document and plan files beside the live ones and checksum them' : 'write the next state document beside the live one and checksum it',
+    `${GROUP_UMASK} && cat > ${q(target)} && sha256sum ${q(target)}${planScript}`, {
+      sudo: false, effect: 'record', input: stateText, timeoutMs: 30_000, assumed: { stdout: assumed },
     });
 }
 
-/** Step 3: make it live — rename the state in; reload-mode routers then reload nginx. */
-export function applyNextStateCommand(router: RouterTarget, reload: boolean): HostCommand {
-  return hostCommand(reload ? 'make the state live and reload nginx' : 'make the state live (njs reads it per request)',
-    `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}${reload ? ` && ${nginxOf(router, '-s reload')}` : ''} 2>&1`, {
-      sudo: false, effect: 'change', timeoutMs: 30_000,
-    });
+/**
+ * Step 2: make it live — in files mode first point `current` at the new plan's files (what routes
+ * users), then rename the state document in (what readers see). Plan folders but the new and the
+ * previous one (kept for the undo) are removed.
+ */
+export function applyNextStateCommand(router: RouterTarget, plan?: { serial: number; previousSerial?: number }): HostCommand {
+  const state = `mv -f ${q(router.paths.state + '.next')} ${q(router.paths.state)}`;
+  if (!plan) {
+    return hostCommand('make the state live (njs reads it per request)', `${state} 2>&1`, { sudo: false, effect: 'change', timeoutMs: 30_000 });
+  }
+  const keep = [plan.serial, plan.previousSerial].filter((serial): serial is number => serial !== undefined)
+    .map((serial) => `! -name ${q(`plan-${serial}`)}`).join(' ');
+  const prune = `find ${q(router.paths.planFiles)} -mindepth 1 -maxdepth 1 -name 'plan-*' ${keep} -exec rm -rf {} + 2>/dev/null; true`;
+  return hostCommand('make the plan files and the state live (nginx tests the files per request: no reload)',
+    `${switchPlanScript(router, plan.serial)} && ${state} && { ${prune}; } 2>&1`, { sudo: false, effect: 'change', timeoutMs: 30_000 });
 }
 
-/** Undo of step 3: the exact bytes the router carried before. */
+/** Undo of step 2: the exact bytes the router carried before. */
 export function restoreStateFile(router: RouterTarget, previousText: string): HostFileWrite {
   return fileWrite('put the previous state document back', router.paths.state, previousText, { sudo: false });
 }
 
-/** Undo of step 2 (and of step 3 in reload mode, with a reload): the previous plan back. */
-export function restorePlanCommand(router: RouterTarget, reload: boolean): HostCommand {
-  const plan = router.paths.fallbackPlan;
-  return hostCommand(reload ? 'put the previous plan back and reload nginx' : 'put the previous plan back',
-    `mv -f ${q(plan + '.prev')} ${q(plan)}${reload ? ` && ${nginxOf(router, '-s reload')}` : ''}`, { sudo: false, effect: 'change', timeoutMs: 30_000 });
+/** Undo of step 2 in files mode: `current` back on the previous plan's folder, when it is there. */
+export function restorePlanFilesCommand(router: RouterTarget, previousSerial: number): HostCommand {
+  const folder = planFolder(router, previousSerial);
+  return hostCommand('point the plan files back at the previous plan',
+    `if [ -d ${q(folder)} ]; then ${switchPlanScript(router, previousSerial)}; fi`, { sudo: false, effect: 'change', timeoutMs: 30_000 });
 }
 
-/** After a failed change: nothing half-written stays beside the live files. */
-export function removeNextFilesCommand(router: RouterTarget): HostCommand {
-  return hostCommand('remove the files written beside the live ones', `rm -f ${q(router.paths.state + '.next')} ${q(router.paths.fallbackPlan + '.next')}`, {
-    sudo: false, effect: 'record', timeoutMs: 30_000,
-  });
+/** After a failed change: nothing half-written stays beside the live files (the live plan's folder stays). */
+export function removeNextFilesCommand(router: RouterTarget, planSerial?: number): HostCommand {
+  let script = `rm -f ${q(router.paths.state + '.next')}`;
+  if (planSerial !== undefined) {
+    const folder = planFolder(router, planSerial);
+    script += ` ${q(`${router.paths.planFiles}/current.next`)} && rm -rf ${q(`${folder}.tmp`)}`
+      + ` && { [ "$(readlink ${q(`${router.paths.planFiles}/current`)})" = ${q(`plan-${planSerial}`)} ] || rm -rf ${q(folder)}; }`;
+  }
+  return hostCommand('remove the files written beside the live ones', script, { sudo: false, effect: 'record', timeoutMs: 30_000 });
 }
 
 /** Step 4: the history records what went live. */

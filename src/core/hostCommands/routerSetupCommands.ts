@@ -1,7 +1,8 @@
 // Every command `bluegreen hosts setup` runs on a router (hosts/setupHosts.ts runs them): what
 // the router has (njs, a state document, the managed files' checksums, a listener), then the
-// install — back up, put the files, `nginx -t` and reload (or start), and on failure the previous
-// files back. Pinned by test/unit/host-commands-setup.test.ts in both routing modes.
+// install — back up, put the files (in files mode the plan's files first), `nginx -t` and reload
+// (or start), and on failure the previous files back. Pinned by
+// test/unit/host-commands-setup.test.ts in both routing modes.
 import path from 'node:path';
 import type { RoutingMode } from '../model';
 import type { RouterFiles } from '../router/files';
@@ -10,7 +11,7 @@ import { shellQuote as q } from '../transport/shellQuote';
 import { HostCommand, HostStep, fileWrite, hostCommand } from './hostCommand';
 import { PRODUCT_GROUP, TOOLING_DIR } from './layout';
 import { PRODUCT_GROUP_SCRIPT } from './appHostSetupCommands';
-import type { RouterTarget } from './routerCommands';
+import { type PlanFilesChange, type RouterTarget, planFolder, switchPlanScript, writePlanFilesScript } from './routerCommands';
 
 /**
  * Debian's package with the njs module: it installs NJS_MODULE_PATH and enables it
@@ -18,7 +19,7 @@ import type { RouterTarget } from './routerCommands';
  */
 export const NJS_PACKAGE = 'libnginx-mod-http-js';
 
-/** Succeeds when the router has the njs module (then traffic moves without reloads). */
+/** Succeeds when the router has the njs module (then routing reads the state document; files mode otherwise). */
 export function detectNjsCommand(): HostCommand {
   return hostCommand('look for the njs module', `test -e ${q(NJS_MODULE_PATH)}`, { sudo: false, effect: 'read' });
 }
@@ -31,7 +32,7 @@ export function readExistingStateCommand(router: RouterTarget): HostCommand {
 /** The files setup owns (the state document is the stages'): backed up, compared, put back. */
 export function managedRouterFiles(router: RouterTarget): string[] {
   const p = router.paths;
-  return [p.baseConfig, p.routingScript, p.fallbackPlan, p.siteSnippet];
+  return [p.baseConfig, p.routingScript, p.planLookup, p.siteSnippet];
 }
 
 /** One line per managed file, in managedRouterFiles' order: its sha256, or `absent`. */
@@ -53,7 +54,7 @@ export function listenerCheckCommand(listenPort: number | undefined): HostComman
  */
 export function backupBeforeSetupCommand(router: RouterTarget): HostCommand {
   const p = router.paths;
-  const folders = [...new Set([p.baseConfig, p.routingScript, p.state, p.fallbackPlan, p.siteSnippet].map((f) => path.posix.dirname(f))), p.dataDir];
+  const folders = [...new Set([p.baseConfig, p.routingScript, p.state, p.planLookup, p.siteSnippet].map((f) => path.posix.dirname(f))), p.dataDir];
   return hostCommand('make the router folders and keep the managed files as they are',
     folders.map((d) => `mkdir -p ${q(d)}`).join(' && ')
     + ' && ' + managedRouterFiles(router).map((f) => `{ if [ -e ${q(f)} ]; then cp -p ${q(f)} ${q(f + '.before-setup')}; else touch ${q(f + '.absent-before-setup')}; fi; }`).join(' && '),
@@ -61,9 +62,9 @@ export function backupBeforeSetupCommand(router: RouterTarget): HostCommand {
 }
 
 /**
- * The rendered files put in place: base config, routing script (njs mode), state, fallback plan
- * (reload mode). In njs mode a stale fallback plan would make readers think the router reloads,
- * so it goes.
+ * The rendered files put in place: base config, routing script (njs mode), state, plan lookup
+ * (files mode). In njs mode a stale lookup would make readers think the router is in files mode,
+ * so it goes, with the plan files.
  */
 export function installRouterFilesSteps(router: RouterTarget, files: RouterFiles, mode: RoutingMode): HostStep[] {
   const p = router.paths;
@@ -72,13 +73,26 @@ export function installRouterFilesSteps(router: RouterTarget, files: RouterFiles
   if (files.routingScript) steps.push(fileWrite('put the routing script', p.routingScript, files.routingScript, { sudo }));
   if (files.siteSnippet) steps.push(fileWrite('put the site snippet (include mode)', p.siteSnippet, files.siteSnippet, { sudo }));
   steps.push(fileWrite('put the state document', p.state, files.state, { sudo }));
-  if (mode === 'reload' && files.fallbackPlan) steps.push(fileWrite('put the fallback plan', p.fallbackPlan, files.fallbackPlan, { sudo }));
+  if (mode === 'files' && files.planLookup) steps.push(fileWrite('put the plan lookup', p.planLookup, files.planLookup, { sudo }));
   if (mode === 'njs') steps.push(removeStalePlanCommand(router));
   return steps;
 }
 
 export function removeStalePlanCommand(router: RouterTarget): HostCommand {
-  return hostCommand('remove a stale fallback plan (njs mode)', `rm -f ${q(router.paths.fallbackPlan)}`, { sudo: router.sudo, effect: 'change' });
+  return hostCommand('remove a stale plan lookup and plan files (njs mode)', `rm -rf ${q(router.paths.planLookup)} ${q(router.paths.planFiles)}`, { sudo: router.sudo, effect: 'change' });
+}
+
+/**
+ * Files mode: the plan's files for the state setup leaves, in place before nginx loads a lookup
+ * that reads them. Left alone when `current` already points at them (a live folder is never
+ * rewritten under the requests reading it).
+ */
+export function putPlanFilesCommand(router: RouterTarget, plan: PlanFilesChange): HostCommand {
+  const current = `${router.paths.planFiles}/current`;
+  return hostCommand(`put the plan files of state #${plan.serial}`,
+    `mkdir -p ${q(router.paths.planFiles)} && if [ "$(readlink ${q(current)})" = ${q(`plan-${plan.serial}`)} ] && [ -d ${q(planFolder(router, plan.serial))} ]; then true; `
+    + `else ${writePlanFilesScript(router, plan)} >/dev/null && ${switchPlanScript(router, plan.serial)}; fi`,
+    { sudo: router.sudo, effect: 'change' });
 }
 
 /** `nginx -t`, then reload — or start nginx when it does not run. */
@@ -106,15 +120,15 @@ export function removeSetupBackupsCommand(router: RouterTarget): HostCommand {
 }
 
 /**
- * The product's router folders (state, plan, routing script, data: never nginx's own) handed to
- * the product's group: group-writable, setgid so new files keep the group. The stages then write
- * them as the ssh user, with no sudo. Run at every setup: files an older setup or a stage run as
- * root left behind become the group's too.
+ * The folders the stages write on a router (state, plan files, lock, audit, history: never
+ * nginx's configuration, which only `hosts setup` writes) handed to the product's group:
+ * group-writable, setgid so new files keep the group. The stages then write them as the ssh user,
+ * with no sudo. Run at every setup: files an older setup or a stage run as root left behind
+ * become the group's too.
  */
 export function routerFilesForGroupCommand(router: RouterTarget): HostCommand {
   const p = router.paths;
-  const folders = [...new Set([p.routingScript, p.state, p.fallbackPlan].map((f) => path.posix.dirname(f))), p.dataDir]
-    .filter((d, i, all) => all.indexOf(d) === i);
+  const folders = [path.posix.dirname(p.state), p.dataDir, p.planFiles].filter((d, i, all) => all.indexOf(d) === i);
   return hostCommand(`hand the router's folders to group ${PRODUCT_GROUP}`,
     `${PRODUCT_GROUP_SCRIPT} && `
     + folders.map((d) => `mkdir -p ${q(d)} && chgrp -R ${PRODUCT_GROUP} ${q(d)} && chmod -R g+rwX ${q(d)} && chmod g+s ${q(d)}`).join(' && '),

@@ -1,7 +1,7 @@
 // `bluegreen hosts setup`: prepares real hosts, idempotently, for the same stages the sandbox
 // rehearses. App hosts get the release layout, the deploy script and the supervisor of
 // docs/hosts.md; routers get the base config and the routing logic — njs where the router has the
-// module, the reload fallback where not (detected and reported). A router's existing state
+// module, the files mode where not (detected and reported). A router's existing state
 // document is kept: setup never moves traffic. A fresh router sends no user anywhere until the
 // first release (`bluegreen bootstrap`). Missing Debian packages — the njs module on routers, the
 // apps' stock runtimes on app hosts — are found and named; with `--install` (the operator allows
@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppSpec, COLORS, Color, RouterState, RoutingMode, StockRuntime } from '../model';
-import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH } from '../router';
+import { initialState, parseState, renderRouterFiles, unreleasedPlan, NJS_MODULE_PATH, MAX_FILES_MODE_SEGMENTS } from '../router';
 import { Transport } from '../transport';
 import { currentRecord } from './hostTooling';
 import { PRODUCT_GROUP, SUPERVISOR_UNIT } from '../hostCommands/layout';
@@ -27,7 +27,7 @@ import {
 } from '../hostCommands/appHostSetupCommands';
 import {
   NJS_PACKAGE, detectNjsCommand, listenerCheckCommand, makeToolingDirCommand, managedFilesChecksumCommand, readExistingStateCommand, routerFilesForGroupCommand,
-  routerSetupSequence,
+  putPlanFilesCommand, routerSetupSequence,
 } from '../hostCommands/routerSetupCommands';
 import { sudoRefusal } from './sudoRefusal';
 import { productFiles } from '../productFiles';
@@ -239,13 +239,14 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
     else if (sitesBefore.probes.length) progress(`${router.name}: ${sitesBefore.probes.length} listener(s) of its own sites answer now; asked again after the change`);
     let need: PackageNeed | undefined;
     if (!hasNjs) {
-      [need] = await provide(router.name, t, [{ package: NJS_PACKAGE, kind: 'njs', for: 'moves traffic without reloads' }]);
+      [need] = await provide(router.name, t, [{ package: NJS_PACKAGE, kind: 'njs', for: 'reads the plan per request, with no limit on segments' }]);
       // Installed: the module is looked for again (the file nginx loads decides the mode).
       if (need.status === 'installed') hasNjs = (await runHostCommand(t, detectNjsCommand())).code === 0;
     }
-    const mode: RoutingMode = hasNjs ? 'njs' : 'reload';
-    const avoid = need?.status === 'missing' ? `install ${NJS_PACKAGE} to avoid it: hosts setup --install` : `install ${NJS_PACKAGE} to avoid it`;
-    progress(`${router.name}: ${hasNjs ? 'njs found: traffic moves without reloads' : `no njs module (${NJS_MODULE_PATH}): using the reload fallback (a reload may drop a few requests under load; ${avoid})`}`);
+    const mode: RoutingMode = hasNjs ? 'njs' : 'files';
+    progress(`${router.name}: ${hasNjs
+      ? 'njs found: routing reads the state document per request'
+      : `no njs module (${NJS_MODULE_PATH}): routing tests plan files per request (files mode; at most ${MAX_FILES_MODE_SEGMENTS} segments)`}`);
     let state: RouterState;
     let keptState = false;
     try {
@@ -283,8 +284,12 @@ async function setupRouters(handle: EnvironmentHandle, actor: string, record: Bu
  */
 async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof renderRouterFiles>, mode: RoutingMode, stateKept: boolean, mustRun: MustRun, sitesBefore?: SitesBefore): Promise<boolean> {
   const t = router.transport;
-  // In managedFilesChecksumCommand's order: base config, routing script, fallback plan, site snippet.
-  const wanted = [files.baseConfig, files.routingScript, mode === 'reload' ? files.fallbackPlan : undefined, files.siteSnippet];
+  // Files mode: the plan's files before anything nginx loads reads them (left alone when current).
+  if (mode === 'files' && files.planFiles) {
+    await mustRun(router.name, runHostCommand(t, putPlanFilesCommand(router, files.planFiles)));
+  }
+  // In managedFilesChecksumCommand's order: base config, routing script, plan lookup, site snippet.
+  const wanted = [files.baseConfig, files.routingScript, mode === 'files' ? files.planLookup : undefined, files.siteSnippet];
   const present = await runHostCommand(t, managedFilesChecksumCommand(router));
   const sums = present.stdout.trim().split('\n');
   const same = present.code === 0 && wanted.every((text, i) => sums[i] === (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')));
@@ -292,8 +297,8 @@ async function installRouterFiles(router: RouterHandle, files: ReturnType<typeof
   if (same && answering && stateKept) return true;
   const sequence = routerSetupSequence(router, files, mode);
   await mustRun(router.name, runHostCommand(t, sequence.backup));
-  // The puts throw when they fail; in njs mode the last step removes a stale fallback plan
-  // (it would make readers think the router reloads), whose exit status does not matter.
+  // The puts throw when they fail; in njs mode the last step removes a stale plan lookup (it
+  // would make readers think the router is in files mode), whose exit status does not matter.
   for (const step of sequence.install) await runStep(t, step);
   const test = await runHostCommand(t, sequence.apply);
   if (test.code !== 0) {
@@ -389,7 +394,7 @@ function runtimeNotes(packages: PackageNeed[], installLine: string): string[] {
 
 /**
  * The packages as the operator reads them, one line per outcome, hosts grouped by package:
- * "would install with --install: lb1, lb2: libnginx-mod-http-js (moves traffic without reloads); web1: nodejs (web)".
+ * "would install with --install: lb1, lb2: libnginx-mod-http-js (reads the plan per request, with no limit on segments); web1: nodejs (web)".
  */
 export function describePackages(packages: PackageNeed[]): string[] {
   const heads: Record<PackageStatus, string> = {

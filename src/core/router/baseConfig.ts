@@ -1,8 +1,8 @@
 // The base nginx config of a router: an http-context include with an upstream per app per color,
 // one server with a location per app route, the JSON access log, and the routing hook (njs
-// `js_set`, or an `include` of the rendered plan in reload mode). It changes only when the
-// topology or the config changes; moving traffic changes the state document (and, in reload
-// mode, the plan file).
+// `js_set`, or in files mode an `include` of the plan lookup and its tests in the server block).
+// It changes only when the topology or the config changes; moving traffic changes the state
+// document (and, in files mode, the plan files).
 //
 // WebSocket upgrades are passed to the chosen color like any request; an open connection stays
 // on that color until it closes (a plan change decides new requests only).
@@ -21,6 +21,7 @@ import {
   quoteRoute,
   upstreamServer,
 } from './escape';
+import { planLookupServerLines } from './planFiles';
 import { ROUTING_SCRIPT_EXPORT } from './routingScript';
 
 export interface RenderInput {
@@ -131,10 +132,10 @@ function locations(input: RenderInput): string[] {
 
 function routingHook(input: RenderInput): string[] {
   const paths = input.paths;
-  if (input.mode === 'reload') {
+  if (input.mode === 'files') {
     return [
-      '# The plan, rendered as map/split_clients; applied by nginx -t + reload.',
-      `include ${quotePath('fallback plan path', paths.fallbackPlan)};`,
+      '# No njs: the plan is files the server block tests per request (see the lookup); no reload moves traffic.',
+      `include ${quotePath('plan lookup path', paths.planLookup)};`,
     ];
   }
   const fallback = {
@@ -225,6 +226,7 @@ function serverBody(input: RenderInput): string[] {
     '    proxy_next_upstream_tries 3;',
     '    proxy_next_upstream_timeout 10s;',
     '',
+    ...(input.mode === 'files' ? [...planLookupServerLines(input), ''] : []),
     `    location = ${STATE_LOCATION} {`,
     '        allow 127.0.0.1;',
     '        allow ::1;',
@@ -313,6 +315,12 @@ export function renderBaseConfig(input: RenderInput): string {
       'map "" $bg_app {',
       '    default "";',
       '}',
+      ...(input.mode === 'files' ? [
+        'map "" $bg_plan_choice {',
+        '    default "";',
+        '}',
+        ...(input.traffic.segments.length ? ['map "" $bg_plan_segments {', '    default "";', '}'] : []),
+      ] : []),
     ] : [
       'server {',
       ...listenLines(input, site),

@@ -3,7 +3,7 @@
 import type { RouterState } from '../model';
 import { renderBaseConfig, renderSiteSnippet, type RenderInput } from './baseConfig';
 import { RouterRenderError } from './escape';
-import { renderFallbackPlan } from './fallbackPlan';
+import { planFileNames, renderPlanLookup } from './planFiles';
 import { renderRoutingScript } from './routingScript';
 import { renderState } from './state';
 
@@ -12,8 +12,10 @@ export interface RouterFiles {
   baseConfig: string;
   /** To `paths.routingScript` (mode njs only). */
   routingScript?: string;
-  /** To `paths.fallbackPlan` (mode reload only). */
-  fallbackPlan?: string;
+  /** To `paths.planLookup` (files mode only). */
+  planLookup?: string;
+  /** Files mode only: the empty files under `paths.planFiles` that spell the state's plan, by its serial. */
+  planFiles?: { serial: number; names: string[] };
   /** To `paths.state` (both modes: the routers are the source of truth). */
   state: string;
   /** To `paths.siteSnippet` (include mode only: the operator's server block includes it). */
@@ -30,6 +32,9 @@ export function renderRouterFiles(input: RenderInput, state: RouterState): Route
   const files: RouterFiles = { baseConfig: renderBaseConfig(input), state: renderState(state) };
   if (input.site?.include) files.siteSnippet = renderSiteSnippet(input);
   if (input.mode === 'njs') files.routingScript = renderRoutingScript();
-  else files.fallbackPlan = renderFallbackPlan(state, input);
+  else {
+    files.planLookup = renderPlanLookup(input);
+    files.planFiles = { serial: state.serial, names: planFileNames(state, input.traffic) };
+  }
   return files;
 }

@@ -89,26 +89,17 @@ export async function changeTraffic(ctx: StageContext, change: TrafficChange): P
     next,
     render: { apps: handle.config.apps, traffic: handle.config.traffic, topology: handle.topology, listenPort: handle.routerPort },
     onProgress: ctx.progress,
-    planChanged: !samePlan(previous.plan, plan),
   });
   return { previous, next, changed: true, warnings, readings };
 }
 
 /**
- * Routers whose nginx does not answer. In reload mode the change could not be applied (a reload
- * needs a running nginx): refused before anything is written. In njs mode the state document is
- * written and served as soon as nginx runs again: said as a warning.
+ * Routers whose nginx does not answer: the change is written all the same (both modes read it per
+ * request, no reload needed), and said as a warning.
  */
 function silentRouters(readings: RouterReading[]): string[] {
-  const silent = readings.filter((r) => r.answering === false);
-  const reload = silent.filter((r) => r.mode === 'reload');
-  if (reload.length) {
-    throw new RefusedError(
-      `nginx does not answer on ${reload.map((r) => `${r.router} (${r.probe})`).join(', ')}, and a reload-mode router needs a running nginx to apply a change; traffic was not moved`,
-      `start nginx there (sudo systemctl start nginx, or sudo nginx), check it with bluegreen status, then run the stage again`,
-    );
-  }
-  return silent.map((r) => `nginx does not answer on ${r.router} (${r.probe}): users reaching it get no answer; it serves the new plan once nginx runs again`);
+  return readings.filter((r) => r.answering === false)
+    .map((r) => `nginx does not answer on ${r.router} (${r.probe}): users reaching it get no answer; it serves the new plan once nginx runs again`);
 }
 
 function healthOf(ctx: StageContext, color: Color): Promise<ColorHealth> {

@@ -52,7 +52,7 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   const missing = outcome.result?.packages.filter((p) => p.status === 'missing') ?? [];
   if (!outcome.ok || !missing.length || target.options.install !== undefined || target.options.yes) return outcome;
   const named = missing.map((p) => `${p.host}: ${p.package} (${p.for})`).join('; ');
-  const choice = await vscode.window.showWarningMessage(`Install missing packages? ${named}. Setup installs them with apt-get as root, then sets the hosts up again (routers that get njs move traffic without reloads).`,
+  const choice = await vscode.window.showWarningMessage(`Install missing packages? ${named}. Setup installs them with apt-get as root, then sets the hosts up again (routers that get njs read the plan per request, with no limit on segments).`,
     { modal: true }, 'Install');
   return choice === 'Install' ? setUp(true, true) : outcome;
 }

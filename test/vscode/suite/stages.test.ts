@@ -64,7 +64,7 @@ describe('stage commands on a sandbox', function () {
     assert.equal(r.get('green')?.contextValue, 'color:green:idle:healthy');
     assert.match(r.get('blue')?.description ?? '', /^live 100% · api 1\.0\.0, web 1\.0\.0 · health 2\/2$/);
     assert.match(r.get('green')?.description ?? '', /^idle 0% · /);
-    assert.match(r.get('routers')?.description ?? '', /^2\/2 reachable · (njs|reload) · #\d+ \S/);
+    assert.match(r.get('routers')?.description ?? '', /^2\/2 reachable · (njs|files) · #\d+ \S/);
     const green = r.get('green')?.node;
     assert.ok(green);
     const hosts = await items(api.services.environments, green);
