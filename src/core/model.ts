@@ -161,8 +161,10 @@ export interface SiteSpec {
   include: boolean;
 }
 
-/** A site that is plain HTTP on port 80 for any name: the sandbox's, and real hosts' by default. */
-export const DEFAULT_SITE: SiteSpec = { serverNames: [], http: 80, include: false };
+/** Plain HTTP on `port` for any name: the sandbox's site, and real hosts' by default (port 80). */
+export function plainSite(port = 80): SiteSpec {
+  return { serverNames: [], http: port, include: false };
+}
 
 export interface SshEnvironment {
   kind: 'ssh';

@@ -5,7 +5,7 @@ import { MigrationFile, checksumOf, compareMigrationNames } from '../../src/core
 import { migrationScript } from '../../src/core/db/migrationScript';
 import { psqlInvocation, sqlLiteral } from '../../src/core/db/psql';
 import { lintSql } from '../../src/core/db/lint';
-import { DEFAULT_SITE, Environment, SshEnvironment } from '../../src/core/model';
+import { Environment, SshEnvironment, plainSite } from '../../src/core/model';
 
 const file = (name: string, sql: string): MigrationFile => ({ name, path: `/m/${name}`, sql, checksum: checksumOf(sql), lint: lintSql(sql, name) });
 
@@ -60,7 +60,7 @@ describe('db migrate planning', () => {
 
 describe('db psql invocation', () => {
   const ssh = (database?: SshEnvironment['database']): Environment => ({
-    kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, site: DEFAULT_SITE, hosts: {}, routers: ['lb1'],
+    kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, site: plainSite(), hosts: {}, routers: ['lb1'],
     colors: { blue: {}, green: {} }, ...(database ? { database } : {}),
   });
 

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SITE, type AppSpec } from '../../src/core/model';
+import { plainSite, type AppSpec } from '../../src/core/model';
 import { HostStep, stepText } from '../../src/core/hostCommands/hostCommand';
 import { DEFAULT_ROUTER_PATHS } from '../../src/core/hostCommands/layout';
 import * as app from '../../src/core/hostCommands/appHostSetupCommands';
@@ -270,7 +270,7 @@ describe('host commands: psql on the database host', () => {
     assert.deepEqual([docker.host, docker.connection], ['bg-dbtest-db', socket]);
     assert.equal(docker.command, db.psqlScript(socket));
     const ssh = psqlInvocation({
-      env: { kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, site: DEFAULT_SITE, hosts: {}, routers: ['lb1'], colors: { blue: {}, green: {} }, database: { host: 'db1', url: 'env:SHOP_DB' } },
+      env: { kind: 'ssh', name: 'production', ssh: { sudo: false, options: {} }, site: plainSite(), hosts: {}, routers: ['lb1'], colors: { blue: {}, green: {} }, database: { host: 'db1', url: 'env:SHOP_DB' } },
     }, { SHOP_DB: url });
     assert.deepEqual([ssh.host, ssh.connection, ssh.secret, ssh.stdinPrefix], ['db1', { kind: 'url', url }, url, `${url}\n`]);
   });

@@ -18,7 +18,7 @@ import type {
   StockRuntime,
   TrafficSpec,
 } from '../model';
-import { DEFAULT_SITE } from '../model';
+import { plainSite } from '../model';
 import { parseDurationMs, parsePercent, splitRegexFlags } from './values';
 import { RawWebhook, toWebhookSpecs } from '../notify/webhookSpec';
 
@@ -240,7 +240,7 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
 
 /** Plain HTTP on 80 unless the site says otherwise; with https given, plain HTTP only when asked for. */
 function toSite(site: RawSite | undefined): SiteSpec {
-  if (!site) return { ...DEFAULT_SITE, serverNames: [] };
+  if (!site) return plainSite();
   const https = site.https ? { port: site.https.port ?? 443, certificate: site.https.certificate, key: site.https.key } : undefined;
   const http = typeof site.http === 'number' ? site.http : site.http === true || (site.http === undefined && !https) ? 80 : undefined;
   return {

@@ -1,6 +1,6 @@
 // Opens an environment: one transport per host (Docker exec for the sandbox, system ssh for real
 // hosts) behind the same interface, so every stage below runs the same commands in both.
-import { BluegreenConfig, DEFAULT_SITE, Environment, SiteSpec, Topology, findEnvironment } from '../model';
+import { BluegreenConfig, Environment, SiteSpec, Topology, findEnvironment, plainSite } from '../model';
 import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
 import { DockerTransport, SshTransport, Transport, withLog, HostLogSink } from '../transport';
 import { connectDocker } from '../docker/connect';
@@ -69,7 +69,7 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
   const sudo = env.kind === 'ssh' && env.ssh.sudo;
   // A sandbox router listens on 80 inside its container (published on another port); real
   // routers listen as the environment's site says.
-  const site = env.kind === 'ssh' ? env.site : DEFAULT_SITE;
+  const site = env.kind === 'ssh' ? env.site : plainSite();
   const routerPort = site.http ?? site.https?.port ?? 80;
   return {
     config,

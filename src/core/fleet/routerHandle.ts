@@ -1,5 +1,5 @@
 // A router as the fleet sees it: how to reach it, where its files are, whether writes need sudo.
-import { RouterPaths, SiteSpec } from '../model';
+import { RouterPaths, SiteSpec, plainSite } from '../model';
 import { Transport, runOnHosts } from '../transport';
 
 export interface RouterHandle {
@@ -16,7 +16,7 @@ export interface RouterHandle {
 
 /** The router's site: its own, or plain HTTP on its listen port for any name. */
 export function routerSite(router: Pick<RouterHandle, 'site' | 'listenPort'>): SiteSpec {
-  return router.site ?? { serverNames: [], http: router.listenPort ?? 80, include: false };
+  return router.site ?? plainSite(router.listenPort);
 }
 
 /** Runs `fn` on every router in parallel; never rejects — each result says ok or the error. */

@@ -10,7 +10,7 @@
 // Both modes produce the same variable, `$bg_decision` = `color:via:segment:set-cookie`; the
 // maps here split it, so the locations, the log and the cookie are the same in both modes.
 
-import { COLORS, type AppSpec, type RouterPaths, type RoutingMode, type SiteSpec, type Topology, type TrafficSpec } from '../model';
+import { COLORS, plainSite, type AppSpec, type RouterPaths, type RoutingMode, type SiteSpec, type Topology, type TrafficSpec } from '../model';
 import {
   RouterRenderError,
   assertAppName,
@@ -186,7 +186,7 @@ function serverName(name: string): string {
 
 /** The site a render uses: the input's, or plain HTTP on listenPort for any name. */
 function siteOf(input: RenderInput): SiteSpec {
-  return input.site ?? { serverNames: [], http: input.listenPort, include: false };
+  return input.site ?? plainSite(input.listenPort);
 }
 
 /**
