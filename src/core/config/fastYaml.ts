@@ -8,16 +8,23 @@ import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
 
 // The yaml package's YAML 1.2 core schema, test for test (yaml/dist/schema/core), so a plain
 // scalar means the same here: js-yaml's own core types differ at the edges (`1_000`, `+.5`).
-const scalar = (tag: string, test: RegExp, construct: (text: string) => unknown) =>
-  new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (text: string | null) => test.test(text ?? ''), construct: (text: string | null) => construct(text ?? '') });
+// `first` holds the characters a match can start with: most scalars are names, and a look at
+// their first character spares the regular expressions (a 5 MB config has ~300,000 scalars).
+const scalar = (tag: string, first: string, test: RegExp, construct: (text: string) => unknown) =>
+  new Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (text: string | null) => (text === null || text === '' ? test.test('') : first.includes(text[0]) && test.test(text)),
+    construct: (text: string | null) => construct(text ?? ''),
+  });
 
+const DIGITS = '0123456789';
 const CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T'),
-    scalar('int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (text) =>
+    scalar('null', '~nN', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalar('bool', 'tTfF', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T'),
+    scalar('int', `${DIGITS}+-`, /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (text) =>
       (text.startsWith('0o') ? parseInt(text.slice(2), 8) : text.startsWith('0x') ? parseInt(text.slice(2), 16) : parseInt(text, 10))),
-    scalar('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (text) =>
+    scalar('float', `${DIGITS}+-.`, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (text) =>
       (/nan$/i.test(text) ? NaN : /inf$/i.test(text) ? (text[0] === '-' ? -Infinity : Infinity) : parseFloat(text))),
     // js-yaml's own merge type (`<<`), which its loader knows by this tag; @types/js-yaml lacks `types`.
     new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (text: string | null) => text === '<<' || text === null }),
@@ -46,6 +53,8 @@ export type FastRead = { ok: true; data: unknown } | { ok: false; reason: string
 export function readYamlData(text: string): FastRead {
   const declined = DECLINE.findIndex((test) => test.test(text));
   if (declined >= 0) return { ok: false, reason: `feature ${declined}` };
+  // The yaml package refuses an implicit key over 1024 characters, js-yaml not always.
+  if (hasLineLongerThan(text, 1000)) return { ok: false, reason: 'a line over 1000 characters' };
   let warned = '';
   try {
     const data = load(text, { schema: CORE_SCHEMA, onWarning: (warning) => { warned ||= warning.message; } });
@@ -54,4 +63,14 @@ export function readYamlData(text: string): FastRead {
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+}
+
+function hasLineLongerThan(text: string, limit: number): boolean {
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf('\n', start);
+    if ((end < 0 ? text.length : end) - start > limit) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+  return false;
 }

@@ -48,10 +48,12 @@ export function parseConfig(text: string, file: string): ConfigResult {
     }
     return { ok: true, config };
   }
-  return parseWithDocument(yamlSource(text, file), file);
+  return parseConfigWithDocument(text, file);
 }
 
-function parseWithDocument(source: YamlSource, file: string): ConfigResult {
+/** parseConfig through the yaml package's document alone: what it did before the fast path (and the tests' reference). */
+export function parseConfigWithDocument(text: string, file: string): ConfigResult {
+  const source = yamlSource(text, file);
   const errors: ConfigError[] = [...source.yamlErrors];
   if (source.treeIsReliable) {
     if (source.data === undefined || source.data === null) {
