@@ -63,9 +63,35 @@ const common = {
  * The yaml package's document: only a config with an error to point at (src/core/config/parseConfig.ts).
  */
 const lazyBundles = [
-  { request: 'dockerode', file: 'dockerode.cjs', stdin: "module.exports = require('dockerode');" },
+  { request: 'dockerode', file: 'dockerode.cjs', stdin: "module.exports = require('dockerode');", plugins: () => [dockerodeShims] },
   { request: './yamlSource', file: 'yamlSource.cjs', entry: 'src/core/config/yamlSource.ts' },
+  // Inside dockerode.cjs: an ssh:// engine's client (ssh2) and BuildKit's session (grpc-js,
+  // protobufjs) are four fifths of dockerode's evaluation, and a local socket needs neither.
+  { file: 'dockerode-ssh.cjs', entry: 'node_modules/docker-modem/lib/ssh.js' },
+  { file: 'dockerode-session.cjs', entry: 'node_modules/dockerode/lib/session.js' },
+  // BuildKit's progress decoder (protobufjs): dockerode already requires it only when used.
+  { file: 'dockerode-buildkit.cjs', entry: 'node_modules/dockerode/lib/buildkit.js' },
 ];
+/**
+ * docker-modem's `./ssh` and dockerode's `./session` (each one exported function) required on
+ * first call; dockerode's `./buildkit`, which it requires where it uses it, from its own file.
+ */
+const dockerodeShims = {
+  name: 'dockerode-shims',
+  setup(b) {
+    const shims = { 'docker-modem/lib/modem.js': ['./ssh', 'dockerode-ssh.cjs'], 'dockerode/lib/docker.js': ['./session', 'dockerode-session.cjs'] };
+    b.onResolve({ filter: /^\.\/(ssh|session)$/ }, (args) => {
+      const shim = Object.entries(shims).find(([importer, [request]]) => args.importer.endsWith(importer) && args.path === request);
+      return shim ? { path: shim[1][1], namespace: 'dockerode-shim' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'dockerode-shim' }, (args) => ({
+      contents: `module.exports = function () { return require('./${args.path}').apply(this, arguments); };`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/dockerode-(ssh|session)\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\/buildkit$/ }, (args) => (args.importer.endsWith('dockerode/lib/docker.js') ? { path: './dockerode-buildkit.cjs', external: true } : undefined));
+  },
+};
 const lazyRequires = {
   name: 'lazy-requires',
   setup(b) {
@@ -129,6 +155,7 @@ async function buildCli() {
     minifySyntax: true,
     ...(lazy.entry ? { entryPoints: [lazy.entry] } : { stdin: { contents: lazy.stdin, resolveDir: process.cwd(), loader: 'js' } }),
     outfile: `dist/cli/${lazy.file}`,
+    plugins: [...common.plugins, ...(lazy.plugins?.() ?? [])],
   })));
   const { commandOutlines, helpAnswers } = await import(pathToFileURL('dist/cli/outlines.mjs').href);
   const outlines = await commandOutlines();

@@ -1,7 +1,6 @@
 // Builds what a stage needs from the CLI's options: the environment's transports, progress on
 // stderr, and a prompt only when a person is at a terminal (docs/architecture.md: without one, nothing
 // prompts and a confirmation without --yes stops with exit 1).
-import * as readline from 'node:readline/promises';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';
 import { StageContext } from '../core/stages/stageContext';
 import { defaultActor } from '../core/actor';
@@ -73,6 +72,8 @@ export async function showPlan(ctx: CommandContext, stage: StageContext, label: 
 }
 
 async function ask(question: string): Promise<boolean> {
+  // Loaded when a person is asked, not at every start (Node compiles readline's modules then).
+  const readline = await import('node:readline/promises');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${printable(question)} [y/N] `);
