@@ -191,6 +191,7 @@ export class ShellChannel {
         how();
       };
       const result = (extra: { timedOut?: boolean } = {}): ChannelOutcome => {
+        if (extra.timedOut) for (const stream of ['stdout', 'stderr'] as const) running.output.push(stream, running[stream].flush());
         const { stdout, stderr } = running.output.finish();
         const durationMs = clock.elapsed();
         const code = extra.timedOut ? TIMEOUT_EXIT_CODE : running.code ?? 1;

@@ -92,6 +92,14 @@ export class FrameReader {
     return this.state === 'done';
   }
 
+  /** The command's output held back as a possible marker: given when the command is cut short. */
+  flush(): Buffer {
+    if (this.state !== 'output') return Buffer.alloc(0);
+    const rest = this.buffer;
+    this.buffer = Buffer.alloc(0);
+    return rest;
+  }
+
   push(chunk: Buffer): FrameProgress {
     const progress: FrameProgress = { output: [] };
     if (this.state === 'done') {

@@ -10,3 +10,5 @@ export { withLog } from './withLog';
 export { DEFAULT_HOST_PARALLELISM, runOnHosts, type HostOutcome } from './runOnHosts';
 export { TIMEOUT_EXIT_CODE } from './commandLine';
 export { createTar, type TarFile } from './tar';
+export { traceTransports, onTransportDebug, type TransportTraceEvent } from './trace';
+export { CHANNEL_IDLE_MS, CHANNEL_MAX_INPUT_BYTES, CHANNEL_MAX_TIMEOUT_MS } from './channel';

@@ -211,7 +211,8 @@ export class SshTransport implements Transport {
     const closed = new Promise<string>((resolve) => {
       child.on('error', (error) => resolve(`ssh could not start: ${error.message}`));
       child.on('close', (code, signal) => {
-        const said = stderrTail.trim().split('\n').pop();
+        // ssh's own last words, not the channel's markers.
+        const said = stderrTail.split('\n').filter((line) => line.trim() && !line.includes('<<bluegreen:')).pop();
         resolve(`the ssh session ended (${signal ? `signal ${signal}` : `exit ${code}`}${said ? `: ${said}` : ''})`);
       });
     });
