@@ -93,8 +93,7 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
   const ctx: StageContext = { handle, actor: 'bench@bluegreen', progress: (l) => log(`    ${l.trim()}`), yes: true, force: false };
   try {
     const reach = await benchTargets(handle);
-    const targets = reach.urls;
-    log(`  clients reach the routers at their ${reach.via}: ${targets.join(' ')}`);
+    log(`  the load comes from a ${reach.via} (${reach.container.name} on ${reach.container.network}): ${reach.urls.join(' ')}`);
     await setRouterMode(handle, 'njs');
     await restore(ctx);
     const modes: ReleaseModeResult[] = [];
@@ -105,7 +104,7 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
     const timeline: TimedChange[] = [];
     if (wanted.has('njs')) {
       log(`release njs: whole release + rollback under ${options.rps} req/s`);
-      modes.push(await releaseUnderLoad(ctx, 'njs', `1.1.0-bench${stamp}a`, targets, options, timeline));
+      modes.push(await releaseUnderLoad(ctx, 'njs', `1.1.0-bench${stamp}a`, reach, options, timeline));
       report(log, modes[modes.length - 1]);
     }
 
@@ -113,7 +112,7 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
       log('release files: routers switched to the files mode (no njs)');
       await setRouterMode(handle, 'files');
       try {
-        modes.push(await releaseUnderLoad(ctx, 'files', `1.1.0-bench${stamp}b`, targets, options, []));
+        modes.push(await releaseUnderLoad(ctx, 'files', `1.1.0-bench${stamp}b`, reach, options, []));
         report(log, modes[modes.length - 1]);
       } finally {
         await setRouterMode(handle, 'njs');
@@ -122,21 +121,21 @@ export async function runReleaseBench(options: ReleaseBenchOptions): Promise<{ r
 
     if (wanted.has('naive-reload') && timeline.length) {
       log(`release naive-reload: replaying ${timeline.length} traffic changes by weights + reload`);
-      modes.push(await naiveUnderLoad(handle, targets, options, timeline, modes[0].durationMs));
+      modes.push(await naiveUnderLoad(handle, reach, options, timeline, modes[0].durationMs));
       report(log, modes[modes.length - 1]);
     }
 
     const switchLatency: SwitchLatencyResult[] = [];
     if (!options.skipSwitchLatency) {
       log(`switch latency over docker exec: ${options.switches} switches and rollbacks`);
-      switchLatency.push(await measureSwitchLatency(ctx, 'docker exec', targets, options.switches));
+      switchLatency.push(await measureSwitchLatency(ctx, 'docker exec', reach.probe.urls, options.switches));
       log(describeLatency(switchLatency[0]));
       const sshConfig = await withSshEnvironment(config, BENCH_ENV, SSH_ENV);
       const sshHandle = openEnvironment(sshConfig, SSH_ENV);
       try {
         log(`switch latency over ssh: ${options.switches} switches and rollbacks`);
         const sshCtx: StageContext = { ...ctx, handle: sshHandle };
-        switchLatency.push(await measureSwitchLatency(sshCtx, 'ssh', targets, options.switches));
+        switchLatency.push(await measureSwitchLatency(sshCtx, 'ssh', reach.probe.urls, options.switches));
         log(describeLatency(switchLatency[1]));
       } finally {
         await sshHandle.close();
@@ -154,12 +153,12 @@ function report(log: (line: string) => void, r: ReleaseModeResult): void {
   log(`  ${r.ok ? 'ok' : `FAILED: ${r.error}`} in ${(r.durationMs / 1000).toFixed(1)} s; lost ${r.load.total.failed} raw / ${r.load.total.asBrowserFailed} as a browser of ${r.load.total.sent}; autocannon ${r.load.autocannon?.failed ?? '-'} of ${r.load.autocannon?.sent ?? '-'}; by phase: ${lossy}`);
 }
 
-async function releaseUnderLoad(ctx: StageContext, mode: ReleaseBenchMode, version: string, targets: string[], options: ReleaseBenchOptions, timeline: TimedChange[]): Promise<ReleaseModeResult> {
+async function releaseUnderLoad(ctx: StageContext, mode: ReleaseBenchMode, version: string, reach: BenchTargets, options: ReleaseBenchOptions, timeline: TimedChange[]): Promise<ReleaseModeResult> {
   // The release's artifacts are built before the load starts, as a CI pipeline builds them before
   // anyone releases: an image build on the routers' own 2 cores is no part of a router change.
   for (const app of ctx.handle.config.apps) await buildArtifact(ctx.handle.config, app, version);
   const start = machineLoad();
-  const load = new LoadSet({ targets, rps: options.rps, paths: LOAD_PATHS, autocannon: options.autocannon });
+  const load = new LoadSet({ targets: reach.urls, container: reach.container, rps: options.rps, paths: LOAD_PATHS, autocannon: options.autocannon });
   await load.start();
   const began = performance.now();
   let error: Error | undefined;
@@ -192,11 +191,11 @@ async function releaseUnderLoad(ctx: StageContext, mode: ReleaseBenchMode, versi
   return { mode, version, ok: !error, error: error?.message, durationMs: Math.round(performance.now() - began), changes, load: result, machine: { start, end: machineLoad() } };
 }
 
-async function naiveUnderLoad(handle: EnvironmentHandle, targets: string[], options: ReleaseBenchOptions, timeline: TimedChange[], durationMs: number): Promise<ReleaseModeResult> {
+async function naiveUnderLoad(handle: EnvironmentHandle, reach: BenchTargets, options: ReleaseBenchOptions, timeline: TimedChange[], durationMs: number): Promise<ReleaseModeResult> {
   const start = machineLoad();
   const { state } = currentState(await readRouters(handle.routers));
   await installNaive(handle, state.plan);
-  const load = new LoadSet({ targets, rps: options.rps, paths: LOAD_PATHS, autocannon: options.autocannon });
+  const load = new LoadSet({ targets: reach.urls, container: reach.container, rps: options.rps, paths: LOAD_PATHS, autocannon: options.autocannon });
   let error: Error | undefined;
   let result: LoadResult;
   try {

@@ -1,12 +1,14 @@
 // The load a zero-loss run puts on the routers, `rps` in all: the product's own open-loop
 // generator in its own process (generatorChild.ts) as two clients — keep-alive and a fresh
 // connection per request, both also counted "as a browser sees it" — and, beside it at the same
-// rate, autocannon in its own process as an independent check. Failures are also counted per phase (the step of the release running),
-// so a slow app host during `deploy` can be told apart from a router change losing requests.
-import { fork, type ChildProcess } from 'node:child_process';
+// rate, autocannon in its own process as an independent check. In the sandbox both run in a
+// container on the sandbox's network; on loopback, on this machine (loadContainer.ts). Failures
+// are also counted per phase (the step of the release running), so a slow app host during
+// `deploy` can be told apart from a router change losing requests.
 import path from 'node:path';
 import type { TrafficSnapshot } from '../../src/core/traffic/trafficGenerator';
-import type { ChildReport, PhaseCounts } from './generatorChild';
+import type { ChildCommand, ChildOutput, ChildReport, PhaseCounts } from './generatorChild';
+import { hostChild, LoadContainer, type ChildLink, type LoadContainerSpec } from './loadContainer';
 
 export interface LoadOptions {
   targets: string[];
@@ -18,6 +20,11 @@ export interface LoadOptions {
   paths: string[];
   /** Skip the external generator (quick runs). */
   autocannon?: boolean;
+  /**
+   * Run both generators in this container on the sandbox's network (created at start, removed
+   * at stop, on failure and on Ctrl-C); without it they run as processes on this machine.
+   */
+  container?: LoadContainerSpec;
 }
 
 export interface ClientFigures {
@@ -59,29 +66,54 @@ export interface LoadResult {
 }
 
 export class LoadSet {
-  private generator: ChildProcess | undefined;
+  private place: LoadContainer | undefined;
+  private generator: ChildLink | undefined;
   private generatorReport: Promise<ChildReport> | undefined;
-  private child: ChildProcess | undefined;
+  private child: ChildLink | undefined;
   private childResult: Promise<AutocannonFigures> | undefined;
 
   constructor(private readonly options: LoadOptions) {}
 
   async start(): Promise<void> {
-    if (this.options.autocannon !== false) await this.startAutocannon();
-    await this.startGenerator();
+    try {
+      if (this.options.container) this.place = await LoadContainer.start(this.options.container);
+      if (this.options.autocannon !== false) await this.startAutocannon();
+      await this.startGenerator();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
-  /** Begins a new phase; the generator closes the previous one with its counts. */
+  /** Begins a new phase now; the generator closes the previous one with its counts at this moment. */
   mark(name: string): void {
-    this.generator?.send({ mark: name });
+    this.generator?.write(JSON.stringify({ mark: name, at: Date.now() } satisfies ChildCommand));
   }
 
   async stop(): Promise<LoadResult> {
-    this.generator?.send('stop');
-    const report = await this.generatorReport;
-    this.child?.send('stop');
-    const autocannon = await this.childResult;
-    if (!report) throw new Error('the load was never started');
+    try {
+      this.generator?.write(JSON.stringify({ stop: true } satisfies ChildCommand));
+      // In-flight requests get their 5 s timeout to end; a report that takes far longer is not coming.
+      const report = this.generatorReport && await withinMs(this.generatorReport, 60_000, 'the load generator gave no report within 60 s of stop');
+      this.child?.write('stop');
+      const autocannon = this.childResult && await withinMs(this.childResult, 60_000, 'autocannon gave no result within 60 s of stop');
+      if (!report) throw new Error('the load was never started');
+      return this.result(report, autocannon);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Ends whatever still runs: the container (and all in it) or the processes here. */
+  private async close(): Promise<void> {
+    if (this.place) await this.place.remove();
+    else {
+      this.generator?.kill();
+      this.child?.kill();
+    }
+  }
+
+  private result(report: ChildReport, autocannon: AutocannonFigures | undefined): LoadResult {
     const figures = (s: TrafficSnapshot): ClientFigures => ({
       sent: s.sent,
       ok: s.ok,
@@ -109,23 +141,26 @@ export class LoadSet {
     return this.options.autocannon === false ? this.options.rps : this.options.rps / 2;
   }
 
+  /** The generator `file` with `args`, in the container when there is one, else on this machine. */
+  private launch(file: string, args: string[], name: string): Promise<ChildLink> {
+    const at = path.join(__dirname, file);
+    return this.place ? this.place.exec(at, args, name) : Promise.resolve(hostChild(at, args, name));
+  }
+
   private async startGenerator(): Promise<void> {
     const { targets, paths } = this.options;
-    const rps = this.generatorRps();
-    const child = fork(path.join(__dirname, 'generatorChild.ts'), [JSON.stringify({ targets, rps, paths })], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = await this.launch('generatorChild.ts', [JSON.stringify({ targets, rps: this.generatorRps(), paths })], 'generator');
     this.generator = child;
     let started: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (started = resolve));
     this.generatorReport = new Promise<ChildReport>((resolve, reject) => {
-      child.on('message', (message) => {
-        if (message === 'started') started();
-        else resolve(message as ChildReport);
+      child.onLine((line) => {
+        const output = parseLine(line) as ChildOutput | undefined;
+        if (output && 'started' in output) started();
+        else if (output && 'report' in output) resolve(output.report);
+        else process.stderr.write(`[generator] ${line}\n`);
       });
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the load generator exited (${code}) before reporting`)));
+      void child.exited.then((code) => reject(new Error(`the load generator exited (${code}) before reporting; its stderr is above`)));
     });
     // An early exit rejects the report; surface it here rather than hang on `ready`.
     await Promise.race([ready, this.generatorReport.then(() => undefined)]);
@@ -134,45 +169,60 @@ export class LoadSet {
   private async startAutocannon(): Promise<void> {
     const rate = this.options.rps - this.generatorRps();
     const connections = Math.max(this.options.targets.length * 10, Math.ceil(rate / 5));
-    const child = fork(path.join(__dirname, 'autocannonChild.mjs'), [JSON.stringify({
+    const child = await this.launch('autocannonChild.mjs', [JSON.stringify({
       url: this.options.targets,
       connections: connections - (connections % this.options.targets.length),
       overallRate: rate,
       timeout: 5,
       requests: this.options.paths.map((p) => ({ method: 'GET', path: p })),
-    })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    })], 'autocannon');
     this.child = child;
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    this.childResult = new Promise<AutocannonFigures>((resolve) => {
-      child.once('exit', () => {
-        try {
-          const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown> & { requests?: { total?: number; sent?: number; average?: number } };
-          if (typeof r.error === 'string') return resolve(emptyAutocannon(r.error));
-          const n = (key: string) => Number(r[key] ?? 0);
-          resolve({
-            sent: r.requests?.sent ?? 0,
-            answered: (r.requests?.total ?? 0) + n('errors'),
-            ok2xx: n('2xx'),
-            // autocannon counts timeouts among its errors.
-            failed: n('errors') + n('5xx'),
-            errors: n('errors'),
-            timeouts: n('timeouts'),
-            status5xx: n('5xx'),
-            resets: n('resets'),
-            averageRps: Math.round(r.requests?.average ?? 0),
-          });
-        } catch (error) {
-          resolve(emptyAutocannon(`unreadable autocannon result: ${(error as Error).message}`));
-        }
-      });
+    let started: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    let last = '';
+    child.onLine((line) => {
+      if (line === '{"started":true}') started();
+      else last = line;
     });
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('error', reject);
-      child.once('exit', () => resolve());
+    this.childResult = child.exited.then(() => {
+      started();
+      try {
+        const r = JSON.parse(last || '{}') as Record<string, unknown> & { requests?: { total?: number; sent?: number; average?: number } };
+        if (typeof r.error === 'string') return emptyAutocannon(r.error);
+        if (!r.requests) return emptyAutocannon('autocannon exited without a result; its stderr is above');
+        const n = (key: string) => Number(r[key] ?? 0);
+        return {
+          sent: r.requests.sent ?? 0,
+          answered: (r.requests.total ?? 0) + n('errors'),
+          ok2xx: n('2xx'),
+          // autocannon counts timeouts among its errors.
+          failed: n('errors') + n('5xx'),
+          errors: n('errors'),
+          timeouts: n('timeouts'),
+          status5xx: n('5xx'),
+          resets: n('resets'),
+          averageRps: Math.round(r.requests.average ?? 0),
+        };
+      } catch (error) {
+        return emptyAutocannon(`unreadable autocannon result: ${(error as Error).message}`);
+      }
     });
+    await ready;
   }
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function emptyAutocannon(error: string): AutocannonFigures {
