@@ -18,6 +18,7 @@ import { readLock, releaseLock } from '../../src/core/fleet/lock';
 import { StageContext } from '../../src/core/stages/stageContext';
 import { runStage } from '../../src/core/stages/runStage';
 import { restore } from '../../src/core/stages/restore';
+import { drain } from '../../src/core/stages/drain';
 import { samePlan } from '../../src/core/router/describePlan';
 import { MOBILE_USER_AGENTS, WEB_USER_AGENTS } from '../../src/core/traffic/userAgents';
 import { SANDBOX_UP_TIMEOUT_MS, progressPrinter } from './sandbox';
@@ -190,6 +191,27 @@ export async function baseline(stages: Stages): Promise<RouterState> {
     await runStage(ctx, 'restore (test baseline)', () => restore(ctx));
   }
   return consistentState(handle);
+}
+
+/**
+ * A suite's start: the shared sandbox, the stages open on it, at the baseline — and with
+ * `everyUserOn: 'blue'`, green drained (traffic.initial is 50/50 in stagetest).
+ */
+export async function openStagesAtBaseline(options: { everyUserOn?: 'blue' } = {}): Promise<{ sandbox: StageSandbox; stages: Stages }> {
+  const sandbox = await stageSandbox();
+  const stages = openStages(sandbox.config, STAGE_ENV);
+  await baseline(stages);
+  if (options.everyUserOn === 'blue') {
+    const ctx = stages.ctx();
+    await runStage(ctx, 'drain green', () => drain(ctx, 'green'));
+  }
+  return { sandbox, stages };
+}
+
+/** A suite's end: back to the baseline for the next suite, and the stages closed. */
+export async function closeStagesAtBaseline(stages: Stages | undefined): Promise<void> {
+  if (stages) await baseline(stages).catch(() => undefined);
+  await stages?.close();
 }
 
 /** `docker <args>` on this machine's engine. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { drain } from '../../src/core/stages/drain';
 import { switchTo } from '../../src/core/stages/switch';
 import { runStage } from '../../src/core/stages/runStage';
-import { SANDBOX_UP_TIMEOUT_MS, STAGE_ENV, StageSandbox, Stages, baseline, openStages, stageSandbox } from '../helpers/stageHarness';
+import { SANDBOX_UP_TIMEOUT_MS, StageSandbox, Stages, closeStagesAtBaseline, openStagesAtBaseline } from '../helpers/stageHarness';
 
 // Longer than the drain stage itself takes before it counts (health checks, the change on every router).
 const SLOW_MS = 15_000;
@@ -28,18 +28,13 @@ describe('drain waits for the requests in flight (stagetest sandbox)', function 
   let stages: Stages;
 
   before(async () => {
-    sandbox = await stageSandbox();
-    stages = openStages(sandbox.config, STAGE_ENV);
-    await baseline(stages);
+    ({ sandbox, stages } = await openStagesAtBaseline());
   });
   beforeEach(async () => {
     const ctx = stages.ctx();
     await runStage(ctx, 'switch green', () => switchTo(ctx, 'green'));
   });
-  after(async () => {
-    if (stages) await baseline(stages).catch(() => undefined);
-    await stages?.close();
-  });
+  after(() => closeStagesAtBaseline(stages));
 
   it('drain green returns only after the slow requests green was serving have all finished, answered 200', async () => {
     const inFlight = slowRequests(sandbox.urls, 6);

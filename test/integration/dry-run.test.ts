@@ -21,8 +21,8 @@ import { StageContext, StageResult } from '../../src/core/stages/stageContext';
 import { STAGES } from '../../src/core/stages/registry';
 import { cliRunner, ensureCliBuilt } from '../helpers/cli';
 import {
-  SANDBOX_UP_TIMEOUT_MS, STAGE_CONFIG, STAGE_ACTOR, STAGE_ENV, StageSandbox, Stages, baseline, colorsSeen, configWithSsh, consistentState, onlyColor,
-  openStages, sshEnvironmentYaml, stageSandbox,
+  SANDBOX_UP_TIMEOUT_MS, STAGE_CONFIG, STAGE_ACTOR, STAGE_ENV, StageSandbox, Stages, closeStagesAtBaseline, colorsSeen, configWithSsh, consistentState, onlyColor,
+  openStagesAtBaseline, sshEnvironmentYaml,
 } from '../helpers/stageHarness';
 
 /** Sizes of stdin and of written files change with times and serials: masked. */
@@ -77,16 +77,9 @@ describe('dry run: what it shows is what runs (stagetest sandbox)', function () 
   let stages: Stages;
 
   before(async () => {
-    sandbox = await stageSandbox();
-    stages = openStages(sandbox.config, STAGE_ENV);
-    await baseline(stages);
-    const ctx = stages.ctx();
-    await runStage(ctx, 'drain green', () => drain(ctx, 'green'));
+    ({ sandbox, stages } = await openStagesAtBaseline({ everyUserOn: 'blue' }));
   });
-  after(async () => {
-    if (stages) await baseline(stages).catch(() => undefined);
-    await stages?.close();
-  });
+  after(() => closeStagesAtBaseline(stages));
 
   async function untouched<T>(body: () => Promise<T>): Promise<T> {
     const before = await consistentState(stages.handle);

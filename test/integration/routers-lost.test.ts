@@ -11,12 +11,11 @@ import { readLock } from '../../src/core/fleet/lock';
 import { readRouters } from '../../src/core/fleet/readRouters';
 import { RefusedError } from '../../src/core/errors';
 import { deploy } from '../../src/core/stages/deploy';
-import { drain } from '../../src/core/stages/drain';
 import { runStage } from '../../src/core/stages/runStage';
 import { cliRunner, ensureCliBuilt } from '../helpers/cli';
 import {
-  SANDBOX_UP_TIMEOUT_MS, STAGE_ACTOR, STAGE_CONFIG, STAGE_ENV, StageSandbox, Stages, baseline, colorsSeen, consistentState, docker, onlyColor,
-  openStages, rejection, stageSandbox,
+  SANDBOX_UP_TIMEOUT_MS, STAGE_ACTOR, STAGE_CONFIG, STAGE_ENV, StageSandbox, Stages, closeStagesAtBaseline, colorsSeen, consistentState, docker, onlyColor,
+  openStagesAtBaseline, rejection,
 } from '../helpers/stageHarness';
 
 const LOST = 'bg-stagetest-router-2';
@@ -33,17 +32,11 @@ describe('a lost router (stagetest sandbox, CLI)', function () {
 
   before(async () => {
     ensureCliBuilt();
-    sandbox = await stageSandbox();
-    stages = openStages(sandbox.config, STAGE_ENV);
-    await baseline(stages);
-    // traffic.initial is 50/50 here: start with every user on blue.
-    const ctx = stages.ctx();
-    await runStage(ctx, 'drain green', () => drain(ctx, 'green'));
+    ({ sandbox, stages } = await openStagesAtBaseline({ everyUserOn: 'blue' }));
   });
   after(async () => {
     await docker('unpause', LOST).catch(() => undefined);
-    if (stages) await baseline(stages).catch(() => undefined);
-    await stages?.close();
+    await closeStagesAtBaseline(stages);
   });
 
   it('with one router frozen: refused with a hint naming --without; with it, switch acts on the other, audited and locked as such', async () => {

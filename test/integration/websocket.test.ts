@@ -3,10 +3,9 @@
 // while a connection opened after it reaches green. Real nginx (njs routing), the sample web
 // app's `/ws`, and the stagetest sandbox's stages.
 import assert from 'node:assert/strict';
-import { drain } from '../../src/core/stages/drain';
 import { switchTo } from '../../src/core/stages/switch';
 import { runStage } from '../../src/core/stages/runStage';
-import { SANDBOX_UP_TIMEOUT_MS, STAGE_ENV, StageSandbox, Stages, baseline, openStages, stageSandbox } from '../helpers/stageHarness';
+import { SANDBOX_UP_TIMEOUT_MS, StageSandbox, Stages, closeStagesAtBaseline, openStagesAtBaseline } from '../helpers/stageHarness';
 import { OpenWebSocket, openWebSocket } from '../helpers/webSocket';
 
 interface Update { color: string; version: string; n: number }
@@ -19,17 +18,11 @@ describe('WebSocket upgrades through the routers (stagetest sandbox)', function 
   const open: OpenWebSocket[] = [];
 
   before(async () => {
-    sandbox = await stageSandbox();
-    stages = openStages(sandbox.config, STAGE_ENV);
-    await baseline(stages);
-    // traffic.initial is 50/50 here: start with every user on blue.
-    const ctx = stages.ctx();
-    await runStage(ctx, 'drain green', () => drain(ctx, 'green'));
+    ({ sandbox, stages } = await openStagesAtBaseline({ everyUserOn: 'blue' }));
   });
   after(async () => {
     open.forEach((socket) => socket.close());
-    if (stages) await baseline(stages).catch(() => undefined);
-    await stages?.close();
+    await closeStagesAtBaseline(stages);
   });
 
   it('an open WebSocket stays on blue through a switch to green; a new one reaches green; both routers pass upgrades', async () => {
