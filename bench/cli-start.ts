@@ -6,7 +6,9 @@
 // a person waits for it, and the CLI's own CPU time (all threads), which a busy machine's wait for
 // a core does not inflate. Goals (issue 18): --help ≤ 150 ms; status at its first host call
 // within 150 ms of start.
-// Run: npm run bench:cli-start [-- --rounds=N --build --cli=PATH]; writes bench/cli-start.json.
+// `--before=PATH` also measures another build (an earlier commit's dist/cli.js) in every round,
+// each figure right after this one's, so both meet the same load on a shared machine.
+// Run: npm run bench:cli-start [-- --rounds=N --build --cli=PATH --before=PATH]; writes bench/cli-start.json.
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -20,6 +22,7 @@ const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 1
 const GOAL_MS = 150;
 /** `--cli=PATH`: another build of the CLI, e.g. an earlier commit's, for a before/after figure. */
 const CLI = path.resolve(args.find((a) => a.startsWith('--cli='))?.slice(6) ?? BUILT_CLI);
+const BEFORE = args.find((a) => a.startsWith('--before='))?.slice(9);
 
 /** Milliseconds since the epoch, with fractions: the clock bash's $EPOCHREALTIME also reads. */
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -27,10 +30,10 @@ const epochMs = () => performance.timeOrigin + performance.now();
 interface Reached { at: number; cpuMs: number }
 
 /** Runs `status` until its first host call: wall ms from spawn to that call, and CPU ms by then. */
-function firstHostCall(argv: string[], env: Record<string, string>, reached: (pid: number) => Promise<Reached>): Promise<{ ms: number; cpuMs: number }> {
+function firstHostCall(cli: string, argv: string[], env: Record<string, string>, reached: (pid: number) => Promise<Reached>): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const began = epochMs();
-    const child = spawn(process.execPath, [CLI, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     let done = false;
@@ -85,31 +88,37 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
 
   const names = ['nodeAlone', 'version', 'help', 'statusSshFirstCall', 'statusDockerFirstCall'] as const;
-  const wall = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<(typeof names)[number], number[]>;
-  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<(typeof names)[number], number[]>;
-  const add = (name: (typeof names)[number], figures: { ms: number; cpuMs: number }) => { wall[name].push(figures.ms); cpu[name].push(figures.cpuMs); };
+  type Name = (typeof names)[number];
+  const series = () => Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  const builds = [{ label: 'now', cli: CLI, wall: series(), cpu: series() }, ...(BEFORE ? [{ label: 'before', cli: path.resolve(BEFORE), wall: series(), cpu: series() }] : [])];
+  const [wall, cpu] = [builds[0].wall, builds[0].cpu];
   for (let round = 0; round < ROUNDS; round++) {
-    add('nodeAlone', await runNode(['-e', '0']));
-    const version = await runNode([CLI, '--version']);
-    if (version.code !== 0) throw new Error(`--version failed: ${version.stderr}`);
-    add('version', version);
-    const help = await runNode([CLI, '--help']);
-    if (help.code !== 0 || !help.stdout.includes('Commands:')) throw new Error(`--help failed: ${help.stderr}`);
-    add('help', help);
-    rmSync(probeFile, { force: true });
-    add('statusSshFirstCall', await firstHostCall(['--config', file, '--env', 'production', 'status'], { BLUEGREEN_SSH: probe }, sshReached));
-    add('statusDockerFirstCall', await firstHostCall(['--config', file, '--env', 'box', 'status'], { DOCKER_HOST: '' }, dockerReached));
-    for (const s of sockets) s.destroy();
-    sockets.clear();
+    const alone = await runNode(['-e', '0']);
+    for (const build of builds) {
+      const add = (name: Name, figures: { ms: number; cpuMs: number }) => { build.wall[name].push(figures.ms); build.cpu[name].push(figures.cpuMs); };
+      add('nodeAlone', alone);
+      const version = await runNode([build.cli, '--version']);
+      if (version.code !== 0) throw new Error(`${build.cli} --version failed: ${version.stderr}`);
+      add('version', version);
+      const help = await runNode([build.cli, '--help']);
+      if (help.code !== 0 || !help.stdout.includes('Commands:')) throw new Error(`${build.cli} --help failed: ${help.stderr}`);
+      add('help', help);
+      rmSync(probeFile, { force: true });
+      add('statusSshFirstCall', await firstHostCall(build.cli, ['--config', file, '--env', 'production', 'status'], { BLUEGREEN_SSH: probe }, sshReached));
+      add('statusDockerFirstCall', await firstHostCall(build.cli, ['--config', file, '--env', 'box', 'status'], { DOCKER_HOST: '' }, dockerReached));
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    }
   }
   server.close();
   rmSync(socketPath, { force: true });
 
   const stats = (runs: number[]) => ({ median: round(median(runs), 1), p90: round(percentile(runs, 90), 1), min: round(Math.min(...runs), 1), runs: runs.map((r) => round(r, 1)) });
   const figures = Object.fromEntries(names.map((n) => [n, { wallMs: stats(wall[n]), cpuMs: stats(cpu[n]) }]));
+  const before = builds[1] && { cli: path.relative(process.cwd(), builds[1].cli), figures: Object.fromEntries(names.map((n) => [n, { wallMs: stats(builds[1].wall[n]), cpuMs: stats(builds[1].cpu[n]) }])) };
   const result = {
     startedAt: machineStart.at, node: process.version, rounds: ROUNDS, goalMs: GOAL_MS,
-    cli: path.relative(process.cwd(), CLI), figures,
+    cli: path.relative(process.cwd(), CLI), figures, ...(before ? { before } : {}),
     machine: { start: machineStart, end: machineLoad() },
   };
   await fs.writeFile(path.join(__dirname, 'cli-start.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -118,6 +127,7 @@ async function main(): Promise<void> {
     figure: name, 'wall median ms': round(median(wall[name]), 1), 'wall p90 ms': round(percentile(wall[name], 90), 1),
     'CPU median ms': round(median(cpu[name]), 1), 'CPU over node -e 0': name === 'nodeAlone' ? '-' : round(median(cpu[name]) - median(cpu.nodeAlone), 1),
     goal: goal(name), 'met (wall)': goal(name) === '-' ? '-' : median(wall[name]) <= GOAL_MS ? 'yes' : 'NO',
+    ...(builds[1] ? { 'before: wall / CPU median ms': `${round(median(builds[1].wall[name]), 1)} / ${round(median(builds[1].cpu[name]), 1)}` } : {}),
   })));
   console.log(`${ROUNDS} rounds; load average (1/5/15 min) at start ${machineStart.loadAverage.join(' ')}, at end ${result.machine.end.loadAverage.join(' ')}; wrote bench/cli-start.json`);
 }
