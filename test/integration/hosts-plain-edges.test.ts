@@ -1,7 +1,7 @@
 // Issue 14's "Show" items on the plain servers (test/helpers/plainServers.ts), through the built
 // CLI over SSH as an operator types it — what the stagetest sandbox shows in websocket.test.ts,
 // drain-in-flight.test.ts and routers-lost.test.ts, here on hand-made Debian servers: lb1 without
-// njs (reload mode), lb2 with it, the sample web app on app1 (blue) and app2 (green).
+// njs (files mode), lb2 with it, the sample web app on app1 (blue) and app2 (green).
 // - Debian's default site left enabled (port 80 already taken by a default_server): hosts setup
 //   refuses, the router's sites answer as before;
 // - a WebSocket opened on blue stays on blue through a switch, a new one reaches green;
@@ -143,14 +143,14 @@ describe('plain servers: WebSocket through a switch, drain with requests in flig
     const removed = await servers.exec('lb1', 'rm /etc/nginx/sites-enabled/default && nginx -s reload');
     assert.equal(removed.exitCode, 0, removed.stderr);
     const setup = await ok('hosts', 'setup', '--ssh-user', ADMIN_USER);
-    assert.match(setup.stdout, /router lb1: reload mode/);
+    assert.match(setup.stdout, /router lb1: files mode/);
     assert.match(setup.stdout, /router lb2: njs mode/);
     await ok('bootstrap', '1.0.0');
     for (const router of ['lb1', 'lb2']) assert.deepEqual(await colorsThrough(router), ['200 blue'], `${router}: traffic.initial sends everyone to blue`);
     assert.deepEqual(await askOnLb1(EXISTING_SITE_NAMES.http), { status: '200', body: EXISTING_SITE_ANSWERS.http });
   });
 
-  it('a WebSocket opened on blue stays on blue through a switch to green, through both routers (reload and njs); a new one reaches green', async () => {
+  it('a WebSocket opened on blue stays on blue through a switch to green, through both routers (files mode and njs); a new one reaches green', async () => {
     const before = await Promise.all(['lb1', 'lb2'].map((router) => openWebSocket(url(router, '/ws'))));
     open.push(...before);
     for (const socket of before) assert.equal(parse(socket.messages[0] ?? await socket.next(10_000)).color, 'blue');
@@ -250,7 +250,7 @@ describe('plain servers: WebSocket through a switch, drain with requests in flig
     const [lb1, lb2] = ['lb1', 'lb2'].map((name) => before.routers.find((r) => r.router === name));
     assert.ok(lb1?.reachable && lb1.state && lb2?.state && lb1.state.serial < lb2.state.serial, `lb1 is behind: ${JSON.stringify(before.routers)}`);
     assert.deepEqual(await colorsThrough('lb1'), ['200 green'], 'lb1 still serves the plan it had when it stopped');
-    assert.match((await ok('status')).stdout, new RegExp(`router lb1: reload mode, state #${lb1.state.serial}; BEHIND the current #${lb2.state.serial}: it still serves green 100% \\(bluegreen routers sync\\)`));
+    assert.match((await ok('status')).stdout, new RegExp(`router lb1: files mode, state #${lb1.state.serial}; BEHIND the current #${lb2.state.serial}: it still serves green 100% \\(bluegreen routers sync\\)`));
 
     const asked = await cliNoYes('deploy', 'green', '1.0.2');
     assert.equal(asked.code, 1, asked.stdout + asked.stderr);
@@ -262,11 +262,7 @@ describe('plain servers: WebSocket through a switch, drain with requests in flig
     assert.match(synced.stdout, /carry state #\d+/);
     const after = await status();
     assert.deepEqual(after.routers.map((r) => r.state?.serial), [after.state.serial, after.state.serial], 'both routers carry the current state');
-    assert.deepEqual(await colorsThrough('lb2'), ['200 blue']);
-    // lb1's answers are not asserted: routers sync writes the current state to a stale reload-mode
-    // router but does not reload it (applyState's planChanged compares with the newest state, not
-    // with lb1's own plan), so lb1 keeps sending users to green. Add
-    // `assert.deepEqual(await colorsThrough('lb1'), ['200 blue'])` once the sync reloads it.
+    for (const router of ['lb1', 'lb2']) assert.deepEqual(await colorsThrough(router), ['200 blue'], `${router} serves the synced plan`);
 
     // With lb1 up to date, the same deploy asks nothing.
     await cliNoYes('deploy', 'green', '1.0.2').then((r) => assert.equal(r.code, 0, r.stdout + r.stderr));
