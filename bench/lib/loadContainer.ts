@@ -18,6 +18,7 @@ const REPO = path.resolve(__dirname, '../..');
 const NODE_IN_CONTAINER = '/usr/local/bin/node';
 /** Labels of the load container: not the sandbox's own (`bluegreen.sandbox`), so `up` and `status` never count it as a host. */
 const LABEL_BENCH = 'bluegreen.bench';
+const DEFAULT_CPU_SHARES = 1024;
 const LABEL_BENCH_SANDBOX = 'bluegreen.bench.sandbox';
 
 export interface LoadContainerSpec {
@@ -91,6 +92,11 @@ export class LoadContainer {
     const docker = connectDocker(spec.dockerHost);
     // A leftover of a bench killed before the engine removed it (e.g. the engine restarted).
     await removeContainer(docker, spec.name);
+    // As host processes, the generators each weighed as much for the CPU scheduler as all the
+    // engine's containers together (cgroup v1: those share one group of the default weight). In a
+    // container at the default weight, one of 20 on a busy machine, they fell seconds behind their
+    // schedule. About the same weight again: one default share per container running.
+    const running = (await docker.listContainers().catch(() => [])).length;
     let container: Docker.Container;
     try {
       container = await docker.createContainer({
@@ -104,6 +110,7 @@ export class LoadContainer {
         Labels: { [LABEL_BENCH]: 'load', [LABEL_BENCH_SANDBOX]: spec.sandbox },
         HostConfig: {
           AutoRemove: true,
+          CpuShares: DEFAULT_CPU_SHARES * Math.max(1, running),
           NetworkMode: spec.network,
           Binds: [`${process.execPath}:${NODE_IN_CONTAINER}:ro`, `${REPO}:${REPO}:ro`],
         },
