@@ -14,7 +14,10 @@
 // 127.0.0.1 (no host process sends to a container address). Every host round trip of every switch
 // is traced (src/core/transport/trace.ts): which command, on which host, how, how long, in phases.
 //
-// Run: npx tsx bench/switch-latency.ts [--switches=10] [--keep]   → bench/switch-latency.json
+// Before the switches, the transport's own cost: round trips of a command that does nothing
+// (`true`, with a time limit as every router command has) to one router, for each transport and reach.
+//
+// Run: npx tsx bench/switch-latency.ts [--switches=10] [--kinds=warm,cli] [--keep]   → bench/switch-latency.json
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -74,6 +77,17 @@ interface Series {
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SWITCHES = Number(args.get('switches') ?? 10);
+const KINDS = new Set((args.get('kinds') ?? 'warm,cli').split(','));
+const EMPTY_ROUND_TRIPS = 30;
+
+interface EmptyRoundTrips {
+  transport: Transport;
+  reach: Reach;
+  host: string;
+  ms: { p50: number; p95: number };
+  /** Median of each phase (Docker one-shot: create, start, stream, inspect; channel: queue, open/check, round trip). */
+  phases: Record<string, number>;
+}
 const log = (line: string) => console.error(line);
 
 /** A short readable name for a host command (the first words of its script). */
@@ -95,6 +109,7 @@ async function main(): Promise<void> {
   const debugNotes: string[] = [];
   const stopDebug = onTransportDebug((host, text) => debugNotes.push(`${host}: ${text}`));
   const series: Series[] = [];
+  const empty: EmptyRoundTrips[] = [];
   const probe = new ColorProbe(targets, '/api/version');
   probe.start();
   try {
@@ -102,10 +117,17 @@ async function main(): Promise<void> {
       for (const reach of ['one-shot', 'channel'] as Reach[]) {
         if (reach === 'one-shot') process.env.BLUEGREEN_TRANSPORT_CHANNEL = 'off';
         else delete process.env.BLUEGREEN_TRANSPORT_CHANNEL;
-        series.push(await warmSeries(cfg, env, transport, reach, probe));
-        log(describe(series[series.length - 1]));
-        series.push(await cliSeries(cfg, env, transport, reach, probe));
-        log(describe(series[series.length - 1]));
+        empty.push(await emptyRoundTrips(cfg, env, transport, reach));
+        log(`  ${transport} ${reach}: an empty round trip p50 ${empty[empty.length - 1].ms.p50} ms p95 ${empty[empty.length - 1].ms.p95} ms ` +
+          `(${Object.entries(empty[empty.length - 1].phases).map(([k, v]) => `${k} ${v}`).join(', ')}); load ${machineLoad().loadAverage[0]}`);
+        if (KINDS.has('warm')) {
+          series.push(await warmSeries(cfg, env, transport, reach, probe));
+          log(describe(series[series.length - 1]));
+        }
+        if (KINDS.has('cli')) {
+          series.push(await cliSeries(cfg, env, transport, reach, probe));
+          log(describe(series[series.length - 1]));
+        }
       }
     }
   } finally {
@@ -118,6 +140,7 @@ async function main(): Promise<void> {
     command: `npx tsx bench/switch-latency.ts --switches=${SWITCHES}`,
     routers: 3,
     goal: 'switch p50 ≤ 300 ms over Docker exec and over SSH, 3 routers',
+    emptyRoundTrips: empty,
     series,
     debugNotes: debugNotes.slice(0, 50),
   };
@@ -126,6 +149,32 @@ async function main(): Promise<void> {
   for (const s of series) printBreakdown(s);
   log(`\nwritten: ${path.relative(process.cwd(), OUT)}`);
   if (!args.has('keep')) await down(config, ENV).catch((error: Error) => log(`warning: down failed: ${error.message}`));
+}
+
+/** The transport alone: `true` on the first router, again and again, on one open environment. */
+async function emptyRoundTrips(config: BluegreenConfig, env: string, transport: Transport, reach: Reach): Promise<EmptyRoundTrips> {
+  const handle = openEnvironment(config, env);
+  const router = handle.routers[0];
+  const events: TransportTraceEvent[] = [];
+  try {
+    await router.transport.exec('true', { timeoutMs: 5000 }); // the master connection, the channel
+    const stop = traceTransports((e) => { if (e.via === 'channel' || e.via === 'one-shot') events.push(e); });
+    const runs: number[] = [];
+    try {
+      for (let i = 0; i < EMPTY_ROUND_TRIPS; i++) {
+        const started = performance.now();
+        await router.transport.exec('true', { timeoutMs: 5000 });
+        runs.push(performance.now() - started);
+      }
+    } finally {
+      stop();
+    }
+    const names = [...new Set(events.flatMap((e) => e.phases.map(([name]) => name)))];
+    const phases = Object.fromEntries(names.map((name) => [name, round(median(events.map((e) => e.phases.find(([n]) => n === name)?.[1] ?? 0)), 1)]));
+    return { transport, reach, host: router.name, ms: { p50: round(median(runs), 1), p95: round(percentile(runs, 95), 1) }, phases };
+  } finally {
+    await handle.close();
+  }
 }
 
 function ctxOf(handle: EnvironmentHandle): StageContext {

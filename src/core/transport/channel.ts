@@ -154,6 +154,7 @@ export class ShellChannel {
       return { kind: 'unavailable', reason };
     }
     if (Date.now() < this.notBefore) return { kind: 'unavailable', reason: 'the channel could not be opened a moment ago' };
+    if (this.closing) return { kind: 'unavailable', reason: 'the channel is being closed' };
     this.stopIdleTimer();
     let link: ChannelLink;
     const check = this.options.beforeWrite?.();
