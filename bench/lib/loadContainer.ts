@@ -18,7 +18,8 @@ const REPO = path.resolve(__dirname, '../..');
 const NODE_IN_CONTAINER = '/usr/local/bin/node';
 /** Labels of the load container: not the sandbox's own (`bluegreen.sandbox`), so `up` and `status` never count it as a host. */
 const LABEL_BENCH = 'bluegreen.bench';
-const DEFAULT_CPU_SHARES = 1024;
+/** The weight of one process at nice 0: two generators had twice that as host processes. */
+const HOST_PROCESS_CPU_SHARES = 1024;
 const LABEL_BENCH_SANDBOX = 'bluegreen.bench.sandbox';
 
 export interface LoadContainerSpec {
@@ -92,11 +93,7 @@ export class LoadContainer {
     const docker = connectDocker(spec.dockerHost);
     // A leftover of a bench killed before the engine removed it (e.g. the engine restarted).
     await removeContainer(docker, spec.name);
-    // As host processes, the generators each weighed as much for the CPU scheduler as all the
-    // engine's containers together (cgroup v1: those share one group of the default weight). In a
-    // container at the default weight, one of 20 on a busy machine, they fell seconds behind their
-    // schedule. About the same weight again: one default share per container running.
-    const running = (await docker.listContainers().catch(() => [])).length;
+    const cpu = await beside(docker);
     let container: Docker.Container;
     try {
       container = await docker.createContainer({
@@ -110,7 +107,7 @@ export class LoadContainer {
         Labels: { [LABEL_BENCH]: 'load', [LABEL_BENCH_SANDBOX]: spec.sandbox },
         HostConfig: {
           AutoRemove: true,
-          CpuShares: DEFAULT_CPU_SHARES * Math.max(1, running),
+          ...cpu,
           NetworkMode: spec.network,
           Binds: [`${process.execPath}:${NODE_IN_CONTAINER}:ro`, `${REPO}:${REPO}:ro`],
         },
@@ -180,6 +177,23 @@ export class LoadContainer {
     })();
     return this.removed;
   }
+}
+
+/**
+ * The CPU the generators get on a busy machine should not change with where they run. As host
+ * processes each weighed as much for the scheduler as one other process — and as all the
+ * engine's containers together, which share one cgroup (/docker) of that weight. Inside it, at
+ * the default weight, they got one share among the sandbox's containers and fell 22 s behind
+ * their schedule on a busy machine; at a larger one they would take the CPU from the routers and
+ * apps they measure. So the container's cgroup goes beside /docker, not under it, with the two
+ * processes' weight. Only the cgroupfs driver takes such a parent; under systemd's the
+ * container stays among the others, and this says so.
+ */
+async function beside(docker: Docker): Promise<{ CgroupParent?: string; CpuShares?: number }> {
+  const info = (await docker.info().catch(() => ({}))) as { CgroupDriver?: string };
+  if (info.CgroupDriver === 'cgroupfs') return { CgroupParent: '/', CpuShares: 2 * HOST_PROCESS_CPU_SHARES };
+  process.stderr.write(`the load container shares the CPU with the sandbox's containers (cgroup driver ${info.CgroupDriver ?? 'unknown'}, not cgroupfs): on a busy machine its client lag may be larger than host processes had\n`);
+  return {};
 }
 
 function nodeArgs(file: string): string[] {
