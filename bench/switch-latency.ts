@@ -141,7 +141,8 @@ async function main(): Promise<void> {
     routers: 3,
     goal: 'switch p50 ≤ 300 ms over Docker exec and over SSH, 3 routers',
     emptyRoundTrips: empty,
-    series,
+    // Every run's figures; the round-trip trace of the median run only (the file stays small).
+    series: series.map((s) => ({ ...s, runs: s.runs.map((r) => (r === medianRun(s) ? r : { ...r, trace: undefined })) })),
     debugNotes: debugNotes.slice(0, 50),
   };
   writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
@@ -275,10 +276,14 @@ function describe(s: Series): string {
     `round trips ${median(s.runs.map((r) => r.roundTrips))}; load ${s.machine.start.loadAverage[0]} → ${s.machine.end.loadAverage[0]}`;
 }
 
+function medianRun(s: Series): SwitchRun | undefined {
+  const sorted = [...s.runs].sort((a, b) => a.settledMs - b.settledMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /** The median run's round trips, per command and host, with their phases. */
 function printBreakdown(s: Series): void {
-  const sorted = [...s.runs].sort((a, b) => a.settledMs - b.settledMs);
-  const run = sorted[Math.floor((sorted.length - 1) / 2)];
+  const run = medianRun(s);
   if (!run) return;
   log(`${s.transport}, ${s.reach}, ${s.kind} — the median switch (to ${run.to}): settled ${run.settledMs} ms, call ${run.callMs} ms, ${run.roundTrips} round trips`);
   for (const t of run.trace) {
