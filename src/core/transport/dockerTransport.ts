@@ -185,13 +185,7 @@ export class DockerTransport implements Transport {
         stream.write(text);
       },
       end: () => stream.end(),
-      kill: () => {
-        // Half-close first: the engine then closes the shell's stdin, so the shell exits at its
-        // next read, even one that was stopped when it was killed. A connection dropped without
-        // it can leave the shell waiting in the container for good (seen in CI). Then drop it.
-        stream.end();
-        setTimeout(() => stream.destroy(), 500).unref();
-      },
+      kill: () => stream.destroy(),
       closed,
       ref: () => stream.ref?.(),
       unref: () => stream.unref?.(),
