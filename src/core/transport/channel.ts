@@ -18,7 +18,7 @@
 import { clientDeadlineMs, TIMEOUT_EXIT_CODE } from './commandLine';
 import { channelScript, FrameReader, newNonce } from './channelFraming';
 import { OutputCollector } from './outputCollector';
-import type { ExecResult, OutputStream } from './transport';
+import type { ExecOptions, ExecResult, OutputStream } from './transport';
 import { TransportError } from './transportError';
 import { emitTrace, PhaseClock, tracing, transportDebug, type TransportKind } from './trace';
 
@@ -55,6 +55,12 @@ export interface ChannelRequest {
   onOutput?: (stream: OutputStream, text: string) => void;
   /** The command as the caller gave it, for the trace. */
   command: string;
+}
+
+/** A transport's `exec` call as a channel request (stdin as bytes). */
+export function channelRequest(command: string, options: ExecOptions): ChannelRequest {
+  const { input, timeoutMs, signal, onOutput } = options;
+  return { command, input: input === undefined || Buffer.isBuffer(input) ? input : Buffer.from(input), timeoutMs, signal, onOutput };
 }
 
 /** Commands a channel takes: short ones with a time limit (so none holds the shell for long) and small stdin. */

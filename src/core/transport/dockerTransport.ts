@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Socket } from 'node:net';
-import { ShellChannel, channelEligible, type ChannelLink, type LinkHandlers } from './channel';
+import { ShellChannel, channelEligible, channelRequest, type ChannelLink, type LinkHandlers } from './channel';
 import { CHANNEL_SHELL_ARGV } from './channelFraming';
 import { clientDeadlineMs, shellArgv, TIMEOUT_EXIT_CODE } from './commandLine';
 import { OutputCollector } from './outputCollector';
@@ -51,13 +51,7 @@ export class DockerTransport implements Transport {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     options.signal?.throwIfAborted();
     if (this.useChannel && channelEligible(options)) {
-      const outcome = await this.channelFor(options.sudo).run(shellJoin(shellArgv(command, options.timeoutMs)), {
-        command,
-        input: options.input === undefined ? undefined : Buffer.isBuffer(options.input) ? options.input : Buffer.from(options.input),
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        onOutput: options.onOutput,
-      });
+      const outcome = await this.channelFor(options.sudo).run(shellJoin(shellArgv(command, options.timeoutMs)), channelRequest(command, options));
       if (outcome.kind === 'done') return outcome.result;
       transportDebug(this.host, `${outcome.reason}; this command runs as a one-shot exec`);
     }

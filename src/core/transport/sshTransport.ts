@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Socket } from 'node:net';
-import { ShellChannel, CHANNEL_MAX_INPUT_BYTES, channelEligible, type ChannelLink, type LinkHandlers } from './channel';
+import { ShellChannel, CHANNEL_MAX_INPUT_BYTES, channelEligible, channelRequest, type ChannelLink, type LinkHandlers } from './channel';
 import { CHANNEL_SHELL_ARGV } from './channelFraming';
 import { clientDeadlineMs, shellCommandLine, TIMEOUT_EXIT_CODE } from './commandLine';
 import { emitTrace, PhaseClock, tracing, transportDebug } from './trace';
@@ -103,13 +103,7 @@ export class SshTransport implements Transport {
     options.signal?.throwIfAborted();
     await this.ensureMaster(options.signal);
     if (this.useChannel && channelEligible(options)) {
-      const outcome = await this.channel.run(shellCommandLine(command, options), {
-        command,
-        input: options.input === undefined ? undefined : Buffer.isBuffer(options.input) ? options.input : Buffer.from(options.input),
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        onOutput: options.onOutput,
-      });
+      const outcome = await this.channel.run(shellCommandLine(command, options), channelRequest(command, options));
       if (outcome.kind === 'done') return outcome.result;
       transportDebug(this.host, `${outcome.reason}; this command runs in its own ssh session`);
     }
