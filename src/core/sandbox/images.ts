@@ -108,6 +108,25 @@ export async function ensureBuilt(
   build: { kind: ImageKind; dockerfile?: string; target?: string; buildArgs?: Record<string, string> },
   options: SandboxRunOptions,
 ): Promise<string> {
+  // The sandbox builds its images at the same time: two apps on one stock runtime share its build.
+  const building = buildsInFlight.get(docker) ?? new Map<string, Promise<string>>();
+  buildsInFlight.set(docker, building);
+  const running = building.get(tag);
+  if (running) return running;
+  const done = buildUnlessPresent(docker, context, tag, build, options).finally(() => building.delete(tag));
+  building.set(tag, done);
+  return done;
+}
+
+const buildsInFlight = new WeakMap<Docker, Map<string, Promise<string>>>();
+
+async function buildUnlessPresent(
+  docker: Docker,
+  context: BuildContext,
+  tag: string,
+  build: { kind: ImageKind; dockerfile?: string; target?: string; buildArgs?: Record<string, string> },
+  options: SandboxRunOptions,
+): Promise<string> {
   if (!options.rebuild && (await imageExists(docker, tag))) return tag;
   const name = imageDisplayName(tag);
   const say = (line: string) => report(options, 'build-step', `[image ${name}] ${line}`);
@@ -125,7 +144,8 @@ export async function ensureBuilt(
     buildArgs: { BASE_IMAGE, ...build.buildArgs },
     labels: { 'bluegreen.image': tag },
     noCache: options.noCache,
-    onOutput: (line) => report(options, 'build', line),
+    // Named: the sandbox builds several images at once, and their lines interleave.
+    onOutput: (line) => report(options, 'build', `${name} | ${line}`),
     onStep: (step) => {
       if (slow && !step.cached && /^RUN /.test(step.instruction)) {
         say(slow);

@@ -6,8 +6,9 @@ export interface SandboxProgress {
    * A short, stable step name: `engine`, `base-image`, `build-step`, `build`, `artifact`, `network`,
    * `db`, `app`, `router`, `health`, `ssh`, `down`. An image build reports its steps as
    * `build-step` (`[image bluegreen/router] step 3/9 (cached)`, a first build's notice, how long
-   * it took) and each raw line of the builder's output as `build`: a face shows the first and
-   * keeps the second for whoever asks (the stages drop `build`).
+   * it took) and each raw line of the builder's output as `build` (`bluegreen/router | Fetched …`:
+   * images build at the same time): a face shows the first and keeps the second for whoever asks
+   * (the stages drop `build`).
    */
   step: string;
   /** What exactly, for a person: `[image bluegreen/web:1.0.0] step 4/9: RUN npm ci`, a build output line, … */

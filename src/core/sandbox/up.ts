@@ -3,22 +3,20 @@
 // second run changes nothing; after a crash it adopts healthy leftovers and replaces the rest.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { AppRuntime, AppSpec, BluegreenConfig, COLORS, Color, DockerEnvironment, RouterState } from '../model';
+import { BluegreenConfig, COLORS, Color, DockerEnvironment, RouterState } from '../model';
 import { DEFAULT_ROUTER_PATHS } from '../hostCommands/layout';
-import { InputError, StageError } from '../errors';
+import { StageError } from '../errors';
 import { defaultActor } from '../actor';
 import { requireEngine } from '../docker/connect';
 import { execIn, getFile, putFiles } from '../docker/containers';
 import { ensureNetwork, ensureVolume, listContainersByLabel, containerName, publishedPorts, removeContainer } from '../docker/resources';
 import { RenderInput, initialState, parseState, renderBaseConfig, renderRouterFiles, renderRoutingScript } from '../router';
-import { buildArtifact } from '../artifacts/buildArtifact';
-import { resolveArtifact } from '../artifacts/resolveArtifact';
 import { ProductFiles, productFiles } from '../productFiles';
 import { ContainerSpec, containerSpec, createOptions, hasSsh } from './containerSpec';
 import { waitHealthy, pollUntil } from './health';
 import { describeProbe, probeFor, readVersion } from './hostChecks';
-import { appSources, ensureAppImage, ensureBaseImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
-import { ensureStockRuntimeImage } from './runtimes';
+import { appSources, ensureBaseImage } from './images';
+import { buildSandboxImages } from './buildImages';
 import { LABEL_PROJECT, LABEL_ROLE, LABEL_SANDBOX, LABEL_SPEC, SSH_PORT, SandboxHost, dbVolumeName, hasSandboxDatabase, dockerEnvironment, networkName, sandboxHosts, sandboxTopology } from './naming';
 import { ownerOf, projectOf, refuseForeign } from './ownership';
 import { requirePortsFree } from './ports';
@@ -76,17 +74,7 @@ export async function up(config: BluegreenConfig, envName: string | DockerEnviro
   const sources = new Map(await Promise.all(config.apps.filter((app) => app.build || !app.runtime).map(async (app) => [app.name, await appSources(config, app)] as const)));
   await ensureBaseImage(docker, options);
   const withDatabase = hasSandboxDatabase(config);
-  const images = { db: withDatabase ? await ensureDbImage(docker, assets, options) : '', router: await ensureRouterImage(docker, assets, options), apps: {} as Record<string, string> };
-  for (const app of config.apps) {
-    const source = sources.get(app.name);
-    const runtime = source ? await ensureRuntimeImage(docker, source, options) : await ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, options);
-    // The user's tarball (`artifact:`) or the Dockerfile's artifact target, checked either way.
-    const artifact = app.artifact || !source
-      ? await resolveArtifact(config, app, sandbox.initialVersion, { ...options, docker })
-      : await buildArtifact(config, app, sandbox.initialVersion, { ...options, docker, sources: source });
-    if (!artifact) throw new InputError(`apps.${app.name}: the sandbox needs a release of it: give artifact (your build's tarball) or build (a Dockerfile)`, 'see docs/your-app.md');
-    images.apps[app.name] = await ensureAppImage(docker, assets, { app }, runtime, artifact.file, sandbox.initialVersion, options);
-  }
+  const images = await buildSandboxImages(docker, config, sandbox, assets, sources, withDatabase, options);
   const sshPublicKey = sandbox.ssh ? await ensureSshKey(config) : undefined;
   options.signal?.throwIfAborted();
 

@@ -1,0 +1,64 @@
+// Every image a sandbox runs, built at the same time: the database's, the routers', and each
+// app's chain (its runtime, its release, then the host image with that release installed). A
+// first build spends most of its time fetching packages from the Debian mirror and unpacking
+// them, so builds that wait on the network overlap with those that use the CPU. An app's own
+// chain stays in order: its artifact target starts from the runtime stage it has just built,
+// from the layer cache. One failed build stops the others: its error is the one reported.
+import type Docker from 'dockerode';
+import { AppRuntime, AppSpec, BluegreenConfig, DockerEnvironment } from '../model';
+import { InputError } from '../errors';
+import { buildArtifact } from '../artifacts/buildArtifact';
+import { resolveArtifact } from '../artifacts/resolveArtifact';
+import { ProductFiles } from '../productFiles';
+import { AppSources, ensureAppImage, ensureDbImage, ensureRouterImage, ensureRuntimeImage } from './images';
+import { ensureStockRuntimeImage } from './runtimes';
+import { SandboxRunOptions } from './progress';
+
+export interface SandboxImages {
+  /** '' when the config has no database. */
+  db: string;
+  router: string;
+  /** App name → its host image with the sandbox's initial version installed. */
+  apps: Record<string, string>;
+}
+
+export async function buildSandboxImages(
+  docker: Docker,
+  config: BluegreenConfig,
+  sandbox: DockerEnvironment,
+  assets: ProductFiles,
+  sources: Map<string, AppSources>,
+  withDatabase: boolean,
+  options: SandboxRunOptions,
+): Promise<SandboxImages> {
+  const stopAll = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+  const run: SandboxRunOptions = { ...options, signal };
+  let firstFailure: unknown;
+  const job = <T>(work: () => Promise<T>): Promise<T> => work().catch((error: unknown) => {
+    if (firstFailure === undefined) {
+      firstFailure = error;
+      stopAll.abort(error);
+    }
+    throw error;
+  });
+
+  const appImage = async (app: AppSpec): Promise<string> => {
+    const source = sources.get(app.name);
+    const runtime = source ? await ensureRuntimeImage(docker, source, run) : await ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, run);
+    // The user's tarball (`artifact:`) or the Dockerfile's artifact target, checked either way.
+    const artifact = app.artifact || !source
+      ? await resolveArtifact(config, app, sandbox.initialVersion, { ...run, docker })
+      : await buildArtifact(config, app, sandbox.initialVersion, { ...run, docker, sources: source });
+    if (!artifact) throw new InputError(`apps.${app.name}: the sandbox needs a release of it: give artifact (your build's tarball) or build (a Dockerfile)`, 'see docs/your-app.md');
+    return ensureAppImage(docker, assets, { app }, runtime, artifact.file, sandbox.initialVersion, run);
+  };
+
+  const db = job(() => (withDatabase ? ensureDbImage(docker, assets, run) : Promise.resolve('')));
+  const router = job(() => ensureRouterImage(docker, assets, run));
+  const apps = config.apps.map((app) => job(() => appImage(app)));
+  const settled = await Promise.allSettled([db, router, ...apps]);
+  if (firstFailure !== undefined) throw firstFailure;
+  const value = (index: number) => (settled[index] as PromiseFulfilledResult<string>).value;
+  return { db: value(0), router: value(1), apps: Object.fromEntries(config.apps.map((app, i) => [app.name, value(2 + i)])) };
+}
