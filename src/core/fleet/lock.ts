@@ -45,44 +45,58 @@ export async function readLock(routers: RouterHandle[]): Promise<LockInfo | unde
 /**
  * Takes the lock on every router or on none; refuses naming the holder when someone has it. When
  * the holder is `info.holder` by a hold, the run goes through under that hold (`held`).
+ *
+ * The first router decides between two runs that start together: whoever takes it goes on, the
+ * other is refused there. The rest are then taken at once, one round trip for all of them.
  */
 export async function acquireLock(routers: RouterHandle[], info: LockInfo): Promise<LockOutcome> {
   const text = `${JSON.stringify(info)}\n`;
-  const taken: RouterHandle[] = [];
-  for (const router of routers) {
-    let code: number;
-    let stderr: string;
+  const take = async (router: RouterHandle): Promise<TakeOutcome> => {
     try {
-      ({ code, stderr } = await runHostCommand(router.transport, takeLockCommand(router, text)));
+      const { code, stderr } = await runHostCommand(router.transport, takeLockCommand(router, text));
+      return code === 0 ? { router } : { router, refused: stderr };
     } catch (error) {
-      // An unreachable router must not leave the lock behind on the routers taken before it.
-      await releaseLock(taken, info.holder);
-      throw new StageError(`could not take the release lock on ${router.name}: ${(error as Error).message}`, lostRouterHint([router.name]));
+      return { router, unreachable: error as Error };
     }
-    if (code !== 0) {
-      await releaseLock(taken, info.holder);
-      const sudo = describeSudoRefusal(router.name, stderr);
-      if (sudo) throw new RefusedError(`${sudo}; nothing was changed`, SUDO_RULE_HINT);
-      const holder = await readLock([router]);
-      if (holder?.held && holder.holder === info.holder) return 'held';
-      if (holder?.held) {
-        throw new RefusedError(
-          `the release lock is held by ${holder.holder} since ${holder.since}${holder.message ? `: "${holder.message}"` : ''} (taken with \`bluegreen lock hold\`)`,
-          `ask ${holder.holder} to run \`bluegreen lock release\` when done; if they cannot, \`bluegreen lock release --yes\` removes it`,
-        );
-      }
-      if (holder && holder.holder !== 'unknown') {
-        throw new RefusedError(
-          `the release lock is held by ${holder.holder} since ${holder.since} (${holder.stage}${holder.message ? `: ${holder.message}` : ''})${staleNote(holder)}`,
-          'wait for them, or if that run is dead: `bluegreen lock release --yes`',
-        );
-      }
-      throw new StageError(`could not take the release lock on ${router.name}`, 'check the router (bluegreen status)');
-    }
-    taken.push(router);
+  };
+  const [first, ...rest] = routers;
+  const outcomes = [await take(first)];
+  if (isTaken(outcomes[0])) outcomes.push(...(await Promise.all(rest.map(take))));
+  const failed = outcomes.find((outcome) => !isTaken(outcome));
+  if (!failed) return 'taken';
+  // An unreachable or refusing router must not leave the lock behind on the routers taken.
+  await releaseLock(outcomes.filter(isTaken).map((outcome) => outcome.router), info.holder);
+  const { router } = failed;
+  if (failed.unreachable) {
+    throw new StageError(`could not take the release lock on ${router.name}: ${failed.unreachable.message}`, lostRouterHint([router.name]));
   }
-  return 'taken';
+  const sudo = describeSudoRefusal(router.name, failed.refused ?? '');
+  if (sudo) throw new RefusedError(`${sudo}; nothing was changed`, SUDO_RULE_HINT);
+  const holder = await readLock([router]);
+  if (holder?.held && holder.holder === info.holder) return 'held';
+  if (holder?.held) {
+    throw new RefusedError(
+      `the release lock is held by ${holder.holder} since ${holder.since}${holder.message ? `: "${holder.message}"` : ''} (taken with \`bluegreen lock hold\`)`,
+      `ask ${holder.holder} to run \`bluegreen lock release\` when done; if they cannot, \`bluegreen lock release --yes\` removes it`,
+    );
+  }
+  if (holder && holder.holder !== 'unknown') {
+    throw new RefusedError(
+      `the release lock is held by ${holder.holder} since ${holder.since} (${holder.stage}${holder.message ? `: ${holder.message}` : ''})${staleNote(holder)}`,
+      'wait for them, or if that run is dead: `bluegreen lock release --yes`',
+    );
+  }
+  throw new StageError(`could not take the release lock on ${router.name}`, 'check the router (bluegreen status)');
 }
+
+/** One router's answer to taking the lock: taken, refused (its stderr), or not reached. */
+interface TakeOutcome {
+  router: RouterHandle;
+  refused?: string;
+  unreachable?: Error;
+}
+
+const isTaken = (outcome: TakeOutcome) => outcome.refused === undefined && !outcome.unreachable;
 
 /**
  * What to do when routers do not answer: check them, or — when one is really lost — act on the
