@@ -17,7 +17,8 @@
 // Before the switches, the transport's own cost: round trips of a command that does nothing
 // (`true`, with a time limit as every router command has) to one router, for each transport and reach.
 //
-// Run: npx tsx bench/switch-latency.ts [--switches=10] [--kinds=warm,cli] [--keep]   → bench/switch-latency.json
+// Run: npx tsx bench/switch-latency.ts [--switches=10] [--kinds=warm,cli] [--reaches=one-shot,channel] [--pace=20] [--keep]
+//      → bench/switch-latency.json
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -78,6 +79,13 @@ interface Series {
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SWITCHES = Number(args.get('switches') ?? 10);
 const KINDS = new Set((args.get('kinds') ?? 'warm,cli').split(','));
+const REACHES = (args.get('reaches') ?? 'one-shot,channel').split(',') as Reach[];
+/**
+ * The probe's pace: each of its 2 loops per router sends a request at most every PACE_MS (20 ms:
+ * 100 req/s per router, the move timed to ~10 ms). `--pace=0` is the unpaced probe of the first
+ * runs, which kept both cores busy by itself.
+ */
+const PACE_MS = Number(args.get('pace') ?? 20);
 const EMPTY_ROUND_TRIPS = 30;
 
 interface EmptyRoundTrips {
@@ -110,11 +118,11 @@ async function main(): Promise<void> {
   const stopDebug = onTransportDebug((host, text) => debugNotes.push(`${host}: ${text}`));
   const series: Series[] = [];
   const empty: EmptyRoundTrips[] = [];
-  const probe = new ColorProbe(targets, '/api/version');
+  const probe = new ColorProbe(targets, '/api/version', 2, PACE_MS);
   probe.start();
   try {
     for (const [transport, cfg, env] of [['docker exec', config, ENV], ['ssh', sshConfig, SSH_ENV]] as Array<[Transport, BluegreenConfig, string]>) {
-      for (const reach of ['one-shot', 'channel'] as Reach[]) {
+      for (const reach of REACHES) {
         if (reach === 'one-shot') process.env.BLUEGREEN_TRANSPORT_CHANNEL = 'off';
         else delete process.env.BLUEGREEN_TRANSPORT_CHANNEL;
         empty.push(await emptyRoundTrips(cfg, env, transport, reach));
@@ -137,8 +145,10 @@ async function main(): Promise<void> {
   }
   const result = {
     at: new Date().toISOString(),
-    command: `npx tsx bench/switch-latency.ts --switches=${SWITCHES}`,
+    command: `npx tsx ${process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' ')}`,
     routers: 3,
+    probe: { loopsPerRouter: 2, paceMs: PACE_MS },
+    load: machineLoad(),
     goal: 'switch p50 ≤ 300 ms over Docker exec and over SSH, 3 routers',
     emptyRoundTrips: empty,
     // Every run's figures; the round-trip trace of the median run only (the file stays small).

@@ -15,8 +15,12 @@ export class ColorProbe {
   private readonly agent = new http.Agent({ keepAlive: true });
   private loops: Promise<void>[] = [];
 
-  /** `concurrency` request loops per target, each sending the next request when one returns. */
-  constructor(private readonly targets: string[], private readonly path: string, private readonly concurrency = 2) {}
+  /**
+   * `concurrency` request loops per target, each sending the next request when one returns, and
+   * with `paceMs`, no sooner than `paceMs` after the one before: an unpaced probe takes every core
+   * it can get from the hosts it is timing.
+   */
+  constructor(private readonly targets: string[], private readonly path: string, private readonly concurrency = 2, private readonly paceMs = 0) {}
 
   start(): void {
     for (const target of this.targets) {
@@ -56,6 +60,7 @@ export class ColorProbe {
 
   private async loop(target: string): Promise<void> {
     while (!this.stopped) {
+      const sentAt = performance.now();
       const color = await new Promise<string>((resolve) => {
         const request = http.get(`${target}${this.path}`, { agent: this.agent, timeout: 5000 }, (response) => {
           response.resume();
@@ -66,7 +71,8 @@ export class ColorProbe {
         request.on('error', () => resolve('error'));
       });
       this.seen.push({ receivedAt: performance.now(), color });
-      if (color === 'error') await new Promise((resolve) => setTimeout(resolve, 10));
+      const wait = Math.max(color === 'error' ? 10 : 0, this.paceMs - (performance.now() - sentAt));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
