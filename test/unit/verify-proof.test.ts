@@ -18,8 +18,8 @@ describe('verify: the host probe', () => {
     const tool = readFileSync(path.resolve(__dirname, '../../host/bin/bluegreen-probe'), 'utf8');
     assert.match(tool, /hex=\$\(printf '%04X' "\$port"\)/);
     assert.match(tool, /\/proc\/net\/tcp \/proc\/net\/tcp6/);
-    assert.match(tool, /cat "\$state\/app\.pid"/);
-    assert.match(tool, /cat "\$state\/release"/);
+    assert.match(tool, /first_line "\$state\/app\.pid"/);
+    assert.match(tool, /first_line "\$state\/release"/);
   });
 
   it('is healthy when every listener is the supervisor\'s app (or its child) on the release current names', () => {
