@@ -43,12 +43,21 @@ export async function buildSandboxImages(
     throw error;
   });
 
+  // A user's own build commands (`artifact.build`) run one at a time, as they would by hand: two
+  // of them may share a folder (`mvn package` for two modules), and were never meant to run at once.
+  let userBuilds: Promise<unknown> = Promise.resolve();
+  const oneUserBuildAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = userBuilds.then(work);
+    userBuilds = turn.catch(() => undefined);
+    return turn;
+  };
+
   const appImage = async (app: AppSpec): Promise<string> => {
     const source = sources.get(app.name);
     const runtime = source ? await ensureRuntimeImage(docker, source, run) : await ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, run);
     // The user's tarball (`artifact:`) or the Dockerfile's artifact target, checked either way.
     const artifact = app.artifact || !source
-      ? await resolveArtifact(config, app, sandbox.initialVersion, { ...run, docker })
+      ? await oneUserBuildAtATime(() => resolveArtifact(config, app, sandbox.initialVersion, { ...run, docker }))
       : await buildArtifact(config, app, sandbox.initialVersion, { ...run, docker, sources: source });
     if (!artifact) throw new InputError(`apps.${app.name}: the sandbox needs a release of it: give artifact (your build's tarball) or build (a Dockerfile)`, 'see docs/your-app.md');
     return ensureAppImage(docker, assets, { app }, runtime, artifact.file, sandbox.initialVersion, run);
