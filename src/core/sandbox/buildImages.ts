@@ -1,9 +1,10 @@
 // Every image a sandbox runs, built at the same time: the database's, the routers', and each
-// app's chain (its runtime, its release, then the host image with that release installed). A
-// first build spends most of its time fetching packages from the Debian mirror and unpacking
-// them, so builds that wait on the network overlap with those that use the CPU. An app's own
-// chain stays in order: its artifact target starts from the runtime stage it has just built,
-// from the layer cache. One failed build stops the others: its error is the one reported.
+// app's chain (its runtime and its release, then the host image with that release installed). A
+// first build spends most of its time in dpkg, which keeps one core busy: built together, the
+// images use every core, and one's downloads overlap another's unpacking. A Dockerfile's
+// artifact target waits for its runtime target, whose stage it starts from in the layer cache; a
+// user's own build runs beside the runtime image's. One failed build stops the others: its error
+// is the one reported.
 import type Docker from 'dockerode';
 import { AppRuntime, AppSpec, BluegreenConfig, DockerEnvironment } from '../model';
 import { InputError } from '../errors';
@@ -54,13 +55,15 @@ export async function buildSandboxImages(
 
   const appImage = async (app: AppSpec): Promise<string> => {
     const source = sources.get(app.name);
-    const runtime = source ? await ensureRuntimeImage(docker, source, run) : await ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, run);
-    // The user's tarball (`artifact:`) or the Dockerfile's artifact target, checked either way.
-    const artifact = app.artifact || !source
-      ? await oneUserBuildAtATime(() => resolveArtifact(config, app, sandbox.initialVersion, { ...run, docker }))
-      : await buildArtifact(config, app, sandbox.initialVersion, { ...run, docker, sources: source });
+    const runtime = source ? ensureRuntimeImage(docker, source, run) : ensureStockRuntimeImage(docker, app as AppSpec & { runtime: AppRuntime }, run);
+    // The user's tarball (`artifact:`), built beside the runtime image; or the Dockerfile's
+    // artifact target, after it, since it starts from the runtime stage in the layer cache.
+    const release = app.artifact || !source
+      ? oneUserBuildAtATime(() => resolveArtifact(config, app, sandbox.initialVersion, { ...run, docker }))
+      : runtime.then(() => buildArtifact(config, app, sandbox.initialVersion, { ...run, docker, sources: source }));
+    const [runtimeTag, artifact] = await Promise.all([runtime, release]);
     if (!artifact) throw new InputError(`apps.${app.name}: the sandbox needs a release of it: give artifact (your build's tarball) or build (a Dockerfile)`, 'see docs/your-app.md');
-    return ensureAppImage(docker, assets, { app }, runtime, artifact.file, sandbox.initialVersion, run);
+    return ensureAppImage(docker, assets, { app }, runtimeTag, artifact.file, sandbox.initialVersion, run);
   };
 
   const db = job(() => (withDatabase ? ensureDbImage(docker, assets, run) : Promise.resolve('')));
