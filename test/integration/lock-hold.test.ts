@@ -85,4 +85,25 @@ describe('lock hold (two routers over ssh)', function () {
     assert.equal((await stage('bob@ci')).summary, 'drain green by bob@ci');
     assert.equal(await readLock(routers), undefined, 'a stage run releases the lock it took');
   });
+
+  it('of two stages started at the same moment, one goes through and the other is refused naming it', async () => {
+    // Both bodies wait until one run has been refused, so the winner still holds the lock then.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const run = (actor: string) => runStage(ctx(actor), 'switch green', async () => {
+      await gate;
+      return { stage: 'switch green', summary: actor, warnings: [], durationMs: 0 };
+    }).then((result) => ({ through: result.summary }), (error: unknown) => ({ refused: error }));
+    const runs = [run('carol@ops'), run('dave@ci')];
+    const first = await Promise.race(runs);
+    open();
+    const [carol, dave] = await Promise.all(runs);
+    assert.ok('refused' in first, 'the first to end is the refused run');
+    const winner = 'through' in carol ? carol.through : 'through' in dave ? dave.through : undefined;
+    const loser = 'refused' in carol ? carol.refused : 'refused' in dave ? dave.refused : undefined;
+    assert.ok(winner && ['carol@ops', 'dave@ci'].includes(winner), `exactly one went through: ${JSON.stringify([carol, dave])}`);
+    assert.ok(loser instanceof RefusedError, String(loser));
+    assert.match(loser.message, new RegExp(`the release lock is held by ${winner.replace('.', '\\.')} since .* \\(switch green`));
+    assert.equal(await readLock(routers), undefined, 'no lock is left on any router');
+  });
 });

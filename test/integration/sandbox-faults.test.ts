@@ -1,8 +1,11 @@
 // The sandbox's failure paths with the real engine: each must end in a clear message, not a
 // socket error or a silent hang.
 import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { InputError, PrerequisiteError, StageError } from '../../src/core/errors';
-import { requireEngine } from '../../src/core/docker/connect';
+import { connectDocker, requireEngine } from '../../src/core/docker/connect';
 import { down, up } from '../../src/core/sandbox';
 import { SANDBOX_UP_TIMEOUT_MS, progressPrinter, testSandbox } from '../helpers/sandbox';
 
@@ -59,6 +62,45 @@ describe('sandbox faults (real Docker engine)', function () {
       assert.match(error.message, /^bg-itest-broken-(blue|green)-web-1 did not become healthy within 15 s/);
       assert.match(error.message, /Last log lines:\n {2}\| /);
       assert.match(error.message, /broken/i);
+    });
+  });
+
+  // The sandbox builds its images at the same time: one that fails must not leave the user waiting
+  // for the others, nor leave them running on the engine.
+  describe('one image that fails to build while another builds', function () {
+    const name = 'itest-buildfail';
+    const marker = `bluegreen-test-slow-build-${process.pid}`;
+    let folder = '';
+
+    before(async () => {
+      folder = await mkdtemp(path.join(os.tmpdir(), 'bluegreen-buildfail-'));
+      const dockerfile = (run: string) => `ARG BASE_IMAGE=debian:bookworm-slim\nFROM \${BASE_IMAGE} AS runtime\nRUN ${run}\n`;
+      await mkdir(path.join(folder, 'broken'));
+      await writeFile(path.join(folder, 'broken', 'Dockerfile'), dockerfile('echo "this build fails on purpose" && exit 3'));
+      await mkdir(path.join(folder, 'slow'));
+      await writeFile(path.join(folder, 'slow', 'Dockerfile'), dockerfile(`echo ${marker} && sleep 600`));
+    });
+
+    after(async () => {
+      const { config, env } = await testSandbox(name);
+      await down(config, env, { volumes: true });
+      await rm(folder, { recursive: true, force: true });
+    });
+
+    it('reports the failed build, and stops the one beside it instead of waiting for it', async function () {
+      // Far less than the slow build's 600 s: reaching it means up waited for that build.
+      this.timeout(180_000);
+      const { config, env } = await testSandbox(name, { routers: 1 });
+      const apps = config.apps.map((a) => ({ ...a, build: { context: path.join(folder, a.name === 'web' ? 'broken' : 'slow'), dockerfile: 'Dockerfile' } }));
+      const error = await up({ ...config, apps }, env, { onProgress: progressPrinter(name) }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof StageError, String(error));
+      assert.match(error.message, /^Building bluegreen\/web-runtime:[0-9a-f]{12} \(target runtime\) failed/);
+      assert.match(error.message, /this build fails on purpose/);
+      // The engine ends the build whose client went away: its step's container goes.
+      const docker = connectDocker();
+      const slowStep = async () => (await docker.listContainers({ all: true })).filter((c) => c.Command.includes(marker));
+      for (let i = 0; i < 30 && (await slowStep()).length; i++) await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.deepEqual((await slowStep()).map((c) => `${c.Id.slice(0, 12)} ${c.State}`), []);
     });
   });
 });
