@@ -62,8 +62,9 @@ async function main(): Promise<void> {
     // JSON, since their layers make the cold run warmer than a fresh machine's).
     const inUse = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
     const ours = (i: Docker.ImageInfo) => (i.RepoTags ?? []).some((t) => t.startsWith(IMAGE_PREFIX));
-    const images = (await docker.listImages()).filter((i) => ours(i) && !inUse.has(i.Id));
-    coldKeptImages = (await docker.listImages()).filter((i) => ours(i) && inUse.has(i.Id)).flatMap((i) => i.RepoTags ?? []);
+    const listed = (await docker.listImages()).filter(ours);
+    const images = listed.filter((i) => !inUse.has(i.Id));
+    coldKeptImages = listed.filter((i) => inUse.has(i.Id)).flatMap((i) => i.RepoTags ?? []);
     for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     const pruned = await docker.pruneImages({ filters: { dangling: ['true'] } }) as { ImagesDeleted?: unknown[] };
     await fs.rm(artifactCacheDir(config), { recursive: true, force: true });
