@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { StageOutcome } from '../../../src/extension/stages/stageRunner';
-import { activatedApi, items, workspaceFolder } from './helpers';
+import { activatedApi, items, until, workspaceFolder } from './helpers';
 
 const REFUSED_COMMANDS = [
   'bluegreen.drain', 'bluegreen.deploy', 'bluegreen.verify', 'bluegreen.canary', 'bluegreen.switch',
@@ -45,7 +45,11 @@ describe('Restricted Mode (workspace not trusted)', () => {
       await vscode.workspace.fs.writeFile(file, Buffer.from(text));
       await services.environments.refresh();
       await services.refresher.refresh('remote', 0);
-      const remote = (await items(services.environments)).find(({ item }) => item.label === 'remote');
+      // The file watcher's own reload can show the new environment as pending for a moment.
+      const remote = await until(async () => {
+        const found = (await items(services.environments)).find(({ item }) => item.label === 'remote');
+        return String(found?.item.contextValue).includes('pending') ? undefined : found;
+      }, 10_000, 'the remote environment settled in the tree');
       assert.match(String(remote?.item.contextValue), /problem-restricted/);
       const readers = await liveReaders();
       await readers.reload();
