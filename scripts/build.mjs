@@ -61,10 +61,12 @@ const common = {
  * (an `import()` would be the ES way, but these are required where the code is synchronous).
  * dockerode (with ssh2 and grpc-js, 1.2 MB): only Docker environments (src/core/docker/connect.ts).
  * The yaml package's document: only a config with an error to point at (src/core/config/parseConfig.ts).
+ * js-yaml: only a config that src/core/config/plainYaml.ts declines (src/core/config/fastYaml.ts).
  */
 const lazyBundles = [
   { request: 'dockerode', file: 'dockerode.cjs', stdin: "module.exports = require('dockerode');", plugins: () => [dockerodeShims] },
   { request: './yamlSource', file: 'yamlSource.cjs', entry: 'src/core/config/yamlSource.ts' },
+  { request: './jsYamlData', file: 'jsYamlData.cjs', entry: 'src/core/config/jsYamlData.ts' },
   // Inside dockerode.cjs: an ssh:// engine's client (ssh2) and BuildKit's session (grpc-js,
   // protobufjs) are four fifths of dockerode's evaluation, and a local socket needs neither.
   { file: 'dockerode-ssh.cjs', entry: 'node_modules/docker-modem/lib/ssh.js' },
@@ -95,7 +97,7 @@ const dockerodeShims = {
 const lazyRequires = {
   name: 'lazy-requires',
   setup(b) {
-    b.onResolve({ filter: /^(dockerode|\.\/yamlSource)$/ }, (args) => {
+    b.onResolve({ filter: /^(dockerode|\.\/yamlSource|\.\/jsYamlData)$/ }, (args) => {
       if (args.kind !== 'require-call') return undefined;
       const lazy = lazyBundles.find((l) => l.request === args.path);
       return lazy ? { path: `./${lazy.file}`, external: true } : undefined;

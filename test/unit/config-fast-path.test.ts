@@ -1,8 +1,9 @@
-// The config's fast path (src/core/config/fastYaml.ts): a valid config is read by js-yaml alone,
-// anything else by the yaml package's document. Here both readers are given the same texts — the
-// repository's configs and fixtures, the YAML of the docs, YAML's corners, and the sample config
-// broken line by line — and must agree: on the data wherever the fast reader accepts a text, and
-// on parseConfig's whole result (the model, or every error with its line and column) always.
+// The config's fast path (src/core/config/fastYaml.ts): a valid config is read by plainYaml.ts or
+// js-yaml, anything else by the yaml package's document. Here the readers are given the same texts
+// — the repository's configs and fixtures, the YAML of the docs, YAML's corners, the sample config
+// broken line by line, and thousands of randomly mutated configs — and must agree: on the data
+// wherever a fast reader accepts a text, and on parseConfig's whole result (the model, or every
+// error with its line and column) always.
 
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { parse, parseDocument } from 'yaml';
 import { formatConfigError, parseConfig } from '../../src/core/config';
 import { readYamlData } from '../../src/core/config/fastYaml';
 import { parseConfigWithDocument } from '../../src/core/config/parseConfig';
+import { readPlainYaml } from '../../src/core/config/plainYaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FILE = path.join(ROOT, 'bluegreen.yaml');
@@ -52,6 +54,10 @@ const CORNERS: Record<string, string> = {
   bom: '\ufeffa: 1\n',
   crlf: 'a: 1\r\nb:\r\n  - x\r\n',
   comments: '# head\na: 1 # tail\n# middle\nb: [1, # in flow\n  2]\n',
+  // The block forms the plain reader reads itself (plainYaml.ts).
+  compactLists: 'a:\n- x\n- y: 1\n  z: [2, "3", \'4\']\nb:\n  - c:\n      d: e\n    f: g\n  - h:\n    - i\n    j: k\n',
+  emptyValues: 'a:\nb: # none\nc:\n  # only a comment\nd: {}\ne: []\n',
+  plainEdges: 'a: b]c\nb: x:y\nc: "a: b # c"\nd: \'it\'\'s\'\ne: [a:b, c#d, "e, f"]\nf: { g: h:i }\ng: 0o17 # octal\nh: 1.5e3\ni: -x\n',
   // What the fast reader declines (the document decides); listed so the agreement is checked.
   alias: 'base: &b { port: 1 }\nuse: *b\nmerge: { <<: *b, x: 2 }\n',
   directive: '%YAML 1.1\n---\na: yes\n',
@@ -118,6 +124,58 @@ function agree(name: string, text: string): void {
   assert.deepStrictEqual(comparable(text, parseConfig), comparable(text, parseConfigWithDocument), `${name}: parseConfig differs from the document's result`);
 }
 
+/** A config with environments of real-host shape, as bench/lib/cliProcess.ts writes them for the 5 MB benchmark. */
+const SSH_ENVIRONMENT = [
+  '  production:',
+  '    ssh:',
+  '      user: deploy',
+  '      options: { ConnectTimeout: 5 }',
+  '    hosts:',
+  '      h0: { ssh: h0.production.example.com, address: 10.3.0.1 }',
+  '      h1: { ssh: h1.production.example.com, address: 10.3.0.2 }',
+  '      h2: { ssh: h2.production.example.com, address: 10.3.0.3 }',
+  '      h3: { ssh: h3.production.example.com, address: 10.3.0.4 }',
+  '    routers: [h0, h1]',
+  '    colors:',
+  '      blue:  { api: [h2], web: [h2] }',
+  '      green: { api: [h3], web: [h3] }',
+  '',
+].join('\n');
+
+/** A small deterministic random source (mulberry32), so a failure names a seed that reproduces it. */
+function randomSource(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+}
+
+/** Characters that mean something to YAML, and some that do not, for the mutations to insert. */
+const MUTATION_CHARACTERS = [...' \n-:#,[]{}\'"&*!|>%@`?~.0123456789aZ_/\\', 'true', 'null', '0x1', '1e3', '- ', ': ', ' #', '\u00e9', '\u0085', '\t', '\r'];
+
+/** `text` changed once or a few times: a character inserted, deleted or replaced, a line doubled, moved, joined or re-indented. */
+function mutate(text: string, random: (below: number) => number): string {
+  for (let n = random(3) === 0 ? 2 : 1; n > 0; n--) {
+    const at = random(text.length + 1);
+    const lines = text.split('\n');
+    const line = random(lines.length);
+    switch (random(7)) {
+      case 0: text = text.slice(0, at) + MUTATION_CHARACTERS[random(MUTATION_CHARACTERS.length)] + text.slice(at); break;
+      case 1: text = text.slice(0, at) + text.slice(at + 1 + random(3)); break;
+      case 2: text = text.slice(0, at) + MUTATION_CHARACTERS[random(MUTATION_CHARACTERS.length)] + text.slice(at + 1); break;
+      case 3: lines.splice(line, 0, lines[random(lines.length)]); text = lines.join('\n'); break;
+      case 4: lines[line] = ' '.repeat(random(4)) + lines[line].trimStart(); text = lines.join('\n'); break;
+      case 5: lines.splice(line, 2, lines.slice(line, line + 2).join(' ')); text = lines.join('\n'); break;
+      default: lines.splice(random(lines.length), 0, ...lines.splice(line, 1)); text = lines.join('\n'); break;
+    }
+  }
+  return text;
+}
+
 describe('config: the fast path agrees with the yaml document', () => {
   it('on every YAML text of the repository and its docs', () => {
     const texts = repositoryTexts();
@@ -130,6 +188,7 @@ describe('config: the fast path agrees with the yaml document', () => {
   });
 
   it('reads the scalars, strings and collections itself (a reader that declined everything would agree too)', () => {
+    for (const name of ['compactLists', 'emptyValues']) assert.ok(readPlainYaml(CORNERS[name]), `${name}: the plain reader declined it`);
     for (const name of ['scalars', 'strings', 'collections', 'documents', 'bom', 'crlf', 'comments']) {
       const read = readYamlData(CORNERS[name]);
       assert.ok(read.ok, `${name}: declined (${read.ok ? '' : read.reason})`);
@@ -139,6 +198,37 @@ describe('config: the fast path agrees with the yaml document', () => {
     for (const name of ['alias', 'directive', 'explicitKey', 'nullKey', 'emptyKey', 'collectionKey', 'tab', 'duplicate', 'duplicateFlow']) {
       assert.equal(readYamlData(CORNERS[name]).ok, false, `${name} must be declined`);
     }
+  });
+
+  it('the plain reader reads the configs it is for: the sample, and environments of real-host shape', () => {
+    const head = SAMPLE.slice(0, SAMPLE.indexOf('\nenvironments:') + 1);
+    for (const text of [SAMPLE, `${head}environments:\n${SSH_ENVIRONMENT}`]) {
+      const plain = readPlainYaml(text);
+      assert.ok(plain, 'declined');
+      assert.deepStrictEqual(plain.data, parse(text, { merge: true, maxAliasCount: 100 }));
+    }
+  });
+
+  it('on thousands of randomly mutated configs, the plain reader accepts only what the yaml package reads the same way', () => {
+    const head = SAMPLE.slice(0, SAMPLE.indexOf('\nenvironments:') + 1);
+    // Mostly the configs it reads; YAML's corners too, though it declines most of them as they are.
+    const configs = [SAMPLE, `${head}environments:\n${SSH_ENVIRONMENT}`];
+    const corners = Object.values(CORNERS);
+    let accepted = 0;
+    let tried = 0;
+    for (let seed = 1; seed <= 4000; seed++) {
+      const random = randomSource(seed);
+      const text = mutate(random(4) > 0 ? configs[random(configs.length)] : corners[random(corners.length)], random);
+      const plain = readPlainYaml(text);
+      tried++;
+      if (!plain) continue;
+      accepted++;
+      const doc = parseDocument(text, { merge: true, uniqueKeys: true });
+      assert.deepEqual([...doc.errors, ...doc.warnings].map((e) => e.message), [], `seed ${seed}: the plain reader accepted a text the yaml package refuses:\n${text}`);
+      assert.deepStrictEqual(plain.data, parse(text, { merge: true, maxAliasCount: 100 }), `seed ${seed}: the readers' data differ:\n${text}`);
+    }
+    // The mutations must leave enough texts readable, or the agreement above tells nothing.
+    assert.ok(accepted > tried / 5, `the plain reader accepted only ${accepted} of ${tried} mutated texts`);
   });
 
   it('on the sample config broken one line at a time', () => {
