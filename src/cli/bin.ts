@@ -5,6 +5,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { HelpAnswers, mayAnswer, quickAnswer } from './quickAnswer';
 
+// A reader that stops early (`bluegreen --json history | head`) closes the pipe: the output ends
+// there, instead of Node's stack trace for the unhandled EPIPE. The command itself runs to its
+// end (a stage is not cut short holding the routers' lock because nobody reads its result).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 const argv = process.argv.slice(2);
 let answer: string | undefined;
 if (mayAnswer(argv)) {
