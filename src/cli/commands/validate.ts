@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import * as path from 'node:path';
-import { loadConfig, formatConfigError } from '../../core/config';
+import { formatConfigError, loadConfig, validSummary } from '../../core/config';
 import { InputError } from '../../core/errors';
 import { CommandContext, resolveConfigFile } from '../context';
 
@@ -25,7 +25,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       const envs = Object.keys(config.environments);
       out.result(
         { ok: true, file: configFile, apps: config.apps.map((a) => a.name), environments: envs },
-        `${shown} is valid: apps ${config.apps.map((a) => a.name).join(', ')}; environments ${envs.join(', ')}`,
+        validSummary(shown, config),
       );
     });
 }

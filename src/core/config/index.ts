@@ -5,4 +5,5 @@ export type { ConfigError, ConfigResult } from './errors';
 export { parseConfig } from './parseConfig';
 export { CONFIG_FILE_NAME, findConfigFile, loadConfig, requireConfig } from './loadConfig';
 export { DEFAULTS as CONFIG_DEFAULTS } from './toModel';
+export { validSummary } from './validSummary';
 export * from './values';

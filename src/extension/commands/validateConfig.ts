@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigResult } from '../../core/config';
+import { validSummary } from '../../core/config/validSummary';
 import { findWorkspaceConfig, isConfigDocument } from '../config/configFiles';
 import { describeConfigError } from '../config/configLoader';
 import type { ExtensionServices } from '../services';
@@ -35,8 +36,7 @@ export async function run(services: ExtensionServices, target?: unknown): Promis
     }))),
   };
   if (result.ok) {
-    const envs = Object.keys(result.config.environments);
-    const message = `${name} is valid: apps ${result.config.apps.map((a) => a.name).join(', ')}; environments ${envs.join(', ')}`;
+    const message = validSummary(name, result.config);
     services.output.appendLine(message);
     void vscode.window.showInformationMessage(message);
   } else {
