@@ -1,9 +1,13 @@
 // The `bluegreen` bin (dist/cli.js, CommonJS, built by scripts/build.mjs). Help and the version
-// come from help.json (quickAnswer.ts) without loading the program; everything else imports
-// dist/cli/start.mjs, the program, which loads only the command that runs.
+// come from help.json (quickAnswer.ts) without loading the program; everything else runs
+// dist/cli/program.cjs, the program, compiled with V8's code cache (compileCache.ts).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { requireProgram } from './compileCache';
 import { HelpAnswers, mayAnswer, quickAnswer } from './quickAnswer';
+
+/** The hash of dist/cli/program.cjs, which names its compile cache; set by the build. */
+declare const BLUEGREEN_PROGRAM_HASH: string | undefined;
 
 // A reader that stops early (`bluegreen --json history | head`) closes the pipe: the output ends
 // there, instead of Node's stack trace for the unhandled EPIPE. The command itself runs to its
@@ -25,10 +29,13 @@ if (mayAnswer(argv)) {
 if (answer !== undefined) {
   process.stdout.write(answer);
 } else {
-  // A variable, so neither tsc nor esbuild looks for it: it is a file of the build, beside this one.
-  const program = './cli/start.mjs';
-  import(program).then((cli: { run: () => void }) => cli.run(), (error: Error) => {
-    process.stderr.write(`bluegreen: cannot load dist/cli/start.mjs: ${error.message}\n  → rebuild with npm run build\n`);
+  const program = path.join(__dirname, 'cli', 'program.cjs');
+  let cli: { run: () => void } | undefined;
+  try {
+    cli = requireProgram(program, typeof BLUEGREEN_PROGRAM_HASH === 'string' ? BLUEGREEN_PROGRAM_HASH : undefined) as { run: () => void };
+  } catch (error) {
+    process.stderr.write(`bluegreen: cannot load dist/cli/program.cjs: ${(error as Error).message}\n  → rebuild with npm run build\n`);
     process.exitCode = 1;
-  });
+  }
+  cli?.run();
 }

@@ -1,5 +1,5 @@
-// A module loaded when a command runs, not when the CLI starts. In the bundle, `bundled` is an
-// import() that esbuild splits into its own file. From source (mocha's tsx/cjs hook covers
+// A module evaluated when a command runs, not when the CLI starts. In the bundle, `bundled` is an
+// import() that esbuild turns into the module's lazy initialiser. From source (mocha's tsx/cjs hook covers
 // require, not import()) the same module is required; its path is a variable, so esbuild leaves
 // that branch alone. `fromCli` is the module's path from src/cli, without extension.
 import * as path from 'node:path';

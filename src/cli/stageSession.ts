@@ -73,7 +73,9 @@ export async function showPlan(ctx: CommandContext, stage: StageContext, label: 
 
 async function ask(question: string): Promise<boolean> {
   // Loaded when a person is asked, not at every start (Node compiles readline's modules then).
-  const readline = await import('node:readline/promises');
+  // require, not import(): the program runs in a vm.Script (compileCache.ts), where import() is not Node's.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const readline = require('node:readline/promises') as typeof import('node:readline/promises');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${printable(question)} [y/N] `);

@@ -1,9 +1,9 @@
-// The bundle's entry (dist/cli.js → dist/cli/start.mjs). `--help`, `--version`, an unknown command
-// or a usage error are answered from the commands' outlines (commandSpec.ts, written by the build
-// to commands.json beside this file) with no command module loaded; a command that runs loads its
-// module alone (commandLoaders.ts), which registers it on a program of its own that parses the
-// same words again. So `bluegreen --help` loads commander and no engine, and `status` loads what
-// the stage commands import, not dockerode's build code or the SQL parser of `db lint`.
+// The program's entry (dist/cli.js → dist/cli/program.cjs). `--help`, `--version`, an unknown
+// command or a usage error are answered from the commands' outlines (commandSpec.ts, written by
+// the build to commands.json beside this file) with no command module evaluated; a command that
+// runs evaluates its module alone (commandLoaders.ts), which registers it on a program of its own
+// that parses the same words again. So `status` evaluates what the stage commands import, not
+// dockerode's build code or the SQL parser of `db lint`.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { addFromSpec, CommandSpec } from './commandSpec';
