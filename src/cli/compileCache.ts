@@ -43,8 +43,7 @@ export function requireProgram(file: string, programHash: string | undefined): u
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!folder) return require(file);
 
-  const prefix = `cli-${programHash}-`;
-  const cacheFile = path.join(folder, `${prefix}${process.version}-${process.arch}.v8`);
+  const cacheFile = path.join(folder, `cli-${programHash}-${process.version}-${process.arch}.v8`);
   let cachedData: Buffer | undefined;
   try {
     if (ownedByMe(statSync(folder)) && ownedByMe(statSync(cacheFile))) cachedData = readFileSync(cacheFile);
@@ -59,12 +58,15 @@ export function requireProgram(file: string, programHash: string | undefined): u
   (script.runInThisContext() as (...args: unknown[]) => void)(program.exports, createRequire(file), program, file, path.dirname(file));
   if (!cachedData || script.cachedDataRejected) {
     // At exit, so the cache holds every function this run compiled, not only the top level.
-    process.once('exit', () => writeCache(folder, cacheFile, prefix, () => script.createCachedData()));
+    process.once('exit', () => writeCache(folder, cacheFile, () => script.createCachedData()));
   }
   return program.exports;
 }
 
-function writeCache(folder: string, cacheFile: string, prefix: string, data: () => Buffer): void {
+/** How many cache files the folder keeps, this run's included. */
+const CACHES_KEPT = 4;
+
+function writeCache(folder: string, cacheFile: string, data: () => Buffer): void {
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!ownedByMe(statSync(folder))) return;
@@ -72,10 +74,13 @@ function writeCache(folder: string, cacheFile: string, prefix: string, data: () 
     const partial = `${cacheFile}.${process.pid}.partial`;
     writeFileSync(partial, data(), { mode: 0o600 });
     renameSync(partial, cacheFile);
-    // Earlier builds' caches go; other Node versions' stay (several may be in use).
-    for (const name of readdirSync(folder)) {
-      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(prefix)) rmSync(path.join(folder, name), { force: true });
-    }
+    // A few builds' caches stay (an editor's CLI and a global one, several Node versions); the
+    // oldest of the rest go.
+    const others = readdirSync(folder)
+      .filter((name) => name.startsWith('cli-') && name.endsWith('.v8') && path.join(folder, name) !== cacheFile)
+      .map((name) => ({ file: path.join(folder, name), mtimeMs: statSync(path.join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { file } of others.slice(CACHES_KEPT - 1)) rmSync(file, { force: true });
   } catch {
     // A cache that cannot be written costs the next run its compile, nothing more.
   }

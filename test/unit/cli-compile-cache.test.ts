@@ -1,7 +1,6 @@
 // The built CLI's compile cache (src/cli/compileCache.ts): the first run writes V8's code cache
 // into the user's cache folder, later runs use it, and anything wrong with it — a file V8 rejects,
-// one that others could have written, an earlier build's, a folder that cannot be made — costs at
-// most a compile: the command's result is the same, and nothing is said about it.
+// one that others could have written, a folder that cannot be made — costs at most a compile: the command's result is the same, and nothing is said about it.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -70,13 +69,17 @@ describe('cli: the compile cache', function () {
     assert.ok(fs.statSync(file).size > 100_000);
   });
 
-  it('an earlier build\'s cache goes when this build writes its own', () => {
+  it('keeps four builds\' caches: the oldest others go when this build writes its own', () => {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const old = path.join(folder, `cli-0000000000000000-${process.version}-${process.arch}.v8`);
-    fs.writeFileSync(old, 'old', { mode: 0o600 });
+    const others = [1, 2, 3, 4].map((n) => {
+      const file = path.join(folder, `cli-000000000000000${n}-${process.version}-${process.arch}.v8`);
+      fs.writeFileSync(file, 'another build', { mode: 0o600 });
+      fs.utimesSync(file, new Date(n * 1000), new Date(n * 1000)); // 1 is the oldest
+      return file;
+    });
     validate();
-    assert.equal(fs.existsSync(old), false);
-    theCache();
+    assert.deepEqual(others.map((file) => fs.existsSync(file)), [false, true, true, true]);
+    assert.equal(cacheFiles().length, 4);
   });
 
   it('no cache where it is turned off or the folder cannot be made, and the command runs the same', () => {

@@ -248,22 +248,23 @@ function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], port
       const seenInList = new Map<string, string>();
       list(hostList)?.forEach((host, index) => {
         if (typeof host !== 'string') return;
-        const hostPath = [...colorPath, app, index];
+        const hostPath = (): PathSegment[] => [...colorPath, app, index]; // made only for an issue
         const where = machine(host);
         const other = colorOfHost.get(where);
         const twice = seenInList.get(where);
         const problem = hostProblem(host);
-        if (twice !== undefined) issues.push({ path: hostPath, message: `host "${host}" is listed twice for app "${app}"${same(host, twice)}` });
-        else if (other && other.color !== color) issues.push({ path: hostPath, message: `host "${host}" is also in ${other.color}${same(host, other.host)}: a host belongs to one color` });
-        else if (problem) issues.push({ path: hostPath, message: problem });
+        if (twice !== undefined) issues.push({ path: hostPath(), message: `host "${host}" is listed twice for app "${app}"${same(host, twice)}` });
+        else if (other && other.color !== color) issues.push({ path: hostPath(), message: `host "${host}" is also in ${other.color}${same(host, other.host)}: a host belongs to one color` });
+        else if (problem) issues.push({ path: hostPath(), message: problem });
         seenInList.set(where, host);
         if (!hostsOfThisColor.has(where)) hostsOfThisColor.set(where, host);
         // Two apps on one host cannot listen on one port: the second deploy would fail to start.
         const port = ports.get(app);
-        const clash = port === undefined ? undefined : portsInUse.get(`${where}:${port}`);
+        const listener = port === undefined ? undefined : `${where}:${port}`;
+        const clash = listener === undefined ? undefined : portsInUse.get(listener);
         if (clash && clash !== app && twice === undefined) {
-          issues.push({ path: hostPath, message: `host "${host}" runs apps "${clash}" and "${app}", both on port ${port}: apps sharing a host need different ports` });
-        } else if (port !== undefined) portsInUse.set(`${where}:${port}`, app);
+          issues.push({ path: hostPath(), message: `host "${host}" runs apps "${clash}" and "${app}", both on port ${port}: apps sharing a host need different ports` });
+        } else if (listener !== undefined) portsInUse.set(listener, app);
       });
     }
     for (const [where, host] of hostsOfThisColor) if (!colorOfHost.has(where)) colorOfHost.set(where, { color, host });

@@ -13,5 +13,6 @@ export function hostIdentity(name: string): string {
       return name.toLowerCase();
     }
   }
-  return name.toLowerCase().replace(/\.$/, '');
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
