@@ -255,49 +255,40 @@ class PlainReader {
 
   private flowList(at: number, end: number): unknown {
     const items: unknown[] = [];
-    let i = this.skipSpaces(at + 1, end);
-    for (let first = true; ; first = false) {
-      if (i >= end) throw DECLINE; // not closed on this line
-      if (this.text.charCodeAt(i) === 0x5d) { // ]
-        if (!first) throw DECLINE; // a trailing comma
-        this.after = i + 1;
-        return items;
-      }
-      items.push(this.node(i, end, true));
-      i = this.skipSpaces(this.after, end);
-      const c = this.text.charCodeAt(i);
-      if (c === 0x5d && i < end) {
-        this.after = i + 1;
-        return items;
-      }
-      if (c !== 0x2c || i >= end) throw DECLINE;
-      i = this.skipSpaces(i + 1, end);
-    }
+    this.flowEntries(at, end, 0x5d, (i) => { items.push(this.node(i, end, true)); }); // ]
+    return items;
   }
 
   private flowMapping(at: number, end: number): unknown {
     const map: Record<string, unknown> = {};
-    let i = this.skipSpaces(at + 1, end);
-    for (let first = true; ; first = false) {
-      if (i >= end) throw DECLINE; // not closed on this line
-      if (this.text.charCodeAt(i) === 0x7d) { // }
-        if (!first) throw DECLINE; // a trailing comma
-        this.after = i + 1;
-        return map;
-      }
+    this.flowEntries(at, end, 0x7d, (i) => { // }
       const afterKey = this.keyEnd(i, end);
       if (afterKey < 0 || afterKey + 1 >= end) throw DECLINE;
       const key = this.text.slice(i, afterKey);
       if (Object.prototype.hasOwnProperty.call(map, key)) throw DECLINE;
       map[key] = this.node(this.skipSpaces(afterKey + 1, end), end, true);
-      i = this.skipSpaces(this.after, end);
-      const c = this.text.charCodeAt(i);
-      if (c === 0x7d && i < end) {
-        this.after = i + 1;
-        return map;
+    });
+    return map;
+  }
+
+  /**
+   * The entries of the flow collection that opens at `at`, separated by commas, up to `closer` on
+   * the same line; `entry` reads the one at its argument and leaves `after` at its end.
+   */
+  private flowEntries(at: number, end: number, closer: number, entry: (at: number) => void): void {
+    let i = this.skipSpaces(at + 1, end);
+    for (let first = true; ; first = false) {
+      if (i >= end) throw DECLINE; // not closed on this line
+      if (this.text.charCodeAt(i) === closer) {
+        if (!first) throw DECLINE; // a trailing comma
+        break;
       }
-      if (c !== 0x2c || i >= end) throw DECLINE;
+      entry(i);
+      i = this.skipSpaces(this.after, end);
+      if (i < end && this.text.charCodeAt(i) === closer) break;
+      if (i >= end || this.text.charCodeAt(i) !== 0x2c) throw DECLINE; // ,
       i = this.skipSpaces(i + 1, end);
     }
+    this.after = i + 1;
   }
 }
