@@ -123,7 +123,7 @@ checkExtensionBundle(extension.metafile);
  * The CLI: dist/cli/program.cjs, one CommonJS file. A command's module in it is evaluated only when
  * the command runs (commandLoaders.ts), and dist/cli.js (src/cli/bin.ts) compiles the file with
  * V8's code cache (compileCache.ts), so a run neither parses nor compiles what an earlier run did;
- * that beat splitting into ES modules (the earlier build) by about 80 ms of `status` here
+ * that beat splitting into ES modules (the earlier build) by 40–60 ms of `status` here
  * (docs/benchmarks.md). The bin prints help and the version from dist/cli/help.json without it.
  * commands.json holds the commands' outlines, from the real commands; help.json their help.
  */

@@ -1,6 +1,6 @@
 // The CLI's program (dist/cli/program.cjs) loaded with V8's code cache: what the first run
 // compiled, kept in the user's cache folder, so later runs skip parsing and compiling a megabyte
-// of JavaScript (about 80 ms of `status` before its first host call here: docs/benchmarks.md).
+// of JavaScript (40–60 ms of `status` before its first host call here: docs/benchmarks.md).
 // Node 20 has no compile cache of its own (module.enableCompileCache came in Node 22).
 //
 // The cache is an optimisation only: any problem with it (no home folder, a read-only disk, a file
@@ -67,11 +67,11 @@ export function requireProgram(file: string, programHash: string | undefined): u
 const CACHES_KEPT = 4;
 
 function writeCache(folder: string, cacheFile: string, data: () => Buffer): void {
+  // Written beside it, then renamed: a run starting meanwhile reads the old file or the new one, whole.
+  const partial = `${cacheFile}.${process.pid}.partial`;
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!ownedByMe(statSync(folder))) return;
-    // Written beside it, then renamed: a run starting meanwhile reads the old file or the new one, whole.
-    const partial = `${cacheFile}.${process.pid}.partial`;
     writeFileSync(partial, data(), { mode: 0o600 });
     renameSync(partial, cacheFile);
     // A few builds' caches stay (an editor's CLI and a global one, several Node versions); the
@@ -83,5 +83,6 @@ function writeCache(folder: string, cacheFile: string, data: () => Buffer): void
     for (const { file } of others.slice(CACHES_KEPT - 1)) rmSync(file, { force: true });
   } catch {
     // A cache that cannot be written costs the next run its compile, nothing more.
+    rmSync(partial, { force: true });
   }
 }
