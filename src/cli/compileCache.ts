@@ -83,6 +83,10 @@ function writeCache(folder: string, cacheFile: string, data: () => Buffer): void
     for (const { file } of others.slice(CACHES_KEPT - 1)) rmSync(file, { force: true });
   } catch {
     // A cache that cannot be written costs the next run its compile, nothing more.
-    rmSync(partial, { force: true });
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // Nowhere to have written it.
+    }
   }
 }
