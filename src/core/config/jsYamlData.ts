@@ -5,6 +5,7 @@
 import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
 import { CORE_SCALARS } from './coreScalars';
 import type { FastRead } from './fastYaml';
+import { LONGEST_LINE } from './plainYaml';
 
 // The yaml package's YAML 1.2 core schema (coreScalars.ts) as js-yaml types, so a plain scalar
 // means the same here: js-yaml's own core types differ at the edges (`1_000`, `+.5`).
@@ -41,7 +42,7 @@ export function readWithJsYaml(text: string): FastRead {
   const declined = DECLINE.findIndex((test) => test.test(text));
   if (declined >= 0) return { ok: false, reason: `feature ${declined}` };
   // The yaml package refuses an implicit key over 1024 characters, js-yaml not always.
-  if (hasLineLongerThan(text, 1000)) return { ok: false, reason: 'a line over 1000 characters' };
+  if (hasLineLongerThan(text, LONGEST_LINE)) return { ok: false, reason: `a line over ${LONGEST_LINE} characters` };
   let warned = '';
   try {
     const data = load(text, { schema: CORE_SCHEMA, onWarning: (warning) => { warned ||= warning.message; } });

@@ -18,8 +18,8 @@ const DECLINE = Symbol('decline');
 // eslint-disable-next-line no-control-regex
 const UNSURE_CHARACTER = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The yaml package refuses an implicit key over 1,024 characters; lines that long are declined. */
-const LONGEST_LINE = 1000;
+/** The yaml package refuses an implicit key over 1,024 characters; both fast readers decline lines longer than this. */
+export const LONGEST_LINE = 1000;
 
 /** Characters of a key this reader accepts: a plain name, `a-z A-Z 0-9 _ - . /`, not starting with a digit, `-` or `.`. */
 const KEY_CHAR = new Uint8Array(128);
