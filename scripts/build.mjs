@@ -92,6 +92,15 @@ const dockerodeShims = {
     }));
     b.onResolve({ filter: /^\.\/dockerode-(ssh|session)\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     b.onResolve({ filter: /^\.\/buildkit$/ }, (args) => (args.importer.endsWith('dockerode/lib/docker.js') ? { path: './dockerode-buildkit.cjs', external: true } : undefined));
+    // docker-modem requires Node's https (and so tls) at load for an https:// engine; a local socket
+    // never uses it, and loading it is 6 ms of `status` before its first host call. It only reads
+    // the module's properties (as its clients' prototype), so a proxy that requires it on first read
+    // serves it.
+    b.onResolve({ filter: /^https$/ }, (args) => (args.importer.endsWith('docker-modem/lib/http.js') ? { path: 'https', namespace: 'lazy-https' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-https' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:https')[key], has: (_, key) => key in require('node:https') });",
+      loader: 'js',
+    }));
   },
 };
 const lazyRequires = {

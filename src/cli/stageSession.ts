@@ -1,6 +1,7 @@
 // Builds what a stage needs from the CLI's options: the environment's transports, progress on
 // stderr, and a prompt only when a person is at a terminal (docs/architecture.md: without one, nothing
 // prompts and a confirmation without --yes stops with exit 1).
+import { isatty } from 'node:tty';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';
 import { StageContext } from '../core/stages/stageContext';
 import { defaultActor } from '../core/actor';
@@ -32,7 +33,8 @@ export async function withStageSession<T>(
     plan: options.dryRun ? new PlanRecorder() : undefined,
     without: options.without,
   });
-  const interactive = process.stdin.isTTY && process.stderr.isTTY;
+  // isatty(0), not process.stdin.isTTY: the stream is made only when a person is asked.
+  const interactive = isatty(0) && process.stderr.isTTY;
   const controller = new AbortController();
   const onSigint = () => {
     out.progress('interrupted: stopping after the current step (press Ctrl-C again to quit now)');
@@ -40,9 +42,13 @@ export async function withStageSession<T>(
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSigint);
+  let actor: string | undefined;
   const stage: StageContext = {
     handle,
-    actor: defaultActor(),
+    // Asked of the system (os.userInfo) when a record first names it, not at every start.
+    get actor() {
+      return (actor ??= defaultActor());
+    },
     // A dry run's progress says what it would do: nothing it says has happened.
     progress: options.dryRun ? (line) => out.progress(line.trim() ? `dry run: ${line}` : line) : (line) => out.progress(line),
     confirm: interactive ? ask : undefined,

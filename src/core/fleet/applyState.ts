@@ -11,7 +11,7 @@
 //   was written for another config is refused before anything is written.
 //
 // The commands of each step, and of each step's undo, are built in hostCommands/routerCommands.ts.
-import { createHash } from 'node:crypto';
+import { createHash } from '../lazyCrypto';
 import { AppSpec, RouterState, Topology, TrafficSpec, RoutingMode } from '../model';
 import { parseState, planFileNames, renderPlanLookup, renderState } from '../router';
 import { RefusedError, StageError } from '../errors';

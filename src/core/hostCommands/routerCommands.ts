@@ -4,7 +4,7 @@
 // as exact strings in both routing modes. No step reloads nginx: njs reads the state document per
 // request, and in files mode nginx tests the plan files per request.
 // Every one runs as the login user: the product's files are the group's (docs/hosts.md).
-import { createHash } from 'node:crypto';
+import { createHash } from '../lazyCrypto';
 import type { RouterPaths } from '../model';
 import type { LocalRequest } from '../router/localRequest';
 import { shellQuote as q } from '../transport/shellQuote';

@@ -2,7 +2,7 @@
 // installed (host/: deploy, the supervisor, the unit) and the router state format, so a
 // host prepared by an older release of the product does not meet newer stages unannounced.
 // Stages on real hosts compare the record with their own and refuse with "run hosts setup".
-import { createHash } from 'node:crypto';
+import { createHash } from '../lazyCrypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RefusedError } from '../errors';

@@ -6,7 +6,7 @@
 // no command can print its own end marker; text that merely looks like a marker (a previous
 // command's, or the fixed prefix) is output like any other. Output before the start marker is
 // stray (a background process of an earlier command) and is dropped, not given to this command.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyCrypto';
 
 /** The argv of the long-lived shell; the last word names it in `ps` on the host. */
 export const CHANNEL_SHELL_ARGV = ['sh', '-s', 'bluegreen-channel'];

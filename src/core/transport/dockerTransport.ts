@@ -1,5 +1,5 @@
 // Reaches a sandbox container through the Docker engine's exec API: no sshd, no published port.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyCrypto';
 import { posix } from 'node:path';
 import { Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';

@@ -2,7 +2,7 @@
 // known_hosts, bastions and hardware keys all work as in their terminal. One master connection
 // per transport (ControlMaster) makes the many short commands of a stage cheap.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyCrypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
