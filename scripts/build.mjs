@@ -168,13 +168,16 @@ async function buildCli() {
   // The bin runs the program in a vm.Script (src/cli/compileCache.ts), which has no import().
   const dynamicImport = /\bimport\(\s*["'`]/.exec(program);
   if (dynamicImport) throw new Error(`dist/cli/program.cjs has an import() the bundle kept (${program.slice(dynamicImport.index, dynamicImport.index + 60)}…): require the module instead`);
-  // The program's hash names its compile cache, so a rebuilt program never meets an old cache.
-  const programHash = createHash('sha256').update(program).digest('hex').slice(0, 16);
+  // The hash of the program and the bundles beside it names their compile caches, so a rebuilt
+  // program (or dockerode, which has a cache of its own) never meets an old cache.
+  const programHash = createHash('sha256').update(program);
+  for (const lazy of lazyBundles) programHash.update(readFileSync(`dist/cli/${lazy.file}`));
+  const hash = programHash.digest('hex').slice(0, 16);
   await build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
-    define: { ...common.define, BLUEGREEN_PROGRAM_HASH: JSON.stringify(programHash) },
+    define: { ...common.define, BLUEGREEN_PROGRAM_HASH: JSON.stringify(hash) },
     banner: { js: '#!/usr/bin/env node\n// The `bluegreen` CLI (scripts/build.mjs, src/cli/bin.ts): the program is dist/cli/program.cjs.' },
   });
   chmodSync('dist/cli.js', 0o755);

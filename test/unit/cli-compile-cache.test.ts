@@ -82,6 +82,35 @@ describe('cli: the compile cache', function () {
     assert.equal(cacheFiles().length, 4);
   });
 
+  it('a run on a Docker environment caches dockerode beside the program, as one build', () => {
+    // An engine that is not there: status reports it, after dockerode has been required.
+    const status = () => spawnSync(process.execPath, [CLI, '--config', path.join(ROOT, 'bluegreen.yaml'), '--env', 'sandbox', 'status'], {
+      encoding: 'utf8', env: { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), BLUEGREEN_NO_COMPILE_CACHE: '', DOCKER_HOST: `unix://${path.join(home, 'no-engine.sock')}` },
+    });
+    const first = status();
+    assert.match(first.stdout + first.stderr, /Docker engine/);
+    const files = cacheFiles().sort();
+    assert.equal(files.length, 2, `cache files: ${files.join(', ')}`);
+    assert.equal(files[0], files[1].replace(/\.v8$/, '.dockerode.v8'));
+    const dockerode = path.join(folder, files[0]);
+    fs.utimesSync(dockerode, new Date(0), new Date(0));
+    const second = status();
+    assert.equal(second.stdout + second.stderr, first.stdout + first.stderr);
+    assert.equal(fs.statSync(dockerode).mtimeMs, 0, 'a dockerode cache V8 accepted is not written again');
+
+    // A build's two files go together when they are the oldest others.
+    const file = (n: number, bundle = '') => path.join(folder, `cli-000000000000000${n}-${process.version}-${process.arch}${bundle}.v8`);
+    for (const n of [1, 2, 3, 4]) {
+      for (const f of [file(n), file(n, '.dockerode')]) {
+        fs.writeFileSync(f, 'another build', { mode: 0o600 });
+        fs.utimesSync(f, new Date(n * 1000), new Date(n * 1000));
+      }
+    }
+    fs.rmSync(path.join(folder, files[1]));
+    status();
+    assert.deepEqual([1, 2, 3, 4].map((n) => [fs.existsSync(file(n)), fs.existsSync(file(n, '.dockerode'))]), [[false, false], [true, true], [true, true], [true, true]]);
+  });
+
   it('no cache where it is turned off or the folder cannot be made, and the command runs the same', () => {
     validate({ BLUEGREEN_NO_COMPILE_CACHE: '1' });
     assert.deepEqual(cacheFiles(), []);
