@@ -12,9 +12,27 @@ declare const BLUEGREEN_PROGRAM_HASH: string | undefined;
 // A reader that stops early (`bluegreen --json history | head`) closes the pipe: the output ends
 // there, instead of Node's stack trace for the unhandled EPIPE. The command itself runs to its
 // end (a stage is not cut short holding the routers' lock because nobody reads its result).
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
   if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-});
+}
+// Node makes process.stdout when it is first read (3–4 ms), and a command writes its result after
+// its host calls: the guard goes on when the stream is made, so that cost comes after them too.
+const stdout = Object.getOwnPropertyDescriptor(process, 'stdout');
+if (stdout?.get && stdout.configurable) {
+  const make = stdout.get;
+  Object.defineProperty(process, 'stdout', {
+    configurable: true,
+    enumerable: stdout.enumerable,
+    get() {
+      const stream = make.call(process) as NodeJS.WriteStream;
+      Object.defineProperty(process, 'stdout', stdout);
+      stream.on('error', ignoreClosedPipe);
+      return stream;
+    },
+  });
+} else {
+  process.stdout.on('error', ignoreClosedPipe);
+}
 
 const argv = process.argv.slice(2);
 let answer: string | undefined;

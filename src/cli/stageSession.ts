@@ -1,7 +1,6 @@
 // Builds what a stage needs from the CLI's options: the environment's transports, progress on
 // stderr, and a prompt only when a person is at a terminal (docs/architecture.md: without one, nothing
 // prompts and a confirmation without --yes stops with exit 1).
-import { isatty } from 'node:tty';
 import { openEnvironment, EnvironmentHandle } from '../core/environment/openEnvironment';
 import { StageContext } from '../core/stages/stageContext';
 import { defaultActor } from '../core/actor';
@@ -33,8 +32,8 @@ export async function withStageSession<T>(
     plan: options.dryRun ? new PlanRecorder() : undefined,
     without: options.without,
   });
-  // isatty(0), not process.stdin.isTTY: the stream is made only when a person is asked.
-  const interactive = isatty(0) && process.stderr.isTTY;
+  // stderr first: where it is no terminal (a script, CI), stdin's stream is never made (2–3 ms).
+  const interactive = process.stderr.isTTY && process.stdin.isTTY;
   const controller = new AbortController();
   const onSigint = () => {
     out.progress('interrupted: stopping after the current step (press Ctrl-C again to quit now)');
