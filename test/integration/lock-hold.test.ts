@@ -22,7 +22,10 @@ describe('lock hold (two routers over ssh)', function () {
   let routers: RouterHandle[];
 
   const ctx = (actor: string): StageContext => ({
-    handle: { routers, env: { name: 'locktest' }, without: [] } as unknown as EnvironmentHandle,
+    handle: {
+      routers, env: { name: 'locktest' }, without: [],
+      connectAhead: (names: string[]) => routers.filter((r) => names.includes(r.name)).forEach((r) => r.transport.connect?.()),
+    } as unknown as EnvironmentHandle,
     actor, progress: () => undefined, yes: true, force: false,
   });
   const stage = (actor: string, label = 'drain green') =>

@@ -76,6 +76,42 @@ describe('SshTransport (real sshd on loopback)', function () {
     assert.equal((sshd.log().match(/Accepted publickey/g) ?? []).length, logins + 1);
   });
 
+  it('connect() makes the master ahead of the first command, which then only uses it', async () => {
+    const t = connect({ host: 'ahead' });
+    const logins = () => (sshd.log().match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    t.connect();
+    t.connect(); // a second call while it is being made joins it
+    for (let waited = 0; !existsSync(t.controlPath) && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await t.masterRunning(), true, 'no master after connect()');
+    assert.equal(logins(), before + 1);
+    assert.equal((await t.exec('echo first')).stdout, 'first\n');
+    assert.equal(logins(), before + 1, 'the first command logged in again');
+  });
+
+  it('connect() to a host that refuses: nothing is thrown, and the next command reports it without a second attempt', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s: Server = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    // An ssh client that counts its runs, then runs the real one.
+    const counter = join(sshd.dir, 'ssh-runs');
+    const counting = join(sshd.dir, 'counting-ssh');
+    writeFileSync(counting, `#!/bin/sh\necho run >> '${counter}'\nexec ssh "$@"\n`, { mode: 0o755 });
+    const t = connect({ host: 'refusing', port: closed, connectTimeoutSeconds: 3, sshPath: counting });
+    t.connect();
+    await new Promise((r) => setTimeout(r, 1000)); // the attempt has failed by now
+    const error = await t.exec('true').then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof TransportError, String(error));
+    assert.equal(error.kind, 'unreachable');
+    assert.equal(readFileSync(counter, 'utf8'), 'run\n', 'the command connected again instead of reporting the first attempt');
+    // The one after that tries again, as after any failed connection.
+    await t.exec('true').catch(() => undefined);
+    assert.equal(readFileSync(counter, 'utf8'), 'run\nrun\n');
+  });
+
   it('close() ends the master and removes its socket', async () => {
     const t = connect();
     await t.exec('true');

@@ -4,7 +4,9 @@
 // Each action loads its stage's module when it runs (lazyModule): `status` does not load the
 // release, deploy or migration code (docs/benchmarks.md, CLI start).
 import type { Command } from 'commander';
-import { BluegreenConfig, COLORS, Color } from '../../core/model';
+import { BluegreenConfig, COLORS, Color, otherColor } from '../../core/model';
+import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
+import { colorHostsAhead } from '../../core/stages/hostsAhead';
 import { InputError } from '../../core/errors';
 import type { StageContext, StageResult } from '../../core/stages/stageContext';
 import { stageLabel } from '../../core/stages/registry';
@@ -39,16 +41,22 @@ export function registerStages(program: Command, ctx: CommandContext): void {
    * A stage command: `prepare` checks the input against the config and names the stage before
    * anything is locked or audited, so bad input (exit 2) leaves no trace on the routers.
    */
-  type Prepared = { label: string; body: (stage: StageContext) => Promise<StageResult> };
+  type Prepared = {
+    label: string;
+    body: (stage: StageContext) => Promise<StageResult>;
+    /** Hosts the stage reaches besides the routers, connected while the lock is taken (runStage's `ahead`). */
+    reaches?: (handle: EnvironmentHandle) => string[];
+  };
   const run = (prepare: (args: string[], options: Record<string, unknown>, config: BluegreenConfig) => Promise<Prepared>, force = false) =>
     async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
       const options = command.opts();
       const [{ withStageSession, showPlan }, { runStage }] = await Promise.all([session(), stages.runStage()]);
       await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun), without: options.without as string[] | undefined }, async (stage, handle) => {
-        const { label, body } = await prepare(command.args, options, handle.config);
-        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage)));
-        const result = await runStage(stage, label, () => body(stage));
+        const { label, body, reaches } = await prepare(command.args, options, handle.config);
+        const ahead = { ahead: reaches?.(handle) };
+        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage), ahead));
+        const result = await runStage(stage, label, () => body(stage), ahead);
         printResult(ctx, result);
       });
     };
@@ -66,7 +74,8 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { drain } = await stages.drain();
-      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color) };
+      // Drain checks the health of the color that takes the users.
+      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color), reaches: colorHosts(otherColor(color)) };
     }));
 
   stageCommand(program, 'deploy')
@@ -77,14 +86,14 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const { deploy, deployLabelApps } = await stages.deploy();
       // An unknown --app is refused here, before the lock, naming the config's apps.
       const label = stageLabel('deploy', { color, version, apps: deployLabelApps(config, apps) });
-      return { label, body: (s) => deploy(s, color, version, { apps }) };
+      return { label, body: (s) => deploy(s, color, version, { apps }), reaches: colorHosts(color) };
     }, true));
 
   stageCommand(program, 'verify')
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { verify } = await stages.verify();
-      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color) };
+      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color), reaches: colorHosts(color) };
     }));
 
   stageCommand(program, 'canary')
@@ -99,14 +108,15 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       };
       canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
       const label = stageLabel('canary', { color, percent: options.percent, segment: options.segment });
-      return { label, body: (s) => canary(s, color, options) };
+      return { label, body: (s) => canary(s, color, options), reaches: colorHosts(color) };
     }));
 
   stageCommand(program, 'switch')
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { switchTo } = await stages.switch();
-      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color) };
+      // Switch also asks the database how many connections it has left.
+      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color), reaches: colorHosts(color, { database: true }) };
     }));
 
   stageCommand(program, 'restore')
@@ -133,6 +143,11 @@ export function registerStages(program: Command, ctx: CommandContext): void {
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
       });
     });
+}
+
+/** The hosts of `color` (and the database's), for a stage's `reaches`. */
+function colorHosts(color: Color, options: { database?: boolean } = {}): (handle: EnvironmentHandle) => string[] {
+  return (handle) => colorHostsAhead(handle, color, options);
 }
 
 function printResult(ctx: CommandContext, result: StageResult): void {

@@ -17,6 +17,8 @@ export interface EnvironmentHandle {
   routers: RouterHandle[];
   /** The transport of an app host (or a router) by its topology name. */
   host(name: string): Transport;
+  /** Starts connecting to these hosts at once (Transport.connect), without waiting. */
+  connectAhead(names: string[]): void;
   /** Whether commands on app hosts need sudo (real hosts reached as a non-root user). */
   sudo: boolean;
   /** The port routers listen on, reached from the router itself for smoke checks. */
@@ -78,6 +80,9 @@ export function openEnvironment(config: BluegreenConfig, envName: string, option
     routers: topology.routers.filter((name) => !without.includes(name))
       .map((name) => ({ name, transport: host(name), paths: DEFAULT_ROUTER_PATHS, sudo, listenPort: routerPort, site })),
     host,
+    connectAhead: (names) => {
+      for (const name of new Set(names)) host(name).connect?.();
+    },
     sudo,
     routerPort,
     site,

@@ -28,6 +28,11 @@ export class PlanningTransport implements Transport, StepInterceptor {
     throw new Error(`a dry run does not write files (${this.host}:${path}): this write is not a planned host step`);
   }
 
+  /** A dry run reads: connecting ahead serves those reads. */
+  connect(): void {
+    this.inner.connect?.();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -10,6 +10,11 @@ export interface RunStageOptions {
   /** The lock is already held by this run (the release runbook holds it across its stages). */
   lockHeld?: boolean;
   message?: string;
+  /**
+   * Hosts the stage reaches besides the routers (the color it deploys to, verifies or sends users
+   * to): connected while the lock is taken, so their handshakes do not wait for it.
+   */
+  ahead?: string[];
 }
 
 export async function runStage(
@@ -22,6 +27,9 @@ export async function runStage(
   // Routers left out on purpose are part of what ran: the lock and the audit line say so.
   const label = handle.without.length && !options.lockHeld ? `${stage} (without ${handle.without.join(', ')})` : stage;
   if (!options.lockHeld) await refuseForeignSandbox(handle.config, handle.env);
+  // The lock is taken on the first router, then on the rest: their connections (and those of the
+  // hosts the stage reaches next) are made meanwhile.
+  handle.connectAhead([...handle.routers.map((router) => router.name), ...(options.ahead ?? [])]);
   // Under the actor's own `lock hold`, the stage goes through and the hold stays.
   const outcome = options.lockHeld
     ? 'held'

@@ -172,18 +172,32 @@ export class SshTransport implements Transport {
   }
 
   /**
-   * Makes the master connection once, before any command: commands started together would
-   * otherwise each race to become the master, and the losers connect on their own and print
-   * "ControlSocket ... already exists" into the command's stderr.
+   * Starts the master connection now: its handshake (a TCP connection, key exchange and login,
+   * hundreds of milliseconds to a distant host) then overlaps other hosts' instead of waiting for
+   * this host's first command. A failure stays in `master` for that command to report, so a host
+   * that cannot be reached is not tried twice.
    */
-  private ensureMaster(signal?: AbortSignal): Promise<void> {
+  connect(): void {
+    this.startMaster().catch(() => undefined);
+  }
+
+  private startMaster(): Promise<void> {
     // A master idle past ControlPersist has gone away with its socket: make a new one.
     if (this.masterMade && !existsSync(this.controlPath)) this.master = undefined;
     this.master ??= this.spawnSsh(this.commandArgs('true'), {}).then((outcome) => {
       if (outcome.code === 255) throw this.sshFailure(outcome.stderr);
       this.masterMade = true;
     });
-    const master = this.master.catch((error: unknown) => {
+    return this.master;
+  }
+
+  /**
+   * Makes the master connection once, before any command: commands started together would
+   * otherwise each race to become the master, and the losers connect on their own and print
+   * "ControlSocket ... already exists" into the command's stderr.
+   */
+  private ensureMaster(signal?: AbortSignal): Promise<void> {
+    const master = this.startMaster().catch((error: unknown) => {
       this.master = undefined; // the next command tries again
       throw error;
     });

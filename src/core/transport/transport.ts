@@ -46,6 +46,12 @@ export interface Transport {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Atomic: a temp file in the same directory, then a rename, so a reader never sees half a file. */
   put(path: string, data: string | Buffer, options?: PutOptions): Promise<void>;
+  /**
+   * Starts connecting without waiting, where making the connection costs time (an ssh handshake):
+   * a stage about to reach several hosts starts them together instead of one after another. It
+   * never throws; a failure is kept for the next command, which reports it.
+   */
+  connect?(): void;
   close(): Promise<void>;
 }
 

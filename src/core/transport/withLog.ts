@@ -48,6 +48,7 @@ export function withLog(t: Transport, sink: HostLogSink): Transport {
         throw error;
       }
     },
+    connect: () => t.connect?.(),
     close: () => t.close(),
   };
 }
