@@ -112,6 +112,30 @@ describe('SshTransport (real sshd on loopback)', function () {
     assert.equal(readFileSync(counter, 'utf8'), 'run\nrun\n');
   });
 
+  it('close() ends a connection connect() is still making, at once', async () => {
+    // A listener that accepts TCP but never speaks SSH: the attempt would wait for ConnectTimeout.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const pidFile = join(sshd.dir, 'ssh-pid');
+    const recording = join(sshd.dir, 'recording-ssh');
+    writeFileSync(recording, `#!/bin/sh\necho $$ > '${pidFile}'\nexec ssh "$@"\n`, { mode: 0o755 });
+    try {
+      const t = connect({ host: 'silent-ahead', port: (silent.address() as { port: number }).port, connectTimeoutSeconds: 60, sshPath: recording });
+      t.connect();
+      for (let waited = 0; held.length === 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+      assert.equal(alive(), true, 'ssh is not connecting');
+      await t.close();
+      for (let waited = 0; alive() && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(alive(), false, 'ssh still runs after close()');
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  });
+
   it('close() ends the master and removes its socket', async () => {
     const t = connect();
     await t.exec('true');

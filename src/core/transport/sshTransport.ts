@@ -63,6 +63,8 @@ export class SshTransport implements Transport {
   /** The first connection, shared by every command started while it is being made. */
   private master: Promise<void> | undefined;
   private masterMade = false;
+  /** Ends an attempt still connecting when the transport closes (connect() may start one nobody awaits). */
+  private masterAttempt: AbortController | undefined;
   private readonly useChannel: boolean;
   private readonly channel: ShellChannel;
 
@@ -157,6 +159,10 @@ export class SshTransport implements Transport {
 
   /** Ends the master connection (`ssh -O exit`) and removes its private directory. */
   async close(): Promise<void> {
+    // A connection still being made goes at once: a host that does not answer would otherwise
+    // keep this process alive until ssh's ConnectTimeout.
+    this.masterAttempt?.abort(new Error(`the connection to ${this.host} was closed`));
+    this.masterAttempt = undefined;
     // The session first: its shell exits on end of input, before the master goes.
     await this.channel.close();
     const dir = this.controlDir;
@@ -184,10 +190,13 @@ export class SshTransport implements Transport {
   private startMaster(): Promise<void> {
     // A master idle past ControlPersist has gone away with its socket: make a new one.
     if (this.masterMade && !existsSync(this.controlPath)) this.master = undefined;
-    this.master ??= this.spawnSsh(this.commandArgs('true'), {}).then((outcome) => {
-      if (outcome.code === 255) throw this.sshFailure(outcome.stderr);
-      this.masterMade = true;
-    });
+    if (!this.master) {
+      this.masterAttempt = new AbortController();
+      this.master = this.spawnSsh(this.commandArgs('true'), { signal: this.masterAttempt.signal }).then((outcome) => {
+        if (outcome.code === 255) throw this.sshFailure(outcome.stderr);
+        this.masterMade = true;
+      });
+    }
     return this.master;
   }
 
