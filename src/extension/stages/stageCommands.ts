@@ -31,7 +31,11 @@ export async function environmentStage(
 export async function colorStage(
   services: ExtensionServices,
   args: unknown[],
-  stage: { verb: StageName; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult> },
+  stage: {
+    verb: StageName; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult>;
+    /** The color whose hosts the stage reaches next, given the chosen one (StageRun.ahead). */
+    ahead: (color: Color) => { color: Color; database?: boolean };
+  },
 ): Promise<StageOutcome<StageResult> | undefined> {
   const refused = refuseWhenUntrusted(stage.verb);
   if (refused) return refused;
@@ -42,6 +46,6 @@ export async function colorStage(
   if (!color) return undefined;
   return runStageCommand(services, {
     title: stage.title(chosen.envName, color), envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: stageLabel(stage.verb, { color }), body: (s) => stage.run(s, color, chosen), summarize: summarizeStage,
+    lockLabel: stageLabel(stage.verb, { color }), body: (s) => stage.run(s, color, chosen), summarize: summarizeStage, ahead: stage.ahead(color),
   });
 }
