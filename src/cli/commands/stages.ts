@@ -45,7 +45,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     label: string;
     body: (stage: StageContext) => Promise<StageResult>;
     /** Hosts the stage reaches besides the routers, connected while the lock is taken (runStage's `ahead`). */
-    reaches?: (handle: EnvironmentHandle) => string[];
+    ahead?: (handle: EnvironmentHandle) => string[];
   };
   const run = (prepare: (args: string[], options: Record<string, unknown>, config: BluegreenConfig) => Promise<Prepared>, force = false) =>
     async (...raw: unknown[]) => {
@@ -53,10 +53,10 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const options = command.opts();
       const [{ withStageSession, showPlan }, { runStage }] = await Promise.all([session(), stages.runStage()]);
       await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun), without: options.without as string[] | undefined }, async (stage, handle) => {
-        const { label, body, reaches } = await prepare(command.args, options, handle.config);
-        const ahead = { ahead: reaches?.(handle) };
-        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage), ahead));
-        const result = await runStage(stage, label, () => body(stage), ahead);
+        const { label, body, ahead } = await prepare(command.args, options, handle.config);
+        const stageOptions = { ahead: ahead?.(handle) };
+        if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage), stageOptions));
+        const result = await runStage(stage, label, () => body(stage), stageOptions);
         printResult(ctx, result);
       });
     };
@@ -75,7 +75,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const color = parseColor(c);
       const { drain } = await stages.drain();
       // Drain checks the health of the color that takes the users.
-      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color), reaches: colorHosts(otherColor(color)) };
+      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color), ahead: colorHosts(otherColor(color)) };
     }));
 
   stageCommand(program, 'deploy')
@@ -86,14 +86,14 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const { deploy, deployLabelApps } = await stages.deploy();
       // An unknown --app is refused here, before the lock, naming the config's apps.
       const label = stageLabel('deploy', { color, version, apps: deployLabelApps(config, apps) });
-      return { label, body: (s) => deploy(s, color, version, { apps }), reaches: colorHosts(color) };
+      return { label, body: (s) => deploy(s, color, version, { apps }), ahead: colorHosts(color) };
     }, true));
 
   stageCommand(program, 'verify')
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { verify } = await stages.verify();
-      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color), reaches: colorHosts(color) };
+      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color), ahead: colorHosts(color) };
     }));
 
   stageCommand(program, 'canary')
@@ -108,7 +108,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       };
       canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
       const label = stageLabel('canary', { color, percent: options.percent, segment: options.segment });
-      return { label, body: (s) => canary(s, color, options), reaches: colorHosts(color) };
+      return { label, body: (s) => canary(s, color, options), ahead: colorHosts(color) };
     }));
 
   stageCommand(program, 'switch')
@@ -116,7 +116,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const color = parseColor(c);
       const { switchTo } = await stages.switch();
       // Switch also asks the database how many connections it has left.
-      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color), reaches: colorHosts(color, { database: true }) };
+      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color), ahead: colorHosts(color, { database: true }) };
     }));
 
   stageCommand(program, 'restore')
@@ -145,7 +145,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** The hosts of `color` (and the database's), for a stage's `reaches`. */
+/** The hosts of `color` (and the database's), for a stage's `ahead`. */
 function colorHosts(color: Color, options: { database?: boolean } = {}): (handle: EnvironmentHandle) => string[] {
   return (handle) => colorHostsAhead(handle, color, options);
 }
