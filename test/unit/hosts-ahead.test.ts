@@ -39,6 +39,9 @@ describe('hosts connected ahead of a stage', () => {
     const production = open('production');
     assert.deepEqual(colorHostsAhead(production, 'blue'), ['app1', 'app2']);
     assert.deepEqual(colorHostsAhead(production, 'green', { database: true }), ['app3', 'app4', 'db1']);
+    // A deploy of some apps: their hosts only.
+    assert.deepEqual(colorHostsAhead(production, 'blue', { apps: ['api'] }), ['app1']);
+    assert.deepEqual(colorHostsAhead(production, 'green', { apps: ['web'] }), ['app4']);
   });
 
   it('no database host where the environment names none, or where the sandbox runs it', () => {

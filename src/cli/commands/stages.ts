@@ -86,7 +86,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const { deploy, deployLabelApps } = await stages.deploy();
       // An unknown --app is refused here, before the lock, naming the config's apps.
       const label = stageLabel('deploy', { color, version, apps: deployLabelApps(config, apps) });
-      return { label, body: (s) => deploy(s, color, version, { apps }), ahead: colorHosts(color) };
+      return { label, body: (s) => deploy(s, color, version, { apps }), ahead: colorHosts(color, { apps }) };
     }, true));
 
   stageCommand(program, 'verify')
@@ -145,8 +145,8 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** The hosts of `color` (and the database's), for a stage's `ahead`. */
-function colorHosts(color: Color, options: { database?: boolean } = {}): (handle: EnvironmentHandle) => string[] {
+/** The hosts of `color` (of some apps, and the database's), for a stage's `ahead`. */
+function colorHosts(color: Color, options: { database?: boolean; apps?: string[] } = {}): (handle: EnvironmentHandle) => string[] {
   return (handle) => colorHostsAhead(handle, color, options);
 }
 

@@ -5,8 +5,14 @@ import type { Color } from '../model';
 import type { EnvironmentHandle } from '../environment/openEnvironment';
 import { hostsOfColor } from '../topology';
 
-/** A color's app hosts, and with `database` the database's host on real hosts (the switch's gate). */
-export function colorHostsAhead(handle: EnvironmentHandle, color: Color, options: { database?: boolean } = {}): string[] {
+/**
+ * A color's app hosts (only those of `apps`, when a deploy names some), and with `database` the
+ * database's host on real hosts (the switch's gate).
+ */
+export function colorHostsAhead(handle: EnvironmentHandle, color: Color, options: { database?: boolean; apps?: string[] } = {}): string[] {
   const database = options.database && handle.env.kind === 'ssh' ? handle.env.database?.host : undefined;
-  return [...hostsOfColor(handle.topology, color), ...(database ? [database] : [])];
+  const hosts = options.apps?.length
+    ? [...new Set(options.apps.flatMap((app) => handle.topology.colors[color][app] ?? []))]
+    : hostsOfColor(handle.topology, color);
+  return [...hosts, ...(database ? [database] : [])];
 }

@@ -47,7 +47,7 @@ export interface StageRun<T> {
   /** Run under the release lock with an audit line (runStage); omit for work that handles its own. */
   lockLabel?: string;
   /** The color whose hosts the stage reaches next (and the database): connected while the lock is taken. */
-  ahead?: { color: Color; database?: boolean };
+  ahead?: { color: Color; database?: boolean; apps?: string[] };
   body: (session: StageSession) => Promise<T>;
   summarize: (result: T) => { summary: string; warnings: string[] };
   /** Called when the person pressed Cancel (e.g. to answer a waiting pause point). */
@@ -127,7 +127,7 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
       };
       const execute = async (): Promise<T> => (run.lockLabel
         ? await core.runStage(ctx, run.lockLabel, () => run.body(session) as unknown as Promise<StageResult>, {
-          ahead: run.ahead && core.colorHostsAhead(handle, run.ahead.color, { database: run.ahead.database }),
+          ahead: run.ahead && core.colorHostsAhead(handle, run.ahead.color, run.ahead),
         }) as unknown as T
         : await run.body(session));
       try {
