@@ -170,14 +170,14 @@ async function buildCli() {
   if (dynamicImport) throw new Error(`dist/cli/program.cjs has an import() the bundle kept (${program.slice(dynamicImport.index, dynamicImport.index + 60)}…): require the module instead`);
   // The hash of the program and the bundles beside it names their compile caches, so a rebuilt
   // program (or dockerode, which has a cache of its own) never meets an old cache.
-  const programHash = createHash('sha256').update(program);
-  for (const lazy of lazyBundles) programHash.update(readFileSync(`dist/cli/${lazy.file}`));
-  const hash = programHash.digest('hex').slice(0, 16);
+  const hasher = createHash('sha256').update(program);
+  for (const lazy of lazyBundles) hasher.update(readFileSync(`dist/cli/${lazy.file}`));
+  const programHash = hasher.digest('hex').slice(0, 16);
   await build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
-    define: { ...common.define, BLUEGREEN_PROGRAM_HASH: JSON.stringify(hash) },
+    define: { ...common.define, BLUEGREEN_PROGRAM_HASH: JSON.stringify(programHash) },
     banner: { js: '#!/usr/bin/env node\n// The `bluegreen` CLI (scripts/build.mjs, src/cli/bin.ts): the program is dist/cli/program.cjs.' },
   });
   chmodSync('dist/cli.js', 0o755);

@@ -104,17 +104,15 @@ function writeCache(folder: string, build: string, cacheFile: string, data: () =
     renameSync(partial, cacheFile);
     // A few builds' caches stay (an editor's CLI and a global one, several Node versions); the
     // oldest of the rest go. A build's files are `<build>.v8` and `<build>.<bundle>.v8`.
+    const caches = readdirSync(folder).filter((name) => name.startsWith('cli-') && name.endsWith('.v8'));
     const newest = new Map<string, number>();
-    for (const name of readdirSync(folder)) {
-      if (!name.startsWith('cli-') || !name.endsWith('.v8')) continue;
+    for (const name of caches) {
       const key = buildOf(name);
       if (key === build) continue;
       newest.set(key, Math.max(newest.get(key) ?? 0, statSync(path.join(folder, name)).mtimeMs));
     }
     const gone = new Set([...newest].sort((a, b) => b[1] - a[1]).slice(BUILDS_KEPT - 1).map(([key]) => key));
-    for (const name of readdirSync(folder)) {
-      if (name.endsWith('.v8') && gone.has(buildOf(name))) rmSync(path.join(folder, name), { force: true });
-    }
+    for (const name of caches) if (gone.has(buildOf(name))) rmSync(path.join(folder, name), { force: true });
   } catch {
     // A cache that cannot be written costs the next run its compile, nothing more.
     try {

@@ -22,7 +22,8 @@ function sshTopology(env: SshEnvironment): Topology {
   return { routers: [...env.routers], colors, addresses };
 }
 
-/** Every app host of a color, each once (a host may serve several apps). */
-export function hostsOfColor(topology: Topology, color: Color): string[] {
-  return [...new Set(Object.values(topology.colors[color]).flat())];
+/** Every app host of a color (or of some of its apps), each once (a host may serve several apps). */
+export function hostsOfColor(topology: Topology, color: Color, apps?: string[]): string[] {
+  const byApp = topology.colors[color];
+  return [...new Set((apps ? apps.map((app) => byApp[app] ?? []) : Object.values(byApp)).flat())];
 }

@@ -11,8 +11,5 @@ import { hostsOfColor } from '../topology';
  */
 export function colorHostsAhead(handle: EnvironmentHandle, color: Color, options: { database?: boolean; apps?: string[] } = {}): string[] {
   const database = options.database && handle.env.kind === 'ssh' ? handle.env.database?.host : undefined;
-  const hosts = options.apps?.length
-    ? [...new Set(options.apps.flatMap((app) => handle.topology.colors[color][app] ?? []))]
-    : hostsOfColor(handle.topology, color);
-  return [...hosts, ...(database ? [database] : [])];
+  return [...hostsOfColor(handle.topology, color, options.apps?.length ? options.apps : undefined), ...(database ? [database] : [])];
 }
