@@ -132,6 +132,8 @@ const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /** A host name (RFC 1123) or an IP address. Never starts with `-`, so it cannot pass as an option. */
 export const checkHostName: ValueCheck = (value) => {
+  // Most hosts, IPv4 addresses included, are a plain name: one test instead of the checks below.
+  if (value.length <= 253 && HOST_NAME.test(value)) return undefined;
   if (value === '') return 'host name is empty';
   // A zone (`fe80::1%eth0`) names an interface of one machine: nginx cannot proxy to it.
   if (isIPv6(value) && value.includes('%')) return `IPv6 address "${value}" has a zone (%${value.split('%')[1]}), which an nginx upstream cannot use; give the address without it, or a host name`;
