@@ -35,9 +35,10 @@ export function checkCrossFields(data: unknown, configFile: string): ConfigIssue
   checkRunbook(list(root.release), Object.keys(record(traffic?.segments) ?? {}), appNames, issues);
   issues.push(...checkNotify(root.notify));
   const environments = record(root.environments) ?? {};
+  const ports = appPorts(record(root.apps));
   for (const [name, env] of Object.entries(environments)) {
     const environment = record(env);
-    if (environment) checkEnvironment(['environments', name], environment, appNames, appPorts(record(root.apps)), issues);
+    if (environment) checkEnvironment(['environments', name], environment, appNames, ports, issues);
   }
   return issues;
 }
@@ -130,6 +131,14 @@ function appPorts(apps: Data | undefined): Map<string, number> {
   return ports;
 }
 
+/** The ports that two or more apps have. */
+function portsOfMoreThanOneApp(ports: Map<string, number>): Set<number> {
+  const seen = new Set<number>();
+  const shared = new Set<number>();
+  for (const port of ports.values()) (seen.has(port) ? shared : seen).add(port);
+  return shared;
+}
+
 function checkEnvironment(at: PathSegment[], env: Data, appNames: string[], ports: Map<string, number>, issues: ConfigIssue[]): void {
   const isDocker = has(env, 'docker');
   const isSsh = has(env, 'ssh');
@@ -202,34 +211,44 @@ function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], port
   // Host names compare as DNS compares them (case, trailing dot): `LB1` and `lb1.` are one host.
   const hostNamed = new Map<string, string>();
   for (const name of Object.keys(hosts ?? {})) {
-    const same = hostNamed.get(hostIdentity(name));
+    const identity = hostIdentity(name);
+    const same = hostNamed.get(identity);
     if (same) issues.push({ path: [...at, 'hosts', name], message: `host "${name}" is the same host as "${same}" (host names ignore case and a trailing dot)`, at: 'key' });
-    else hostNamed.set(hostIdentity(name), name);
+    else hostNamed.set(identity, name);
   }
   const hostProblem = (name: string): string | undefined => {
     if (!hosts || has(hosts, name)) return undefined;
     const listed = hostNamed.get(hostIdentity(name));
     return listed ? `host "${name}" is listed under hosts as "${listed}": write it the same way everywhere` : `unknown host "${name}"`;
   };
-  // Where a host really is: its address when hosts gives one, else its name.
+  // Where a host really is: its address when hosts gives one, else its name. Each host is
+  // usually listed for several apps, so each is worked out once.
+  const machines = new Map<string, string>();
   const machine = (name: string): string => {
-    const address = record(hosts?.[hostNamed.get(hostIdentity(name)) ?? name])?.address;
-    return hostIdentity(typeof address === 'string' ? address : name);
+    let where = machines.get(name);
+    if (where === undefined) {
+      const address = record(hosts?.[hostNamed.get(hostIdentity(name)) ?? name])?.address;
+      where = hostIdentity(typeof address === 'string' ? address : name);
+      machines.set(name, where);
+    }
+    return where;
   };
   const same = (a: string, b: string) => (a === b ? '' : hostIdentity(a) === hostIdentity(b) ? ` (as "${b}")` : ` (as "${b}", at the same address)`);
 
   const seenRouters = new Map<string, string>();
   list(env.routers)?.forEach((router, index) => {
     if (typeof router !== 'string') return;
-    const earlier = seenRouters.get(hostIdentity(router));
+    const identity = hostIdentity(router);
+    const earlier = seenRouters.get(identity);
     const problem = hostProblem(router);
     if (earlier !== undefined) issues.push({ path: [...at, 'routers', index], message: `router "${router}" is listed twice${same(router, earlier)}` });
     else if (problem) issues.push({ path: [...at, 'routers', index], message: problem });
-    seenRouters.set(hostIdentity(router), router);
+    seenRouters.set(identity, router);
   });
 
   const colors = record(env.colors);
   if (!colors) return;
+  const sharedPorts = portsOfMoreThanOneApp(ports);
   const colorOfHost = new Map<string, { color: string; host: string }>();
   for (const color of ['blue', 'green']) {
     const byApp = record(colors[color]);
@@ -259,8 +278,9 @@ function checkSshTopology(at: PathSegment[], env: Data, appNames: string[], port
         seenInList.set(where, host);
         if (!hostsOfThisColor.has(where)) hostsOfThisColor.set(where, host);
         // Two apps on one host cannot listen on one port: the second deploy would fail to start.
+        // Only apps whose port another app also has can clash.
         const port = ports.get(app);
-        const listener = port === undefined ? undefined : `${where}:${port}`;
+        const listener = port === undefined || !sharedPorts.has(port) ? undefined : `${where}:${port}`;
         const clash = listener === undefined ? undefined : portsInUse.get(listener);
         if (clash && clash !== app && twice === undefined) {
           issues.push({ path: hostPath(), message: `host "${host}" runs apps "${clash}" and "${app}", both on port ${port}: apps sharing a host need different ports` });

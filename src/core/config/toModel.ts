@@ -206,19 +206,17 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
     blue: copyHostsByApp(env.colors?.blue ?? {}),
     green: copyHostsByApp(env.colors?.green ?? {}),
   };
-  // Every host the environment names gets an entry, so callers never meet an unknown host.
-  const named = [...routers, ...Object.values(colors).flatMap((byApp) => Object.values(byApp).flat())];
-  if (env.database?.host) named.push(env.database.host);
   const hosts: Record<string, SshHost> = {};
   for (const [hostName, spec] of Object.entries(env.hosts ?? {})) {
-    hosts[hostName] = {
-      name: hostName,
-      sshTarget: spec?.ssh ?? hostName,
-      address: spec?.address ?? hostName,
-      ...(spec?.port !== undefined ? { port: spec.port } : {}),
-    };
+    const host: SshHost = { name: hostName, sshTarget: spec?.ssh ?? hostName, address: spec?.address ?? hostName };
+    if (spec?.port !== undefined) host.port = spec.port;
+    hosts[hostName] = host;
   }
-  for (const hostName of named) hosts[hostName] ??= { name: hostName, sshTarget: hostName, address: hostName };
+  // Every host the environment names gets an entry, so callers never meet an unknown host.
+  const named = (hostName: string) => { hosts[hostName] ??= { name: hostName, sshTarget: hostName, address: hostName }; };
+  routers.forEach(named);
+  for (const byApp of [colors.blue, colors.green]) for (const app in byApp) byApp[app].forEach(named);
+  if (env.database?.host) named(env.database.host);
   const environment: SshEnvironment = {
     kind: 'ssh',
     name,
@@ -252,5 +250,7 @@ function toSite(site: RawSite | undefined): SiteSpec {
 }
 
 function copyHostsByApp(byApp: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(byApp).map(([app, hosts]) => [app, [...hosts]]));
+  const copy: Record<string, string[]> = {};
+  for (const app in byApp) copy[app] = byApp[app].slice();
+  return copy;
 }
