@@ -200,6 +200,8 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
     };
     return environment;
   }
+  // Built by assignment rather than spreads and entries: this runs once per environment, and a
+  // large config has thousands (bench/validate-large.ts).
   const ssh = env.ssh ?? {};
   const routers = [...(env.routers ?? [])];
   const colors = {
@@ -207,7 +209,8 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
     green: copyHostsByApp(env.colors?.green ?? {}),
   };
   const hosts: Record<string, SshHost> = {};
-  for (const [hostName, spec] of Object.entries(env.hosts ?? {})) {
+  for (const hostName in env.hosts) {
+    const spec = env.hosts[hostName];
     const host: SshHost = { name: hostName, sshTarget: spec?.ssh ?? hostName, address: spec?.address ?? hostName };
     if (spec?.port !== undefined) host.port = spec.port;
     hosts[hostName] = host;
@@ -217,22 +220,21 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
   routers.forEach(named);
   for (const byApp of [colors.blue, colors.green]) for (const app in byApp) byApp[app].forEach(named);
   if (env.database?.host) named(env.database.host);
+    const sshSettings: SshEnvironment['ssh'] = { sudo: ssh.sudo ?? DEFAULTS.sshSudo, options: {} };
+  if (ssh.user !== undefined) sshSettings.user = ssh.user;
+  if (ssh.port !== undefined) sshSettings.port = ssh.port;
+  if (ssh.identityFile !== undefined) sshSettings.identityFile = ssh.identityFile;
+  for (const key in ssh.options) sshSettings.options[key] = String(ssh.options[key]);
   const environment: SshEnvironment = {
     kind: 'ssh',
     name,
-    ssh: {
-      ...(ssh.user !== undefined ? { user: ssh.user } : {}),
-      ...(ssh.port !== undefined ? { port: ssh.port } : {}),
-      sudo: ssh.sudo ?? DEFAULTS.sshSudo,
-      ...(ssh.identityFile !== undefined ? { identityFile: ssh.identityFile } : {}),
-      options: Object.fromEntries(Object.entries(ssh.options ?? {}).map(([key, value]) => [key, String(value)])),
-    },
+    ssh: sshSettings,
     site: toSite(env.site),
     hosts,
     routers,
     colors,
-    ...(env.database ? { database: { ...env.database } } : {}),
   };
+  if (env.database) environment.database = { ...env.database };
   return environment;
 }
 
