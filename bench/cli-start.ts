@@ -8,14 +8,14 @@
 // within 150 ms of start.
 // `--before=PATH` also measures another build (an earlier commit's dist/cli.js) in every round,
 // each figure right after this one's, so both meet the same load on a shared machine.
-// Run: npm run bench:cli-start [-- --rounds=N --build --cli=PATH --before=PATH]; writes bench/cli-start.json.
+// Run: npm run bench:cli-start [-- --rounds=N --build --cli=PATH --before=PATH --without-extra-ca-certs]; writes bench/cli-start.json.
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI as BUILT_CLI, configFolder, cpuMsOf, ensureBuilt, runNode, sshEnvironment } from './lib/cliProcess';
-import { machineLoad, median, percentile, round } from './lib/measure';
+import { extraCaCerts, machineLoad, median, percentile, round } from './lib/measure';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 15);
@@ -51,6 +51,7 @@ function firstHostCall(cli: string, argv: string[], env: Record<string, string>,
 async function main(): Promise<void> {
   if (CLI === BUILT_CLI) ensureBuilt(args.includes('--build'));
   const machineStart = machineLoad();
+  const caCerts = extraCaCerts(args);
   const { dir, file } = configFolder('cli-start', `${sshEnvironment('production', 1)}  box:\n    docker: { host: "unix://${path.join('/tmp', `bluegreen-bench-docker-${process.pid}.sock`)}" }\n`);
 
   // The ssh client that records when it was first called and the CLI's CPU time by then (its
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
   const result = {
     startedAt: machineStart.at, node: process.version, rounds: ROUNDS, goalMs: GOAL_MS,
     cli: path.relative(process.cwd(), CLI), figures, ...(before ? { before } : {}),
-    machine: { start: machineStart, end: machineLoad() },
+    machine: { start: machineStart, end: machineLoad(), nodeExtraCaCerts: { file: caCerts.file, removed: caCerts.removed } },
   };
   await fs.writeFile(path.join(__dirname, 'cli-start.json'), `${JSON.stringify(result, null, 2)}\n`);
   const goal = (name: string) => (name === 'help' || name.startsWith('status') ? `≤ ${GOAL_MS}` : '-');
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     ...(builds[1] ? { 'before: wall / CPU median ms': `${round(median(builds[1].wall[name]), 1)} / ${round(median(builds[1].cpu[name]), 1)}` } : {}),
   })));
   console.log(`${ROUNDS} rounds; load average (1/5/15 min) at start ${machineStart.loadAverage.join(' ')}, at end ${result.machine.end.loadAverage.join(' ')}; wrote bench/cli-start.json`);
+  console.log(caCerts.note);
 }
 
 main().catch((error) => {

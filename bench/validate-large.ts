@@ -4,11 +4,11 @@
 // median of N runs. Goal (issue 18): ≤ 1 s and ≤ 200 MB.
 // `--before=PATH` also runs another build (an earlier commit's dist/cli.js) after each run of this
 // one, so both meet the same load on a shared machine.
-// Run: npm run bench:validate-large [-- --runs=N --mb=5 --build --cli=PATH --before=PATH]; writes bench/validate-large.json.
+// Run: npm run bench:validate-large [-- --runs=N --mb=5 --build --cli=PATH --before=PATH --without-extra-ca-certs]; writes bench/validate-large.json.
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { CLI as BUILT_CLI, configFolder, ensureBuilt, runNode, sshEnvironment } from './lib/cliProcess';
-import { machineLoad, median, round } from './lib/measure';
+import { extraCaCerts, machineLoad, median, round } from './lib/measure';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
@@ -21,6 +21,7 @@ const BEFORE = args.find((a) => a.startsWith('--before='))?.slice(9);
 async function main(): Promise<void> {
   if (CLI === BUILT_CLI) ensureBuilt(args.includes('--build'));
   const machineStart = machineLoad();
+  const caCerts = extraCaCerts(args);
   const parts = ['  sandbox:\n    docker: {}\n'];
   let size = parts[0].length;
   for (let i = 0; size < MB * 1024 * 1024 - 2000; i++) {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     cpuMs: { median: cpuMs, runs: runs.map((r) => round(r.cpuMs)) },
     maxRssMb: { median: maxRssMb, runs: runs.map((r) => round(r.maxRssMb)) },
     ...(before ? { before } : {}),
-    machine: { start: machineStart, end: machineLoad() },
+    machine: { start: machineStart, end: machineLoad(), nodeExtraCaCerts: { file: caCerts.file, removed: caCerts.removed } },
   };
   await fs.writeFile(path.join(__dirname, 'validate-large.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.table([
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     { figure: 'peak RSS MB', value: maxRssMb, goal: `≤ ${GOAL.mb}`, met: maxRssMb <= GOAL.mb ? 'yes' : 'NO', ...(before ? { before: before.maxRssMb.median } : {}) },
   ]);
   console.log(`load average (1/5/15 min) at start ${machineStart.loadAverage.join(' ')}, at end ${result.machine.end.loadAverage.join(' ')}; wrote bench/validate-large.json`);
+  console.log(caCerts.note);
 }
 
 main().catch((error) => {

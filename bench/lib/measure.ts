@@ -34,3 +34,20 @@ export async function timed(what: () => Promise<unknown>): Promise<number> {
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const round = (n: number, digits = 0) => (Number.isFinite(n) ? +n.toFixed(digits) : n);
+
+/**
+ * NODE_EXTRA_CA_CERTS makes every Node 20 process read and parse that file as it starts, before
+ * any of its code runs: with Debian's ca-certificates.crt, most of `node -e 0` on the 2-core
+ * machine (docs/benchmarks.md). No program can avoid it, so the start-up benches say whether it
+ * was set and, given `--without-extra-ca-certs`, measure as on a machine without it: the
+ * processes they start inherit this process's environment, which no longer has it.
+ */
+export function extraCaCerts(args: string[]): { file: string | null; removed: boolean; note: string } {
+  const file = process.env.NODE_EXTRA_CA_CERTS ?? null;
+  const removed = file !== null && args.includes('--without-extra-ca-certs');
+  if (removed) delete process.env.NODE_EXTRA_CA_CERTS;
+  const note = file === null ? 'NODE_EXTRA_CA_CERTS is not set'
+    : removed ? `NODE_EXTRA_CA_CERTS (${file}) removed for this run (--without-extra-ca-certs)`
+    : `NODE_EXTRA_CA_CERTS=${file}: every Node process here loads it as it starts (--without-extra-ca-certs measures without it)`;
+  return { file, removed, note };
+}
