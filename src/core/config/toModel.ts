@@ -220,7 +220,7 @@ function toEnvironment(name: string, env: RawEnvironment): Environment {
   routers.forEach(named);
   for (const byApp of [colors.blue, colors.green]) for (const app in byApp) byApp[app].forEach(named);
   if (env.database?.host) named(env.database.host);
-    const sshSettings: SshEnvironment['ssh'] = { sudo: ssh.sudo ?? DEFAULTS.sshSudo, options: {} };
+  const sshSettings: SshEnvironment['ssh'] = { sudo: ssh.sudo ?? DEFAULTS.sshSudo, options: {} };
   if (ssh.user !== undefined) sshSettings.user = ssh.user;
   if (ssh.port !== undefined) sshSettings.port = ssh.port;
   if (ssh.identityFile !== undefined) sshSettings.identityFile = ssh.identityFile;
