@@ -30,7 +30,7 @@ import { routerUrls } from '../src/core/environment/routerUrls';
 import { traceTransports, onTransportDebug, type TransportTraceEvent } from '../src/core/transport';
 import { StageContext } from '../src/core/stages/stageContext';
 import { runStage } from '../src/core/stages/runStage';
-import { colorHostsAhead } from '../src/core/stages/hostsAhead';
+import { stageHostsAhead } from '../src/core/stages/hostsAhead';
 import { switchTo } from '../src/core/stages/switch';
 import { Color, otherColor } from '../src/core/model';
 import { currentState, readRouters } from '../src/core/fleet/readRouters';
@@ -264,7 +264,7 @@ async function cliSeries(config: BluegreenConfig, env: string, transport: Transp
       try {
         const ctx = ctxOf(handle);
         // As `bluegreen switch` runs it (src/cli/commands/stages.ts): the receiving hosts connected ahead.
-        await runStage(ctx, `switch ${to}`, () => switchTo(ctx, to), { ahead: colorHostsAhead(ctx.handle, to, { database: true }) });
+        await runStage(ctx, `switch ${to}`, () => switchTo(ctx, to), { ahead: stageHostsAhead(ctx.handle, { stage: 'switch', color: to }) });
       } finally {
         await handle.close();
       }

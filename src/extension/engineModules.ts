@@ -6,7 +6,7 @@ export { loadConfig, parseConfig, formatConfigError } from '../core/config';
 export { openEnvironment, type EnvironmentHandle } from '../core/environment/openEnvironment';
 export { readStatus, formatStatus, type EnvironmentStatus } from '../core/stages/status';
 export { runStage } from '../core/stages/runStage';
-export { colorHostsAhead } from '../core/stages/hostsAhead';
+export { stageHostsAhead } from '../core/stages/hostsAhead';
 export { PlanRecorder } from '../core/plan/planRecorder';
 export { planned, type DryRunOutcome } from '../core/plan/dryRun';
 export { readEnvironmentHistory } from '../core/history/environmentHistory';

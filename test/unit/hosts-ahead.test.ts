@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { parseConfig, formatConfigError } from '../../src/core/config';
 import { openEnvironment } from '../../src/core/environment/openEnvironment';
-import { colorHostsAhead } from '../../src/core/stages/hostsAhead';
+import { colorHostsAhead, stageHostsAhead } from '../../src/core/stages/hostsAhead';
 
 const CONFIG = [
   'apps:',
@@ -50,5 +50,14 @@ describe('hosts connected ahead of a stage', () => {
     const hosts = colorHostsAhead(sandbox, 'green', { database: true });
     assert.deepEqual(hosts, colorHostsAhead(sandbox, 'green'));
     assert.ok(hosts.length > 0 && hosts.every((host) => host.includes('green')), hosts.join(', '));
+  });
+
+  it('each stage\'s hosts, as both faces ask for them: drain the color taking the users, switch the database too', () => {
+    const production = open('production');
+    assert.deepEqual(stageHostsAhead(production, { stage: 'drain', color: 'blue' }), ['app3', 'app4']);
+    assert.deepEqual(stageHostsAhead(production, { stage: 'switch', color: 'green' }), ['app3', 'app4', 'db1']);
+    assert.deepEqual(stageHostsAhead(production, { stage: 'deploy', color: 'blue', apps: ['api'] }), ['app1']);
+    assert.deepEqual(stageHostsAhead(production, { stage: 'verify', color: 'blue' }), ['app1', 'app2']);
+    assert.deepEqual(stageHostsAhead(production, { stage: 'canary', color: 'green' }), ['app3', 'app4']);
   });
 });

@@ -4,9 +4,9 @@
 // Each action loads its stage's module when it runs (lazyModule): `status` does not load the
 // release, deploy or migration code (docs/benchmarks.md, CLI start).
 import type { Command } from 'commander';
-import { BluegreenConfig, COLORS, Color, otherColor } from '../../core/model';
-import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
-import { colorHostsAhead } from '../../core/stages/hostsAhead';
+import { BluegreenConfig, COLORS, Color } from '../../core/model';
+import { stageHostsAhead } from '../../core/stages/hostsAhead';
+import type { ColorStageRun } from '../../core/stages/hostsAhead';
 import { InputError } from '../../core/errors';
 import type { StageContext, StageResult } from '../../core/stages/stageContext';
 import { stageLabel } from '../../core/stages/registry';
@@ -44,8 +44,8 @@ export function registerStages(program: Command, ctx: CommandContext): void {
   type Prepared = {
     label: string;
     body: (stage: StageContext) => Promise<StageResult>;
-    /** Hosts the stage reaches besides the routers, connected while the lock is taken (runStage's `ahead`). */
-    ahead?: (handle: EnvironmentHandle) => string[];
+    /** What the stage is given, for the hosts it reaches besides the routers (runStage's `ahead`). */
+    ahead?: ColorStageRun;
   };
   const run = (prepare: (args: string[], options: Record<string, unknown>, config: BluegreenConfig) => Promise<Prepared>, force = false) =>
     async (...raw: unknown[]) => {
@@ -54,7 +54,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const [{ withStageSession, showPlan }, { runStage }] = await Promise.all([session(), stages.runStage()]);
       await withStageSession(ctx, { force: force && Boolean(options.force), verbose: Boolean(options.verbose), dryRun: Boolean(options.dryRun), without: options.without as string[] | undefined }, async (stage, handle) => {
         const { label, body, ahead } = await prepare(command.args, options, handle.config);
-        const stageOptions = { ahead: ahead?.(handle) };
+        const stageOptions = { ahead: ahead && stageHostsAhead(handle, ahead) };
         if (handle.plan) return showPlan(ctx, stage, label, () => runStage(stage, label, () => body(stage), stageOptions));
         const result = await runStage(stage, label, () => body(stage), stageOptions);
         printResult(ctx, result);
@@ -74,8 +74,7 @@ export function registerStages(program: Command, ctx: CommandContext): void {
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { drain } = await stages.drain();
-      // Drain checks the health of the color that takes the users.
-      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color), ahead: colorHosts(otherColor(color)) };
+      return { label: stageLabel('drain', { color }), body: (s) => drain(s, color), ahead: { stage: 'drain', color } };
     }));
 
   stageCommand(program, 'deploy')
@@ -86,14 +85,14 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       const { deploy, deployLabelApps } = await stages.deploy();
       // An unknown --app is refused here, before the lock, naming the config's apps.
       const label = stageLabel('deploy', { color, version, apps: deployLabelApps(config, apps) });
-      return { label, body: (s) => deploy(s, color, version, { apps }), ahead: colorHosts(color, { apps }) };
+      return { label, body: (s) => deploy(s, color, version, { apps }), ahead: { stage: 'deploy', color, apps } };
     }, true));
 
   stageCommand(program, 'verify')
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { verify } = await stages.verify();
-      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color), ahead: colorHosts(color) };
+      return { label: stageLabel('verify', { color }), body: (s) => verify(s, color), ahead: { stage: 'verify', color } };
     }));
 
   stageCommand(program, 'canary')
@@ -108,15 +107,14 @@ export function registerStages(program: Command, ctx: CommandContext): void {
       };
       canaryPlan(color, options, config.traffic.segments.map((seg) => seg.name)); // throws InputError on bad input
       const label = stageLabel('canary', { color, percent: options.percent, segment: options.segment });
-      return { label, body: (s) => canary(s, color, options), ahead: colorHosts(color) };
+      return { label, body: (s) => canary(s, color, options), ahead: { stage: 'canary', color } };
     }));
 
   stageCommand(program, 'switch')
     .action(run(async ([c]) => {
       const color = parseColor(c);
       const { switchTo } = await stages.switch();
-      // Switch also asks the database how many connections it has left.
-      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color), ahead: colorHosts(color, { database: true }) };
+      return { label: stageLabel('switch', { color }), body: (s) => switchTo(s, color), ahead: { stage: 'switch', color } };
     }));
 
   stageCommand(program, 'restore')
@@ -143,11 +141,6 @@ export function registerStages(program: Command, ctx: CommandContext): void {
         ctx.output().result({ version, steps: results }, `release ${version} done\n${text}`);
       });
     });
-}
-
-/** The hosts of `color` (of some apps, and the database's), for a stage's `ahead`. */
-function colorHosts(color: Color, options: { database?: boolean; apps?: string[] } = {}): (handle: EnvironmentHandle) => string[] {
-  return (handle) => colorHostsAhead(handle, color, options);
 }
 
 function printResult(ctx: CommandContext, result: StageResult): void {

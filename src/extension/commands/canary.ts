@@ -21,7 +21,7 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
     title: `Canary ${'percent' in slice ? `${slice.percent}%` : slice.segment} to ${color} on ${chosen.envName}`,
     envName: chosen.envName, config: chosen.config, options: target.options,
     lockLabel: stageLabel('canary', { color, ...slice }),
-    ahead: { color },
+    ahead: { stage: 'canary', color },
     body: (s) => s.core.canary(s.ctx, color, { ...slice, analyze: target.options.analyze, windowSeconds: target.options.windowSeconds }),
     summarize: summarizeStage,
   });

@@ -37,6 +37,6 @@ export async function run(services: ExtensionServices, ...args: unknown[]) {
   return runStageCommand(services, {
     title: `Deploy ${version}${perApp ? ` of ${perApp.join(', ')}` : ''} to ${color} on ${chosen.envName}`, envName: chosen.envName, config: chosen.config, options: target.options,
     lockLabel: stageLabel('deploy', { color, version, apps: perApp }), body: (s) => s.core.deploy(s.ctx, color, version, { apps: perApp }), summarize: summarizeStage,
-    ahead: { color, apps: perApp },
+    ahead: { stage: 'deploy', color, apps: perApp },
   });
 }

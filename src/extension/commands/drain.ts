@@ -1,6 +1,5 @@
 // Blue-Green: Drain Color — every user to the other color (confirmed with the change).
 import type { ExtensionServices } from '../services';
-import { otherColor } from '../../core/model';
 import { colorStage } from '../stages/stageCommands';
 
 export function run(services: ExtensionServices, ...args: unknown[]) {
@@ -8,7 +7,5 @@ export function run(services: ExtensionServices, ...args: unknown[]) {
     verb: 'drain', question: 'Which color should users leave?',
     title: (env, color) => `Drain ${color} on ${env}`,
     run: (s, color) => s.core.drain(s.ctx, color),
-    // It checks the health of the color that takes the users.
-    ahead: (color) => ({ color: otherColor(color) }),
   });
 }

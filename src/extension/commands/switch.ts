@@ -8,7 +8,5 @@ export function run(services: ExtensionServices, ...args: unknown[]) {
     verb: 'switch', question: 'Send every user to which color?',
     title: (env, color) => `Switch ${env} to ${color}`,
     run: (s, color) => s.core.switchTo(s.ctx, color),
-    // It asks the database how many connections it has left, too.
-    ahead: (color) => ({ color, database: true }),
   });
 }

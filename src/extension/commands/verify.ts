@@ -8,6 +8,5 @@ export function run(services: ExtensionServices, ...args: unknown[]) {
     verb: 'verify', question: 'Which color should be verified?',
     title: (env, color) => `Verify ${color} on ${env}`,
     run: (s, color) => s.core.verify(s.ctx, color),
-    ahead: (color) => ({ color }),
   });
 }

@@ -2,6 +2,7 @@
 // under the lock, summarize its StageResult.
 import type { Color } from '../../core/model';
 import type { StageResult } from '../../core/stages/stageContext';
+import type { ColorStageRun } from '../../core/stages/hostsAhead';
 import { stageLabel, type StageName } from '../../core/stages/registry';
 import { commandTarget } from './commandTarget';
 import { chooseColor, chooseEnvironment, type ChosenEnvironment } from './pickers';
@@ -31,11 +32,7 @@ export async function environmentStage(
 export async function colorStage(
   services: ExtensionServices,
   args: unknown[],
-  stage: {
-    verb: StageName; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult>;
-    /** The color whose hosts the stage reaches next, given the chosen one (StageRun.ahead). */
-    ahead: (color: Color) => { color: Color; database?: boolean };
-  },
+  stage: { verb: ColorStageRun['stage']; question: string; title: (env: string, color: Color) => string; run: (s: StageSession, color: Color, chosen: ChosenEnvironment) => Promise<StageResult> },
 ): Promise<StageOutcome<StageResult> | undefined> {
   const refused = refuseWhenUntrusted(stage.verb);
   if (refused) return refused;
@@ -46,6 +43,6 @@ export async function colorStage(
   if (!color) return undefined;
   return runStageCommand(services, {
     title: stage.title(chosen.envName, color), envName: chosen.envName, config: chosen.config, options: target.options,
-    lockLabel: stageLabel(stage.verb, { color }), body: (s) => stage.run(s, color, chosen), summarize: summarizeStage, ahead: stage.ahead(color),
+    lockLabel: stageLabel(stage.verb, { color }), body: (s) => stage.run(s, color, chosen), summarize: summarizeStage, ahead: { stage: stage.verb, color },
   });
 }

@@ -3,7 +3,8 @@
 // streamed to the "Blue-Green" output channel, confirmations as modal dialogs, a message with the
 // outcome, and the environment read again afterwards.
 import * as vscode from 'vscode';
-import type { BluegreenConfig, Color } from '../../core/model';
+import type { BluegreenConfig } from '../../core/model';
+import type { ColorStageRun } from '../../core/stages/hostsAhead';
 import type { EnvironmentHandle } from '../../core/environment/openEnvironment';
 import type { StageContext, StageResult } from '../../core/stages/stageContext';
 import type { StageCommandOptions } from './commandTarget';
@@ -46,8 +47,8 @@ export interface StageRun<T> {
   options: StageCommandOptions;
   /** Run under the release lock with an audit line (runStage); omit for work that handles its own. */
   lockLabel?: string;
-  /** The color whose hosts the stage reaches next (and the database): connected while the lock is taken. */
-  ahead?: { color: Color; database?: boolean; apps?: string[] };
+  /** What the stage is given, for the hosts it reaches besides the routers: connected while the lock is taken. */
+  ahead?: ColorStageRun;
   body: (session: StageSession) => Promise<T>;
   summarize: (result: T) => { summary: string; warnings: string[] };
   /** Called when the person pressed Cancel (e.g. to answer a waiting pause point). */
@@ -127,7 +128,7 @@ export async function runStageCommand<T>(services: ExtensionServices, run: Stage
       };
       const execute = async (): Promise<T> => (run.lockLabel
         ? await core.runStage(ctx, run.lockLabel, () => run.body(session) as unknown as Promise<StageResult>, {
-          ahead: run.ahead && core.colorHostsAhead(handle, run.ahead.color, run.ahead),
+          ahead: run.ahead && core.stageHostsAhead(handle, run.ahead),
         }) as unknown as T
         : await run.body(session));
       try {
